@@ -1,0 +1,94 @@
+"""TrainHub: onboarding for sales departments.
+
+``create_app`` builds the Flask app: settings, extensions, blueprints, CLI and error pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import commands, errors, models, templating
+from . import config as config_module
+from .access import enforce_declared_policy
+from .admin.views import bp as admin_bp
+from .auth.views import bp as auth_bp
+from .catalog import CatalogStore
+from .courses.views import bp as courses_bp
+from .db import configure_engine, set_write_intent
+from .extensions import babel, csrf, db, login_manager, migrate
+from .home.views import bp as home_bp
+
+BLUEPRINTS = (home_bp, auth_bp, courses_bp, admin_bp)
+
+PROJECT_ROOT = config_module.PROJECT_ROOT
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.from_mapping(config_module.build(instance_path, config))
+    if app.config["ENV"] != "production":
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=app.config["PROXY_HOPS"],
+            x_proto=app.config["PROXY_HOPS"],
+            x_host=app.config["PROXY_HOPS"],
+            x_prefix=app.config["PROXY_HOPS"],
+        )
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    errors.register(app)
+    templating.register(app)
+    commands.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.extensions["trainhub.catalog"] = CatalogStore(
+        Path(app.config["CONTENT_ROOT"]),
+        check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),
+        cache_dir=Path(app.config["RENDER_CACHE"]) if app.config["RENDER_CACHE"] else None,
+    )
+    # Every model is imported (above) so the mappers are complete before the first query.
+    assert models.__all__
+
+
+def select_locale() -> str | None:
+    languages = ["en", "ru", "uk"]
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in languages:
+        return user_locale
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _mark_write_intent() -> None:
+        # Set on every request, so a pooled thread never inherits the previous request's value.
+        set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    app.before_request(enforce_declared_policy)

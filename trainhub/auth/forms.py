@@ -1,0 +1,47 @@
+"""Sign-in and people forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from .models import ROLES
+from .service import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
+
+
+class LogoutForm(FlaskForm):
+    """Empty: it exists for its CSRF token, so a link on another site cannot sign you out."""
+
+
+def _to_int(value: object) -> int | None:
+    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    track = SelectField(_l("Track"), choices=[], validate_choice=True)
+    mentor_id = SelectField(_l("Mentor"), choices=[], coerce=_to_int, validate_choice=True)
+    manager_id = SelectField(_l("Manager"), choices=[], coerce=_to_int, validate_choice=True)
+    started_on = DateField(_l("Start date"), validators=[Optional()])
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", "—"), ("en", "English"), ("ru", "Русский"), ("uk", "Українська")],
+    )
+    is_active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+        description=_l("At least %(n)d characters. Leave empty to keep it.", n=MIN_PASSWORD_LENGTH),
+    )

@@ -1,0 +1,88 @@
+"""People: hires, mentors, managers and admins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, db, utcnow
+
+
+class Role(StrEnum):
+    HIRE = "hire"
+    MENTOR = "mentor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLES = tuple(r.value for r in Role)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: e-mail addresses are compared case-insensitively.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.HIRE.value)
+    track: Mapped[str | None] = mapped_column(sa.String(64))
+    mentor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    started_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Shadows UserMixin.is_active: Flask-Login refuses inactive accounts.
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Part of the session cookie's user id; bumping it signs the person out everywhere.
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mentor: Mapped[User | None] = relationship(
+        remote_side=[id], foreign_keys=[mentor_id], lazy="raise_on_sql"
+    )
+    manager: Mapped[User | None] = relationship(
+        remote_side=[id], foreign_keys=[manager_id], lazy="raise_on_sql"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_hire(self) -> bool:
+        return self.role == Role.HIRE
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginFailure(db.Model):
+    """Failed sign-ins, kept in the database so the limit holds across workers and hosts."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

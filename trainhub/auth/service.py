@@ -1,0 +1,233 @@
+"""Accounts: creating people, checking passwords, throttling failed sign-ins.
+
+Functions take the session and the time explicitly and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.service import record_event
+from .models import ROLES, LoginFailure, Role, User
+
+# Hashing a dummy password for unknown e-mails keeps the response time the same as for a
+# wrong password, so the login form does not reveal which addresses have accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A request to change accounts that cannot be carried out; the message says why."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same answer for every miss)."""
+    user = find_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def throttle_key(email: str, remote_addr: str | None) -> str:
+    return f"{normalize_email(email)}|{remote_addr or '-'}"
+
+
+def is_throttled(
+    session: Session, key: str, now: datetime, limit: int, window_seconds: int
+) -> bool:
+    since = now - timedelta(seconds=window_seconds)
+    count = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.key == key, LoginFailure.created_at >= since)
+    )
+    return (count or 0) >= limit
+
+
+def record_login_failure(session: Session, key: str, now: datetime, window_seconds: int) -> None:
+    session.add(LoginFailure(key=key, created_at=now))
+    # Old failures are of no use; trimming here keeps the table small without a cron job.
+    session.execute(
+        sa.delete(LoginFailure).where(
+            LoginFailure.created_at < now - timedelta(seconds=window_seconds * 2)
+        )
+    )
+
+
+def clear_login_failures(session: Session, key: str) -> None:
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.key == key))
+
+
+@dataclass(frozen=True)
+class PersonData:
+    email: str
+    name: str
+    role: str
+    track: str | None = None
+    mentor_id: int | None = None
+    manager_id: int | None = None
+    started_on: date | None = None
+    is_active: bool = True
+    locale: str | None = None
+
+
+def _check(session: Session, data: PersonData, known_tracks: set[str], user_id: int | None):
+    if data.role not in ROLES:
+        raise AccountError(f"unknown role '{data.role}' (one of: {', '.join(ROLES)})", "role")
+    if data.role == Role.HIRE and not data.track:
+        raise AccountError("a hire needs a track", "track")
+    if data.track and data.track not in known_tracks:
+        raise AccountError(f"no track named '{data.track}'", "track")
+    for field, person_id, wanted in (
+        ("mentor_id", data.mentor_id, {"mentor"}),
+        ("manager_id", data.manager_id, {"manager"}),
+    ):
+        if person_id is None:
+            continue
+        if person_id == user_id:
+            raise AccountError("a person cannot be their own mentor or manager", field)
+        other = session.get(User, person_id)
+        if other is None or other.role not in wanted:
+            raise AccountError(f"that person cannot be a {field.removesuffix('_id')}", field)
+    clash = find_by_email(session, data.email)
+    if clash is not None and clash.id != user_id:
+        raise AccountError("an account with this e-mail already exists", "email")
+
+
+def create_user(
+    session: Session,
+    data: PersonData,
+    password: str,
+    *,
+    known_tracks: set[str],
+    actor: User | None,
+    now: datetime,
+    is_demo: bool = False,
+) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+    _check(session, data, known_tracks, None)
+    user = User(
+        email=normalize_email(data.email),
+        name=data.name.strip(),
+        password_hash=hash_password(password),
+        role=data.role,
+        track=data.track if data.role == Role.HIRE else None,
+        mentor_id=data.mentor_id if data.role == Role.HIRE else None,
+        manager_id=data.manager_id if data.role == Role.HIRE else None,
+        started_on=data.started_on if data.role == Role.HIRE else None,
+        is_active=data.is_active,
+        is_demo=is_demo,
+        locale=data.locale,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="user.created",
+        now=now,
+        subject=user,
+        object_type="user",
+        object_id=user.id,
+        data={"role": user.role},
+    )
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    data: PersonData,
+    *,
+    known_tracks: set[str],
+    actor: User | None,
+    now: datetime,
+    password: str | None = None,
+) -> User:
+    _check(session, data, known_tracks, user.id)
+    changes: dict[str, object] = {}
+    is_hire = data.role == Role.HIRE
+    new_values = {
+        "email": normalize_email(data.email),
+        "name": data.name.strip(),
+        "role": data.role,
+        "track": data.track if is_hire else None,
+        "mentor_id": data.mentor_id if is_hire else None,
+        "manager_id": data.manager_id if is_hire else None,
+        "started_on": data.started_on if is_hire else None,
+        "is_active": data.is_active,
+        "locale": data.locale,
+    }
+    for name, value in new_values.items():
+        old = getattr(user, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value)]
+            setattr(user, name, value)
+    if password:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise AccountError(
+                f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
+            )
+        user.password_hash = hash_password(password)
+        changes["password"] = ["***", "***"]
+    if {"role", "is_active", "password", "email"} & changes.keys():
+        # Existing sessions were granted under the old role or password: end them.
+        user.session_version += 1
+    if changes:
+        action = "user.role_changed" if "role" in changes else "user.updated"
+        record_event(
+            session,
+            actor=actor,
+            action=action,
+            now=now,
+            subject=user,
+            object_type="user",
+            object_id=user.id,
+            data=changes,
+        )
+    return user
+
+
+def list_users(session: Session, role: str | None = None) -> list[User]:
+    query = sa.select(User).order_by(User.role, User.name)
+    if role:
+        query = query.where(User.role == role)
+    return list(session.scalars(query))
+
+
+def people_for_choice(session: Session, roles: set[str]) -> list[User]:
+    return list(
+        session.scalars(
+            sa.select(User)
+            .where(User.role.in_(roles), User.is_active.is_(True))
+            .order_by(User.name)
+        )
+    )

@@ -1,0 +1,165 @@
+"""Markdown to safe HTML, once, at load time.
+
+Content files are written by trusted authors, but they are often pasted from other handbooks,
+so the HTML is sanitized anyway. ``id`` attributes are kept for the table of contents.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "details",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "td": {"align", "style"},
+    "th": {"align", "style"},
+    "ol": {"start"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+LinkRewriter = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[TocEntry, ...]
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+        super().__init__(md)
+        self.rewrite = rewrite
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter("a"):
+            href = element.get("href")
+            if href:
+                new = self.rewrite(href)
+                if new is not None:
+                    element.set("href", new)
+
+
+class _LinkExtension(Extension):
+    def __init__(self, rewrite: LinkRewriter) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
+        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "trainhub_links", 5)
+
+
+def _flatten_toc(tokens: list[dict], out: list[TocEntry]) -> None:
+    for token in tokens:
+        out.append(TocEntry(token["level"], token["id"], token["name"]))
+        _flatten_toc(token.get("children", []), out)
+
+
+# (content hash, Markdown text, link rewriter) -> Rendered. The hash lets a cache skip work.
+Renderer = Callable[[str, str, LinkRewriter | None], Rendered]
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render(text: str, rewrite_link: LinkRewriter | None = None) -> Rendered:
+    """Render trusted-but-pasted Markdown: tables, fenced code and a TOC of h2/h3."""
+    extensions: list[Extension | str] = [
+        "tables",
+        "fenced_code",
+        "sane_lists",
+        "toc",
+    ]
+    if rewrite_link is not None:
+        extensions.append(_LinkExtension(rewrite_link))
+    md = markdown.Markdown(
+        extensions=extensions,
+        extension_configs={"toc": {"toc_depth": "2-3"}},
+        output_format="html",
+    )
+    html = md.convert(text)
+    toc: list[TocEntry] = []
+    _flatten_toc(getattr(md, "toc_tokens", []), toc)
+    return Rendered(html=sanitize(html), toc=tuple(toc))
+
+
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def find_links(text: str) -> list[tuple[int, str]]:
+    """(line within ``text``, target) of every inline Markdown link, for the link checker."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _MD_LINK.finditer(line):
+            found.append((number, match.group(1)))
+    return found
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_words(text: str) -> int:
+    return len(_TAG_RE.sub(" ", text).split())

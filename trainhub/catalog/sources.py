@@ -1,0 +1,122 @@
+"""Reading content files: YAML that remembers line numbers, and Markdown front matter.
+
+Every value parsed from YAML can be traced back to the line it came from, so the linter can
+say ``path:line: message`` about a field deep inside a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Lines:
+    """Line numbers (1-based) of the values in a YAML document, keyed by their path."""
+
+    offset: int = 0
+    by_path: dict[Path_, int] = field(default_factory=dict)
+
+    def at(self, *path: str | int) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        key: Path_ = tuple(path)
+        while key:
+            if key in self.by_path:
+                return self.by_path[key] + self.offset
+            key = key[:-1]
+        return self.by_path.get((), 0) + self.offset or 1
+
+
+def _record(node: yaml.Node, path: Path_, lines: Lines) -> None:
+    lines.by_path.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                child = (*path, key_node.value)
+                lines.by_path[child] = key_node.start_mark.line + 1
+                _record(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines.by_path[child] = item.start_mark.line + 1
+            _record(item, child, lines)
+
+
+def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Lines]:
+    """Parse one YAML document safely, with the line of every key and item.
+
+    Raises YamlError with the (offset) line of the syntax error.
+    """
+    lines = Lines(offset=line_offset)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines
+        _record(node, (), lines)
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        raise YamlError(line, f"invalid YAML: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise YamlError(1 + line_offset, f"invalid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: dict[str, Any]
+    lines: Lines
+    body: str
+    body_line: int  # the file line on which the body starts
+
+
+def split_front_matter(text: str) -> Document:
+    """Split ``---``-fenced YAML front matter from a Markdown body.
+
+    Raises YamlError when the front matter is missing, unterminated or not a mapping.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.startswith("---"):
+        raise YamlError(1, "missing front matter: the file must start with a '---' line")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise YamlError(1, "front matter is not closed: add a '---' line after it")
+    meta, lines = load_yaml(match.group(1), line_offset=1)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise YamlError(2, "front matter must be a mapping of 'key: value' lines")
+    body_line = text.count("\n", 0, match.end()) + 1
+    return Document(meta=meta, lines=lines, body=text[match.end() :], body_line=body_line)
+
+
+def content_hash(data: bytes) -> str:
+    """The version of a content file that learner records point at."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_slug(value: object) -> bool:
+    return isinstance(value, str) and bool(SLUG_RE.match(value))

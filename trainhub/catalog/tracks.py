@@ -1,0 +1,139 @@
+"""Onboarding tracks: ``content/tracks/<role>.yaml``, an ordered list of steps per sales role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .fields import Fields
+from .problems import ProblemList
+from .sources import YamlError, content_hash, is_slug, load_yaml
+
+StepKind = Literal["course", "quiz", "roleplay", "signoff"]
+STEP_KINDS: tuple[StepKind, ...] = ("course", "quiz", "roleplay", "signoff")
+
+
+@dataclass(frozen=True)
+class TrackStep:
+    kind: StepKind
+    slug: str
+    line: int
+    title: str | None = None  # sign-offs carry their own title; other kinds use the item's
+    description: str | None = None
+    pass_mark: int | None = None  # quiz: overrides the quiz's own pass mark
+    min_score: float | None = None  # roleplay: minimum weighted rubric score (1-4)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.slug}"
+
+
+@dataclass(frozen=True)
+class Track:
+    role: str
+    title: str
+    summary: str
+    target_days: int
+    steps: tuple[TrackStep, ...]
+    path: str
+    content_hash: str
+
+    def step(self, kind: str, slug: str) -> TrackStep | None:
+        return next((s for s in self.steps if s.kind == kind and s.slug == slug), None)
+
+    @property
+    def signoffs(self) -> tuple[TrackStep, ...]:
+        return tuple(s for s in self.steps if s.kind == "signoff")
+
+
+_STEP_KEYS = {
+    "course",
+    "quiz",
+    "roleplay",
+    "signoff",
+    "title",
+    "description",
+    "pass_mark",
+    "min_score",
+}
+
+
+def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
+    problems, lines = fields_of.problems, fields_of.lines
+    line = lines.at("steps", index)
+    if not isinstance(raw, dict):
+        problems.error(line, "a step is a mapping such as 'course: <slug>'")
+        return None
+    kinds = [k for k in STEP_KINDS if k in raw]
+    if len(kinds) != 1:
+        problems.error(line, "a step needs exactly one of: course, quiz, roleplay, signoff")
+        return None
+    kind = kinds[0]
+    step = Fields(raw, lines, problems, "steps", index)
+    slug = raw[kind]
+    if not is_slug(slug):
+        problems.error(step.line(kind), f"'{kind}' must be a slug (lowercase, digits, hyphens)")
+        return None
+    step.warn_unknown(_STEP_KEYS)
+    title = step.text("title", required=kind == "signoff")
+    description = step.text("description", required=False)
+    pass_mark = min_score = None
+    if kind == "quiz":
+        pass_mark = step.integer("pass_mark", required=False, minimum=0, maximum=100)
+    elif "pass_mark" in raw:
+        problems.error(step.line("pass_mark"), "'pass_mark' applies only to quiz steps")
+    if kind == "roleplay":
+        min_score = step.number("min_score", required=False, minimum=1, maximum=4)
+    elif "min_score" in raw:
+        problems.error(step.line("min_score"), "'min_score' applies only to roleplay steps")
+    return TrackStep(kind, slug, line, title, description, pass_mark, min_score)
+
+
+def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, ProblemList]:
+    problems = ProblemList(path)
+    try:
+        meta, lines = load_yaml(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.error(1, f"not UTF-8 text: {exc.reason}")
+        return None, problems
+    except YamlError as exc:
+        problems.error(exc.line, exc.message)
+        return None, problems
+    if not isinstance(meta, dict):
+        problems.error(1, "a track is a mapping with title, role, target_days and steps")
+        return None, problems
+    fields = Fields(meta, lines, problems)
+    title = fields.text("title")
+    declared = fields.text("role")
+    summary = fields.text("summary", required=False, default="")
+    target_days = fields.integer("target_days", minimum=1, maximum=365)
+    fields.warn_unknown({"title", "role", "summary", "target_days", "steps"})
+    if declared is not None and declared != role:
+        problems.error(fields.line("role"), f"role '{declared}' must match the file name '{role}'")
+    raw_steps = meta.get("steps")
+    steps: list[TrackStep] = []
+    if not isinstance(raw_steps, list) or not raw_steps:
+        problems.error(fields.line("steps"), "'steps' must be a non-empty list")
+    else:
+        seen: set[str] = set()
+        for index, raw in enumerate(raw_steps):
+            step = _parse_step(raw, index, fields)
+            if step is None:
+                continue
+            if step.key in seen:
+                problems.error(step.line, f"duplicate step {step.key}")
+                continue
+            seen.add(step.key)
+            steps.append(step)
+    if problems.has_errors or title is None or target_days is None:
+        return None, problems
+    track = Track(
+        role=role,
+        title=title,
+        summary=summary or "",
+        target_days=target_days,
+        steps=tuple(steps),
+        path=path,
+        content_hash=content_hash(data),
+    )
+    return track, problems

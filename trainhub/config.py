@@ -1,0 +1,154 @@
+"""Settings: defaults < ``instance/config.py`` < ``TRAINHUB_*`` environment variables.
+
+The table of environment variables in DESIGN.md is a contract; everything else can be set in
+``instance/config.py`` as a plain upper-case name.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Settings read from the environment and how each is parsed. TRAINHUB_<NAME> sets <NAME>.
+_ENV_SETTINGS: dict[str, type] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "CONTENT_ROOT": str,
+    "ENV": str,
+    "PORT": int,
+    "CONTENT_CHECK_INTERVAL": float,
+    "PROXY_HOPS": int,
+    "RATELIMIT_LOGIN_ATTEMPTS": int,
+    "RATELIMIT_LOGIN_WINDOW": int,
+    "UPLOAD_MAX_BYTES": int,
+    "UPLOAD_FOLDER": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USER": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_FROM": str,
+    "SMTP_STARTTLS": bool,
+    "BASE_URL": str,
+    "RENDER_CACHE": str,
+}
+
+# Secrets people paste from tutorials; production refuses them.
+_WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "test", "password"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the app refuses to start."""
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    return {
+        "ENV": "development",
+        "DATABASE_URL": f"sqlite:///{instance_path / 'trainhub.db'}",
+        "SECRET_KEY": None,
+        "CONTENT_ROOT": str(PROJECT_ROOT),
+        "PORT": 5000,
+        # How often (seconds) a worker looks at the content files' modification times.
+        "CONTENT_CHECK_INTERVAL": 2.0,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
+        "PROXY_HOPS": 0,
+        "RATELIMIT_LOGIN_ATTEMPTS": 10,
+        "RATELIMIT_LOGIN_WINDOW": 900,
+        "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "RENDER_CACHE": str(instance_path / "cache" / "render"),
+        "SMTP_HOST": None,
+        "SMTP_PORT": 587,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_FROM": "trainhub@localhost",
+        "SMTP_STARTTLS": True,
+        "BASE_URL": None,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en", "ru", "uk"],
+    }
+
+
+def _parse(kind: type, raw: str) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def from_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, kind in _ENV_SETTINGS.items():
+        raw = environ.get(f"TRAINHUB_{name}")
+        if raw is not None and raw != "":
+            try:
+                out[name] = _parse(kind, raw)
+            except ValueError as exc:
+                raise ConfigError(f"TRAINHUB_{name}: {exc}") from exc
+    return out
+
+
+def load_instance_file(path: Path) -> dict[str, Any]:
+    """Upper-case names from ``instance/config.py``, if it exists."""
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+def is_weak_secret(secret: str | None) -> bool:
+    return (
+        not secret
+        or len(secret) < MIN_SECRET_LENGTH
+        or secret.lower() in _WEAK_SECRETS
+        or len(set(secret)) < 8
+    )
+
+
+def local_secret(instance_path: Path) -> str:
+    """A random key kept in ``instance/secret_key`` so sessions survive restarts locally."""
+    path = instance_path / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+def build(
+    instance_path: Path,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | os._Environ[str] | None = None,
+) -> dict[str, Any]:
+    """The effective settings. Raises ConfigError when production is unsafe."""
+    settings = defaults(instance_path)
+    settings.update(load_instance_file(instance_path / "config.py"))
+    settings.update(from_env(os.environ if environ is None else environ))
+    settings.update(overrides or {})
+
+    production = settings["ENV"] == "production"
+    if production:
+        if is_weak_secret(settings["SECRET_KEY"]):
+            raise ConfigError(
+                "TRAINHUB_ENV=production needs TRAINHUB_SECRET_KEY: a random string of at least "
+                f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        settings["SESSION_COOKIE_SECURE"] = True
+    elif not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = local_secret(instance_path)
+
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    settings["MAX_CONTENT_LENGTH"] = settings["UPLOAD_MAX_BYTES"] + 1024 * 1024
+    return settings

@@ -1,0 +1,24 @@
+"""Learner history for courses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import UTCDateTime, db, utcnow
+
+
+class LessonCompletion(db.Model):
+    __tablename__ = "lesson_completions"
+    # One row per hire and lesson: a double click or a second tab cannot add another.
+    __table_args__ = (sa.UniqueConstraint("user_id", "course_slug", "lesson_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(sa.String(100))
+    lesson_slug: Mapped[str] = mapped_column(sa.String(100))
+    # The version of the lesson file the hire read.
+    lesson_hash: Mapped[str] = mapped_column(sa.String(64))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,40 @@
+"""Lesson completion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..catalog.courses import Lesson
+from ..db import insert_ignore
+from .models import LessonCompletion
+
+
+def complete_lesson(session: Session, hire: User, lesson: Lesson, now: datetime) -> bool:
+    """Record that the hire finished a lesson. Idempotent: returns False if already recorded."""
+    return insert_ignore(
+        session,
+        LessonCompletion,
+        {
+            "user_id": hire.id,
+            "course_slug": lesson.course_slug,
+            "lesson_slug": lesson.slug,
+            "lesson_hash": lesson.content_hash,
+            "completed_at": now,
+        },
+        ["user_id", "course_slug", "lesson_slug"],
+    )
+
+
+def completed_lessons(
+    session: Session, user: User, course_slug: str | None = None
+) -> set[tuple[str, str]]:
+    query = sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
+        LessonCompletion.user_id == user.id
+    )
+    if course_slug is not None:
+        query = query.where(LessonCompletion.course_slug == course_slug)
+    return {(row.course_slug, row.lesson_slug) for row in session.execute(query)}

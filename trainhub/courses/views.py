@@ -1,0 +1,83 @@
+"""The course catalog, a course, and a lesson."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..access import requires
+from ..content import catalog
+from ..db import utcnow
+from ..extensions import db
+from ..permissions import can_submit_work, is_signed_in
+from . import service
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+class CompleteForm(FlaskForm):
+    """Empty form: it carries the CSRF token of the "Mark as complete" button."""
+
+
+@bp.get("/")
+@requires(is_signed_in)
+def index():  # type: ignore[no-untyped-def]
+    cat = catalog()
+    role = current_user.track if current_user.is_hire else None
+    mine = cat.courses_for(role) if role else list(cat.courses.values())
+    others = [c for c in cat.courses.values() if c not in mine]
+    done = service.completed_lessons(db.session, current_user)
+    return render_template("courses/index.html", mine=mine, others=others, done=done)
+
+
+@bp.get("/<course_slug>/")
+@requires(is_signed_in)
+def course(course_slug: str):  # type: ignore[no-untyped-def]
+    found = catalog().courses.get(course_slug)
+    if found is None:
+        abort(404)
+    done = service.completed_lessons(db.session, current_user, course_slug)
+    return render_template("courses/course.html", course=found, done=done)
+
+
+@bp.get("/<course_slug>/<lesson_slug>")
+@requires(is_signed_in)
+def lesson(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
+    found = catalog().lesson(course_slug, lesson_slug)
+    if found is None:
+        abort(404)
+    course_, lesson_ = found
+    done = service.completed_lessons(db.session, current_user, course_slug)
+    previous, following = course_.neighbours(lesson_slug)
+    return render_template(
+        "courses/lesson.html",
+        course=course_,
+        lesson=lesson_,
+        done=done,
+        previous=previous,
+        following=following,
+        form=CompleteForm(),
+        can_complete=can_submit_work(current_user),
+    )
+
+
+@bp.post("/<course_slug>/<lesson_slug>/complete")
+@requires(can_submit_work)
+def complete(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
+    found = catalog().lesson(course_slug, lesson_slug)
+    if found is None:
+        abort(404)
+    course_, lesson_ = found
+    if not CompleteForm().validate_on_submit():
+        abort(400)
+    if service.complete_lesson(db.session, current_user, lesson_, utcnow()):
+        db.session.commit()
+        flash(_("Lesson marked as complete."), "success")
+    _previous, following = course_.neighbours(lesson_slug)
+    if following is not None:
+        return redirect(
+            url_for("courses.lesson", course_slug=course_slug, lesson_slug=following.slug)
+        )
+    return redirect(url_for("courses.course", course_slug=course_slug))

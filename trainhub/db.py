@@ -1,0 +1,124 @@
+"""Database plumbing: the declarative base, the session, and SQLite's pragmas.
+
+Models are typed SQLAlchemy 2.0 classes on ``db.Model``. The session is Flask-SQLAlchemy's,
+scoped to the application context, so each request gets its own and views commit once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import weakref
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session
+
+# Named constraints make Alembic migrations reproducible across SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC.
+
+    SQLite keeps no time zone and PostgreSQL keeps one; this makes both return the same thing
+    so that comparisons and arithmetic never mix naive and aware datetimes.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Whether the current unit of work intends to write. On SQLite a write transaction must start
+# with BEGIN IMMEDIATE: a plain (deferred) BEGIN that later upgrades to a write lock fails
+# concurrent writers with "database is locked" even with a busy timeout.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "trainhub_write_intent", default=False
+)
+
+
+def set_write_intent(value: bool) -> None:
+    _write_intent.set(value)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    """Mark the transactions opened inside the block as writers (CLI commands, tests)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+_configured: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Attach per-connection settings. Idempotent per engine."""
+    if engine.dialect.name != "sqlite" or engine in _configured:
+        return
+    _configured.add(engine)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def insert_ignore(
+    session: Session, model: type[Any], values: dict[str, Any], conflict: list[str]
+) -> bool:
+    """INSERT a row unless one with the same ``conflict`` columns exists. Returns True if new.
+
+    This is how a double click gives one record: the database, not a read-then-write race,
+    decides.
+    """
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert_fn(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    result = session.execute(stmt)
+    return bool(result.rowcount)

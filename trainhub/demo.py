@@ -1,0 +1,309 @@
+"""Demo data: the contract's five accounts, plus N synthetic hires with varied progress.
+
+Everything is deterministic (seeded by the hire's number), so benchmarks and screenshots are
+repeatable. Records are fabricated per step kind against the current catalog, with the same
+content hashes a real hire's records would carry.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .auth.models import User
+from .auth.service import hash_password
+from .catalog import Catalog
+from .catalog.tracks import Track, TrackStep
+from .courses.models import LessonCompletion
+from .quizzes.models import QuizAttempt
+from .reviews.models import Review, SignOff
+from .roleplays.models import RoleplaySubmission
+
+DEMO_PASSWORD = "demo-password"
+DEMO_DOMAIN = "demo.local"
+BATCH = 200
+
+Rows = dict[type, list[dict[str, Any]]]
+Progress = Callable[..., AbstractContextManager[Iterable[int]]]
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def _fabricate_course(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    course = cat.courses[step.slug]
+    for lesson in course.lessons:
+        ctx["clock"] += timedelta(minutes=lesson.minutes + 5)
+        rows[LessonCompletion].append(
+            {
+                "user_id": ctx["hire_id"],
+                "course_slug": course.slug,
+                "lesson_slug": lesson.slug,
+                "lesson_hash": lesson.content_hash,
+                "completed_at": ctx["clock"],
+            }
+        )
+
+
+def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    quiz = cat.quizzes[step.slug]
+    pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
+    percent = float(min(100, pass_mark + ctx["rng"].choice([0, 5, 10, 15, 20])))
+    ctx["clock"] += timedelta(hours=2)
+    rows[QuizAttempt].append(
+        {
+            "user_id": ctx["hire_id"],
+            "quiz_slug": quiz.slug,
+            "quiz_hash": quiz.content_hash,
+            "number": 1,
+            "status": "graded",
+            "layout": {"questions": [], "demo": True},
+            "answers": {},
+            "results": {},
+            "score": percent,
+            "max_score": 100.0,
+            "percent": percent,
+            "is_passed": True,
+            "started_at": ctx["clock"] - timedelta(minutes=15),
+            "submitted_at": ctx["clock"],
+            "graded_at": ctx["clock"],
+        }
+    )
+
+
+def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    # Reviews need the submission's id, so this kind is written at once, not batched.
+    case = cat.roleplays[step.slug]
+    ctx["clock"] += timedelta(days=1)
+    session: Session = ctx["session"]
+    submission = RoleplaySubmission(
+        user_id=ctx["hire_id"],
+        case_slug=case.slug,
+        case_hash=case.content_hash,
+        version=1,
+        text="(demo answer) My plan: open with the reason for the call, ask about their needs, "
+        "agree the next step.",
+        status="approved",
+        created_at=ctx["clock"],
+        updated_at=ctx["clock"],
+        submitted_at=ctx["clock"],
+    )
+    session.add(submission)
+    session.flush()
+    minimum = step.min_score if step.min_score is not None else case.passing_score
+    score = min(4.0, round(minimum + 0.3, 2))
+    ctx["clock"] += timedelta(hours=5)
+    rows[Review].append(
+        {
+            "submission_id": submission.id,
+            "mentor_id": ctx["mentor_id"],
+            "scores": {},
+            "score": score,
+            "passing_score": case.passing_score,
+            "comment": "Well done.",
+            "decision": "approved",
+            "created_at": ctx["clock"],
+        }
+    )
+
+
+def _fabricate_signoff(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    ctx["clock"] += timedelta(days=1)
+    rows[SignOff].append(
+        {
+            "user_id": ctx["hire_id"],
+            "track": ctx["track"].role,
+            "item_key": step.slug,
+            "track_hash": ctx["track"].content_hash,
+            "signed_by_id": ctx["mentor_id"],
+            "note": "Seen in practice.",
+            "signed_at": ctx["clock"],
+        }
+    )
+
+
+FABRICATORS: dict[str, Callable[[TrackStep, Catalog, dict[str, Any], Rows], None]] = {
+    "course": _fabricate_course,
+    "quiz": _fabricate_quiz,
+    "roleplay": _fabricate_roleplay,
+    "signoff": _fabricate_signoff,
+}
+
+
+def _complete_steps(
+    session: Session,
+    cat: Catalog,
+    hire: User,
+    track: Track,
+    count: int,
+    start: datetime,
+    mentor_id: int,
+    rng: random.Random,
+    rows: Rows,
+) -> None:
+    ctx: dict[str, Any] = {
+        "hire_id": hire.id,
+        "mentor_id": mentor_id,
+        "track": track,
+        "clock": start,
+        "rng": rng,
+        "session": session,
+    }
+    for step in track.steps[:count]:
+        if cat.item(step.kind, step.slug) is None and step.kind != "signoff":
+            continue
+        FABRICATORS[step.kind](step, cat, ctx, rows)
+
+
+def _flush(session: Session, rows: Rows) -> None:
+    for model, batch in rows.items():
+        if batch:
+            session.execute(sa.insert(model), batch)
+    rows.clear()
+
+
+def _person(email: str, name: str, role: str, password_hash: str, **extra: Any) -> User:
+    return User(
+        email=email, name=name, role=role, password_hash=password_hash, is_demo=True, **extra
+    )
+
+
+def _iter(progress: Progress | None, items: range, label: str) -> Iterator[int]:
+    if progress is None:
+        yield from items
+        return
+    with progress(items, label=label) as bar:
+        yield from bar
+
+
+def load_demo(
+    session: Session,
+    cat: Catalog,
+    *,
+    now: datetime,
+    hires: int = 0,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Create the demo accounts (once) and ``hires`` more synthetic hires. Commits in batches."""
+    report: list[str] = []
+    for needed in ("lead-generation", "account-manager"):
+        if needed not in cat.tracks:
+            raise DemoError(f"the demo needs the '{needed}' track; run `trainhub content check`")
+    existing = session.scalar(sa.select(User).where(User.email == f"admin@{DEMO_DOMAIN}"))
+    others = session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.is_demo.is_(False))
+    )
+    if existing is None and others:
+        raise DemoError(
+            "this database already holds real accounts; the demo only fills an empty one"
+        )
+    # One scrypt hash for every demo account: hashing 1,000 times would take a minute.
+    pw = hash_password(DEMO_PASSWORD)
+    today = now.date()
+    if existing is None:
+        admin = _person(f"admin@{DEMO_DOMAIN}", "Ada Admin", "admin", pw)
+        manager = _person(f"manager@{DEMO_DOMAIN}", "Max Manager", "manager", pw)
+        mentor = _person(f"mentor@{DEMO_DOMAIN}", "Maria Mentor", "mentor", pw)
+        session.add_all([admin, manager, mentor])
+        session.flush()
+        hire = _person(
+            f"hire@{DEMO_DOMAIN}",
+            "Harper Hire",
+            "hire",
+            pw,
+            track="lead-generation",
+            mentor_id=mentor.id,
+            manager_id=manager.id,
+            started_on=today,
+        )
+        ready_track = cat.tracks["account-manager"]
+        ready = _person(
+            f"ready@{DEMO_DOMAIN}",
+            "Riley Ready",
+            "hire",
+            pw,
+            track=ready_track.role,
+            mentor_id=mentor.id,
+            manager_id=manager.id,
+            started_on=today - timedelta(days=ready_track.target_days - 3),
+        )
+        session.add_all([hire, ready])
+        session.flush()
+        rows: Rows = defaultdict(list)
+        start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)  # type: ignore[arg-type]
+        _complete_steps(
+            session,
+            cat,
+            ready,
+            ready_track,
+            len(ready_track.steps),
+            start + timedelta(hours=9),
+            mentor.id,
+            random.Random(0),
+            rows,
+        )
+        _flush(session, rows)
+        session.commit()
+        report.append("demo accounts created (password: demo-password):")
+        for person in (admin, manager, mentor, hire, ready):
+            report.append(f"  {person.email:<22} {person.role}")
+    else:
+        report.append("demo accounts already exist")
+    if hires:
+        report.append(_add_synthetic(session, cat, now, hires, pw, progress))
+    return report
+
+
+def _add_synthetic(
+    session: Session, cat: Catalog, now: datetime, count: int, pw: str, progress: Progress | None
+) -> str:
+    mentor_id = session.scalar(sa.select(User.id).where(User.email == f"mentor@{DEMO_DOMAIN}"))
+    manager_id = session.scalar(sa.select(User.id).where(User.email == f"manager@{DEMO_DOMAIN}"))
+    if mentor_id is None or manager_id is None:
+        raise DemoError("the demo mentor and manager are missing; did someone delete them?")
+    first = 1 + (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(User)
+            .where(User.email.like(f"hire%@{DEMO_DOMAIN}"), User.email != f"hire@{DEMO_DOMAIN}")
+        )
+        or 0
+    )
+    tracks = list(cat.tracks.values())
+    rows: Rows = defaultdict(list)
+    for offset in _iter(progress, range(count), "Adding synthetic hires"):
+        number = first + offset
+        rng = random.Random(number)
+        track = tracks[number % len(tracks)]
+        started = now.date() - timedelta(days=rng.randint(0, 90))
+        hire = _person(
+            f"hire{number:04d}@{DEMO_DOMAIN}",
+            f"Synthetic Hire {number:04d}",
+            "hire",
+            pw,
+            track=track.role,
+            mentor_id=mentor_id,
+            manager_id=manager_id,
+            started_on=started,
+        )
+        session.add(hire)
+        session.flush()
+        done = (
+            rng.choice([0, 0, 1, 2, 3]) if rng.random() < 0.5 else rng.randint(0, len(track.steps))
+        )
+        start = datetime.combine(started, datetime.min.time(), now.tzinfo) + timedelta(hours=9)
+        _complete_steps(session, cat, hire, track, done, start, mentor_id, rng, rows)
+        if (offset + 1) % BATCH == 0:
+            _flush(session, rows)
+            session.commit()
+    _flush(session, rows)
+    session.commit()
+    return f"added {count} synthetic hires (hire{first:04d}@{DEMO_DOMAIN} …)"

@@ -1,0 +1,51 @@
+"""Error pages. A bad request is answered with a page that says what to do next."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have access to this page.",
+    404: "There is nothing here.",
+    405: "That action is not allowed here.",
+    409: "Someone else changed this at the same time. Reload the page and try again.",
+    413: "The file is too large.",
+    429: "Too many attempts. Wait a few minutes and try again.",
+    500: "Something went wrong on our side. It has been logged.",
+    503: "The service is temporarily unavailable.",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(code: int, message: str) -> tuple[str, int] | tuple[object, int]:
+    if _wants_json():
+        return jsonify(error=message, status=code), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> object:
+        return _render(400, _("The form expired or was sent from elsewhere. Reload and retry."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> object:
+        code = error.code or 500
+        message = error.description if code in (400, 409, 429) and error.description else None
+        return _render(code, message or _(MESSAGES.get(code, error.name)))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> object:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500, _(MESSAGES[500]))

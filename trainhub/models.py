@@ -1,0 +1,26 @@
+"""Every model, imported in one place so Alembic and the app see the whole schema."""
+
+from .api.models import ApiToken
+from .audit.models import AuditEvent
+from .auth.models import LoginFailure, Role, User
+from .courses.models import LessonCompletion
+from .quizzes.models import EssayGrade, QuizAttempt
+from .readiness.models import Clearance
+from .reviews.models import Review, SignOff
+from .roleplays.models import Attachment, RoleplaySubmission
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Clearance",
+    "EssayGrade",
+    "LessonCompletion",
+    "LoginFailure",
+    "QuizAttempt",
+    "Review",
+    "Role",
+    "RoleplaySubmission",
+    "SignOff",
+    "User",
+]

@@ -1,0 +1,105 @@
+"""Who may do what: pure predicates over users and the people their objects belong to.
+
+Views call these; they never decide access on their own. Each takes the acting user first.
+Objects are checked through their owner (a submission through its hire), so the rule for
+"whose things may I see" lives in one function: ``can_view_hire``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Person(Protocol):
+    id: int
+    role: str
+    mentor_id: int | None
+    manager_id: int | None
+
+
+def is_signed_in(user: Person) -> bool:
+    return getattr(user, "id", None) is not None
+
+
+def is_hire(user: Person) -> bool:
+    return user.role == "hire"
+
+
+def is_mentor(user: Person) -> bool:
+    return user.role == "mentor"
+
+
+def is_admin(user: Person) -> bool:
+    return user.role == "admin"
+
+
+def is_staff(user: Person) -> bool:
+    """Mentors, managers and admins: the people who look after hires."""
+    return user.role in {"mentor", "manager", "admin"}
+
+
+def can_view_team(user: Person) -> bool:
+    return user.role in {"manager", "admin"}
+
+
+def can_review(user: Person) -> bool:
+    """Reaching the review queue at all (which hires' work is in it is scoped by query)."""
+    return user.role in {"mentor", "admin"}
+
+
+def can_manage_people(user: Person) -> bool:
+    return user.role == "admin"
+
+
+def can_manage_content(user: Person) -> bool:
+    return user.role == "admin"
+
+
+def is_mentor_of(user: Person, hire: Person) -> bool:
+    return user.role == "mentor" and hire.mentor_id == user.id
+
+
+def is_manager_of(user: Person, hire: Person) -> bool:
+    return user.role == "manager" and hire.manager_id == user.id
+
+
+def can_view_hire(user: Person, hire: Person) -> bool:
+    """The hire, their mentor, their manager, and admins see a hire's record."""
+    return (
+        user.id == hire.id
+        or is_mentor_of(user, hire)
+        or is_manager_of(user, hire)
+        or is_admin(user)
+    )
+
+
+def can_review_work_of(user: Person, hire: Person) -> bool:
+    """Review a hire's role-play answers or grade their essays: their mentor, or an admin.
+
+    Nobody reviews their own work, whatever their role.
+    """
+    if user.id == hire.id:
+        return False
+    return is_mentor_of(user, hire) or is_admin(user)
+
+
+def can_sign_off(user: Person, hire: Person) -> bool:
+    """Sign off (or revoke) a practical item: the hire's mentor, manager, or an admin."""
+    if user.id == hire.id:
+        return False
+    return is_mentor_of(user, hire) or is_manager_of(user, hire) or is_admin(user)
+
+
+def can_clear_for_clients(user: Person, hire: Person) -> bool:
+    if user.id == hire.id:
+        return False
+    return is_manager_of(user, hire) or is_admin(user)
+
+
+def can_view_attachment(user: Person, hire: Person) -> bool:
+    return can_view_hire(user, hire)
+
+
+def can_submit_work(user: Person) -> bool:
+    """Take quizzes and answer cases: hires. Staff may read content but not build a record."""
+    return user.role == "hire"

@@ -1,0 +1,66 @@
+"""Learner history for quizzes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, db, utcnow
+
+ATTEMPT_STATUSES = ("in_progress", "awaiting_grading", "graded")
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempts"
+    # The attempt number is unique per hire and quiz, so concurrent starts cannot exceed the
+    # attempts limit: the database refuses the second row with the same number.
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "quiz_slug", "number"),
+        sa.CheckConstraint(sa.column("status").in_(ATTEMPT_STATUSES), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_slug: Mapped[str] = mapped_column(sa.String(100), index=True)
+    quiz_hash: Mapped[str] = mapped_column(sa.String(64))
+    number: Mapped[int] = mapped_column(sa.Integer)
+    status: Mapped[str] = mapped_column(sa.String(20), default="in_progress")
+    # The drawn questions and the order of their choices, fixed when the attempt starts.
+    layout: Mapped[Any] = mapped_column(sa.JSON)
+    answers: Mapped[Any | None] = mapped_column(sa.JSON)
+    # Per-question points and feedback keys, computed by the server.
+    results: Mapped[Any | None] = mapped_column(sa.JSON)
+    score: Mapped[float | None] = mapped_column(sa.Float)
+    max_score: Mapped[float | None] = mapped_column(sa.Float)
+    percent: Mapped[float | None] = mapped_column(sa.Float)  # 0-100
+    is_passed: Mapped[bool | None] = mapped_column(sa.Boolean)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    essay_grades: Mapped[list[EssayGrade]] = relationship(
+        back_populates="attempt", lazy="raise_on_sql", order_by="EssayGrade.id"
+    )
+
+
+class EssayGrade(db.Model):
+    """A mentor's points for one essay question of an attempt."""
+
+    __tablename__ = "essay_grades"
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    question_key: Mapped[str] = mapped_column(sa.String(100))
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    points: Mapped[float] = mapped_column(sa.Float)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    graded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="essay_grades")

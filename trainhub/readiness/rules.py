@@ -1,0 +1,390 @@
+"""Readiness: is a hire ready for clients, and if not, why not. Pure functions, no Flask.
+
+``evaluate(track, items, facts)`` walks the track's steps in order and judges each against
+what the hire has done (``HireFacts``, gathered from the database elsewhere). Every step gets
+a human-readable detail, and every step that is not done gets a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from ..catalog.tracks import Track, TrackStep
+
+Status = Literal["not_started", "in_progress", "awaiting_review", "ready"]
+STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "awaiting_review", "ready")
+
+
+# --- facts: what the database knows about one hire --------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonFact:
+    lesson_hash: str
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class AttemptFact:
+    number: int
+    status: str  # in_progress | awaiting_grading | graded
+    percent: float | None  # 0-100, None until graded
+    quiz_hash: str
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SubmissionFact:
+    version: int
+    status: str  # draft | submitted | needs_work | approved
+    case_hash: str
+    submitted_at: datetime | None
+    review_score: float | None = None
+    reviewed_at: datetime | None = None
+    reviewer: str | None = None
+
+
+@dataclass(frozen=True)
+class SignOffFact:
+    signed_by: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class HireFacts:
+    lessons: Mapping[tuple[str, str], LessonFact] = field(default_factory=dict)
+    attempts: Mapping[str, tuple[AttemptFact, ...]] = field(default_factory=dict)
+    submissions: Mapping[str, tuple[SubmissionFact, ...]] = field(default_factory=dict)
+    signoffs: Mapping[str, SignOffFact] = field(default_factory=dict)
+
+    @property
+    def has_activity(self) -> bool:
+        return bool(self.lessons or self.attempts or self.submissions or self.signoffs)
+
+
+# --- the catalog items a track refers to (structural, so tests can hand-build them) -------
+
+
+class LessonLike(Protocol):
+    slug: str
+    content_hash: str
+
+
+class CourseLike(Protocol):
+    title: str
+    content_hash: str
+
+    @property
+    def lessons(self) -> tuple[LessonLike, ...]: ...
+
+
+class QuizLike(Protocol):
+    title: str
+    pass_mark: int
+    content_hash: str
+
+
+class CaseLike(Protocol):
+    title: str
+    passing_score: float
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Items:
+    courses: Mapping[str, CourseLike] = field(default_factory=dict)
+    quizzes: Mapping[str, QuizLike] = field(default_factory=dict)
+    roleplays: Mapping[str, CaseLike] = field(default_factory=dict)
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepResult:
+    kind: str
+    slug: str
+    title: str
+    done: bool
+    detail: str
+    progress: float  # 0-1, partial credit for courses
+    reason: str | None = None  # why it is not done
+    waiting_on_mentor: bool = False
+    waiting_since: datetime | None = None
+    done_at: datetime | None = None
+    # Done against an older version of the content file than the current one.
+    outdated: bool = False
+
+
+@dataclass(frozen=True)
+class Readiness:
+    status: Status
+    steps: tuple[StepResult, ...]
+    reasons: tuple[str, ...]
+    progress: float
+    ready_since: datetime | None
+
+    @property
+    def next_step(self) -> StepResult | None:
+        """The first step the hire can act on, else the first one waiting on someone else."""
+        pending = [s for s in self.steps if not s.done]
+        actionable = [s for s in pending if not s.waiting_on_mentor]
+        return (actionable or pending or [None])[0]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.done)
+
+
+def _fmt_pct(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> StepResult:
+    if course is None:
+        return StepResult(
+            "course",
+            step.slug,
+            step.slug,
+            False,
+            "missing from the catalog",
+            0.0,
+            reason=f"course {step.slug}: not in the catalog",
+        )
+    lessons = course.lessons
+    done = [facts.lessons.get((step.slug, lesson.slug)) for lesson in lessons]
+    finished = [d for d in done if d is not None]
+    total = len(lessons)
+    fraction = len(finished) / total if total else 1.0
+    detail = f"{len(finished)}/{total} lessons"
+    if len(finished) < total:
+        return StepResult(
+            "course",
+            step.slug,
+            course.title,
+            False,
+            detail,
+            fraction,
+            reason=f"course {step.slug}: {len(finished)} of {total} lessons done",
+        )
+    outdated = any(
+        d is not None and d.lesson_hash != lesson.content_hash
+        for d, lesson in zip(done, lessons, strict=True)
+    )
+    done_at = max((d.completed_at for d in finished), default=None)
+    return StepResult(
+        "course",
+        step.slug,
+        course.title,
+        True,
+        f"completed, {detail}",
+        1.0,
+        done_at=done_at,
+        outdated=outdated,
+    )
+
+
+def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResult:
+    title = quiz.title if quiz else step.slug
+    if quiz is None:
+        return StepResult(
+            "quiz",
+            step.slug,
+            title,
+            False,
+            "missing from the catalog",
+            0.0,
+            reason=f"quiz {step.slug}: not in the catalog",
+        )
+    pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
+    attempts = facts.attempts.get(step.slug, ())
+    graded = [a for a in attempts if a.status == "graded" and a.percent is not None]
+    waiting = [a for a in attempts if a.status == "awaiting_grading"]
+    passing = sorted(
+        (a for a in graded if (a.percent or 0) >= pass_mark),
+        key=lambda a: (a.submitted_at is None, a.submitted_at),
+    )
+    best = max(graded, key=lambda a: a.percent or 0.0) if graded else None
+    if passing:
+        first = passing[0]
+        top = best.percent if best and best.percent is not None else first.percent or 0
+        return StepResult(
+            "quiz",
+            step.slug,
+            title,
+            True,
+            f"passed {_fmt_pct(top)} (pass {pass_mark}%)",
+            1.0,
+            done_at=first.submitted_at,
+            outdated=first.quiz_hash != quiz.content_hash,
+        )
+    if waiting:
+        since = min((a.submitted_at for a in waiting if a.submitted_at), default=None)
+        return StepResult(
+            "quiz",
+            step.slug,
+            title,
+            False,
+            "awaiting essay grading",
+            0.5,
+            reason=f"quiz {step.slug}: essay answers wait for the mentor's grading",
+            waiting_on_mentor=True,
+            waiting_since=since,
+        )
+    if best is not None:
+        pct = best.percent or 0.0
+        return StepResult(
+            "quiz",
+            step.slug,
+            title,
+            False,
+            f"best {_fmt_pct(pct)} (pass {pass_mark}%)",
+            0.0,
+            reason=f"quiz {step.slug}: best {_fmt_pct(pct)}, needs {pass_mark}%",
+        )
+    return StepResult(
+        "quiz",
+        step.slug,
+        title,
+        False,
+        "not attempted",
+        0.0,
+        reason=f"quiz {step.slug}: not attempted yet (pass {pass_mark}%)",
+    )
+
+
+def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepResult:
+    title = case.title if case else step.slug
+    if case is None:
+        return StepResult(
+            "roleplay",
+            step.slug,
+            title,
+            False,
+            "missing from the catalog",
+            0.0,
+            reason=f"case {step.slug}: not in the catalog",
+        )
+    minimum = step.min_score if step.min_score is not None else case.passing_score
+    versions = sorted(facts.submissions.get(step.slug, ()), key=lambda s: s.version)
+    approved = [
+        s
+        for s in versions
+        if s.status == "approved" and s.review_score is not None and s.review_score >= minimum
+    ]
+    if approved:
+        first = approved[0]
+        score = first.review_score or 0.0
+        return StepResult(
+            "roleplay",
+            step.slug,
+            title,
+            True,
+            f"approved, {score:.1f}/4 (min {minimum:.1f})",
+            1.0,
+            done_at=first.reviewed_at,
+            outdated=first.case_hash != case.content_hash,
+        )
+    latest = versions[-1] if versions else None
+    if latest is None or latest.status == "draft" and latest.version == 1:
+        detail = "draft saved" if latest else "not submitted"
+        return StepResult(
+            "roleplay",
+            step.slug,
+            title,
+            False,
+            detail,
+            0.0,
+            reason=f"case {step.slug}: no answer submitted yet",
+        )
+    if latest.status == "submitted":
+        return StepResult(
+            "roleplay",
+            step.slug,
+            title,
+            False,
+            f"version {latest.version} awaiting review",
+            0.5,
+            reason=f"case {step.slug}: version {latest.version} waits for review",
+            waiting_on_mentor=True,
+            waiting_since=latest.submitted_at,
+        )
+    reviewed = [s for s in versions if s.review_score is not None]
+    last = reviewed[-1] if reviewed else None
+    if last is not None and last.status == "approved":
+        score = last.review_score or 0.0
+        return StepResult(
+            "roleplay",
+            step.slug,
+            title,
+            False,
+            f"approved at {score:.1f}/4, the track needs {minimum:.1f}",
+            0.25,
+            reason=f"case {step.slug}: approved at {score:.1f}/4, needs {minimum:.1f}",
+        )
+    score_txt = f" ({last.review_score:.1f}/4)" if last and last.review_score is not None else ""
+    return StepResult(
+        "roleplay",
+        step.slug,
+        title,
+        False,
+        f"sent back for more work{score_txt}",
+        0.25,
+        reason=f"case {step.slug}: sent back by the mentor{score_txt}, needs {minimum:.1f}",
+    )
+
+
+def _signoff(step: TrackStep, facts: HireFacts) -> StepResult:
+    title = step.title or step.slug
+    fact = facts.signoffs.get(step.slug)
+    if fact is None:
+        return StepResult(
+            "signoff",
+            step.slug,
+            title,
+            False,
+            "not signed off",
+            0.0,
+            reason=f"sign-off {step.slug}: not signed off by the mentor yet",
+            waiting_on_mentor=True,
+        )
+    return StepResult(
+        "signoff",
+        step.slug,
+        title,
+        True,
+        f"signed off by {fact.signed_by} on {fact.signed_at:%Y-%m-%d}",
+        1.0,
+        done_at=fact.signed_at,
+    )
+
+
+def evaluate_step(step: TrackStep, items: Items, facts: HireFacts) -> StepResult:
+    if step.kind == "course":
+        return _course(step, items.courses.get(step.slug), facts)
+    if step.kind == "quiz":
+        return _quiz(step, items.quizzes.get(step.slug), facts)
+    if step.kind == "roleplay":
+        return _roleplay(step, items.roleplays.get(step.slug), facts)
+    return _signoff(step, facts)
+
+
+def evaluate(track: Track, items: Items, facts: HireFacts) -> Readiness:
+    steps = tuple(evaluate_step(step, items, facts) for step in track.steps)
+    progress = sum(s.progress for s in steps) / len(steps) if steps else 0.0
+    pending = [s for s in steps if not s.done]
+    reasons = tuple(s.reason for s in pending if s.reason)
+    if not pending:
+        status: Status = "ready"
+        stamps = [s.done_at for s in steps if s.done_at is not None]
+        return Readiness(status, steps, (), 1.0, max(stamps) if stamps else None)
+    if not facts.has_activity:
+        status = "not_started"
+    elif all(s.waiting_on_mentor for s in pending):
+        status = "awaiting_review"
+    else:
+        status = "in_progress"
+    return Readiness(status, steps, reasons, progress, None)

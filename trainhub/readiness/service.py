@@ -1,0 +1,48 @@
+"""Readiness of hires against the current catalog."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..catalog import Catalog
+from ..catalog.tracks import Track
+from .facts import facts_for
+from .rules import HireFacts, Items, Readiness, evaluate
+
+
+def items_of(catalog: Catalog) -> Items:
+    return Items(courses=catalog.courses, quizzes=catalog.quizzes, roleplays=catalog.roleplays)
+
+
+def track_of(catalog: Catalog, hire: User) -> Track | None:
+    return catalog.tracks.get(hire.track or "")
+
+
+def readiness_of(session: Session, catalog: Catalog, hire: User) -> tuple[Track, Readiness] | None:
+    track = track_of(catalog, hire)
+    if track is None:
+        return None
+    return track, evaluate(track, items_of(catalog), facts_for(session, hire))
+
+
+def evaluate_with(catalog: Catalog, hire: User, facts: HireFacts) -> Readiness | None:
+    track = track_of(catalog, hire)
+    return evaluate(track, items_of(catalog), facts) if track else None
+
+
+def hires_of_query(user: User) -> sa.Select[tuple[User]]:
+    """The hires a person looks after: a mentor's, a manager's, or everyone's for an admin."""
+    query = sa.select(User).where(User.role == "hire").order_by(User.name)
+    if user.role == "mentor":
+        return query.where(User.mentor_id == user.id)
+    if user.role == "manager":
+        return query.where(User.manager_id == user.id)
+    if user.role == "admin":
+        return query
+    return query.where(sa.false())
+
+
+def people_of(session: Session, user: User) -> list[User]:
+    return list(session.scalars(hires_of_query(user)))

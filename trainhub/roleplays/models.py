@@ -1,0 +1,57 @@
+"""Learner history for role-play cases: versions of an answer, and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime, db, utcnow
+
+SUBMISSION_STATUSES = ("draft", "submitted", "needs_work", "approved")
+
+
+class RoleplaySubmission(db.Model):
+    """One version of a hire's answer to a case. Submitting freezes it; a resubmission is a
+    new version, so every version a mentor reviewed stays as it was."""
+
+    __tablename__ = "roleplay_submissions"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "case_slug", "version"),
+        sa.CheckConstraint(sa.column("status").in_(SUBMISSION_STATUSES), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    case_slug: Mapped[str] = mapped_column(sa.String(100), index=True)
+    case_hash: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="submission", lazy="raise_on_sql", order_by="Attachment.id"
+    )
+
+
+class Attachment(db.Model):
+    """A file stored outside static/ under a random name; served only as a download."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("roleplay_submissions.id", ondelete="CASCADE"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[RoleplaySubmission] = relationship(back_populates="attachments")

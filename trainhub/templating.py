@@ -1,0 +1,85 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, url_for
+from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .auth.models import User
+from .extensions import db
+
+# Context processors that features add (e.g. the mentor's review-queue count for the nav).
+NAV_BADGES: list[Any] = []
+
+
+def demo_data_present() -> bool:
+    """True while any demo account exists: the UI then shows a "demo data" banner."""
+    if "demo_data" not in g:
+        g.demo_data = bool(
+            db.session.execute(sa.select(sa.exists().where(User.is_demo.is_(True)))).scalar()
+        )
+    return bool(g.demo_data)
+
+
+def waited(since: datetime | None, now: datetime | None = None) -> str:
+    """'3 days', '5 hours', '12 minutes': how long something has waited."""
+    if since is None:
+        return ""
+    seconds = max(0, int(((now or datetime.now(UTC)) - since).total_seconds()))
+    if seconds >= 86400:
+        days = seconds // 86400
+        return ngettext("%(num)d day", "%(num)d days", days)
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
+    minutes = max(1, seconds // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+# Where a track step is done, by kind: (endpoint, name of the slug argument).
+STEP_ENDPOINTS = {
+    "course": ("courses.course", "course_slug"),
+    "quiz": ("quizzes.take", "quiz_slug"),
+    "roleplay": ("roleplays.case", "case_slug"),
+}
+
+
+def step_url(step: Any) -> str | None:
+    target = STEP_ENDPOINTS.get(step.kind)
+    if target is None or not has_endpoint(target[0]):
+        return None
+    return url_for(target[0], **{target[1]: step.slug})
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["step_url"] = step_url
+    app.jinja_env.filters["waited"] = waited
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["date"] = lambda v: format_date(v, "medium") if v else ""
+    app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
+    app.jinja_env.globals["demo_data_present"] = demo_data_present
+    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _nav() -> dict[str, Any]:
+        badges: dict[str, Any] = {}
+        if current_user.is_authenticated:
+            for badge in NAV_BADGES:
+                badges.update(badge(current_user))
+        return {"nav_badges": badges, "_": _}
