@@ -91,4 +91,9 @@ def register_request_hooks(app: Flask) -> None:
         # Set on every request, so a pooled thread never inherits the previous request's value.
         set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
 
+    @app.teardown_request
+    def _clear_write_intent(_exc: BaseException | None) -> None:
+        # The request may run in a caller's context (tests, CLI): leave nothing behind.
+        set_write_intent(False)
+
     app.before_request(enforce_declared_policy)

@@ -12,12 +12,13 @@ from datetime import date
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from . import demo
 from .auth import service as accounts
-from .auth.models import ROLES
+from .auth.models import ROLES, User
 from .catalog import load_catalog
 from .content import catalog
 from .db import utcnow, write_intent
@@ -193,9 +194,12 @@ def users_deactivate(email: str) -> None:
 
 @click.command("demo")
 @click.option("--hires", type=click.IntRange(min=0), default=0, help="Add N synthetic hires.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
 @with_appcontext
-def demo_command(hires: int) -> None:
+def demo_command(hires: int, if_empty: bool) -> None:
     """Fill an empty database with the demo accounts (password: demo-password)."""
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        return
     with write_intent():
         try:
             report = demo.load_demo(

@@ -1,0 +1,52 @@
+"""A new hire signs in, reads a lesson, marks it complete, and sees the progress bar move."""
+
+from __future__ import annotations
+
+from tests import factories
+from trainhub.content import catalog
+from trainhub.db import utcnow
+from trainhub.demo import load_demo
+from trainhub.extensions import db
+
+
+def _progress(page) -> int:
+    bar = page.locator("[data-testid=track-progress] [role=progressbar]")
+    return int(bar.get_attribute("aria-valuenow"))
+
+
+def test_hire_reads_and_completes_a_lesson(app, live_server, page, browser_login):
+    with app.app_context():
+        load_demo(db.session, catalog(), now=utcnow())
+
+    browser_login("hire@demo.local", "demo-password")
+    assert page.get_by_text("Demo data").first.is_visible()
+    assert page.get_by_role("heading", name="Lead-generation specialist").is_visible()
+    assert _progress(page) == 0
+
+    page.get_by_role("link", name="How a sales department works").first.click()
+    page.get_by_role("link", name="The three-stage sales conveyor").click()
+    assert page.get_by_role("heading", name="On this page").is_visible()
+    page.get_by_role("button", name="Mark as complete").click()
+    page.wait_for_load_state()
+
+    page.get_by_role("link", name="Home").click()
+    assert _progress(page) > 0
+    assert page.get_by_text("1/5 lessons").first.is_visible()
+
+
+def test_lesson_page_reads_well_on_a_phone(app, live_server, browser, browser_login):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    with app.app_context():
+        user = factories.make_user(db.session, "hire")
+        db.session.commit()
+        email = user.email
+    phone.goto(f"{live_server}/login")
+    phone.fill("input[name=email]", email)
+    phone.fill("input[name=password]", "correct-horse-battery")
+    phone.click("button[type=submit]")
+    phone.goto(f"{live_server}/courses/sales-department-foundations/kpis")
+    # Nothing wider than the screen: no sideways scrolling of the page itself.
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    context.close()

@@ -1,0 +1,168 @@
+"""Shared fixtures: an app on a real, migrated database (SQLite file and PostgreSQL).
+
+Every test that takes ``app`` (or ``client``, ``db_session`` ...) runs twice: on a fresh
+SQLite file and on a PostgreSQL server (``TRAINHUB_TEST_DATABASE_URL``, started by
+``script/test``). Under CI a missing server is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy.orm import Session
+
+from tests import factories
+from trainhub import create_app
+from trainhub.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TRAINHUB_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+def _base_config(tmp: Path, url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "CONTENT_ROOT": str(PROJECT_ROOT),
+        "SECRET_KEY": "test-" + "x1y2z3" * 8,
+        "RENDER_CACHE": "",
+        "CONTENT_CHECK_INTERVAL": 0.0,
+    }
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy (the file is closed, so copying is
+    safe here, unlike a live WAL database)."""
+    tmp = tmp_path_factory.mktemp("sqlite-template")
+    path = tmp / "template.db"
+    app = create_app(_base_config(tmp, f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> str:
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("TRAINHUB_TEST_DATABASE_URL is not set: script/test starts PostgreSQL")
+        pytest.skip("no PostgreSQL server (set TRAINHUB_TEST_DATABASE_URL or run script/test)")
+    app = create_app(_base_config(Path("/tmp"), PG_URL))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return PG_URL
+
+
+def _truncate_postgres(app: Flask) -> None:
+    with app.app_context():
+        names = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "trainhub.db"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_ready")
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    """Override in a test module to change settings before the app is built."""
+    return _base_config(tmp_path, database_url)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    if app_config["DATABASE_URL"].startswith("postgresql"):
+        _truncate_postgres(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session of the test's own, for arranging data and checking results.
+
+    It is not the app's request session and holds no app context open: requests made while
+    a test holds an app context would share its ``g`` (and Flask-Login's cached user).
+    """
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as session:
+        yield session
+
+
+class Client(FlaskClient):
+    """A test client that fills in the CSRF token the way a browser's form would."""
+
+    def csrf_token(self, url: str = "/login") -> str:
+        response = self.get(url)
+        match = _CSRF_RE.search(response.get_data(as_text=True))
+        assert match, f"no CSRF token on {url} ({response.status_code})"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        token_page = kwargs.pop("token_from", "/login")
+        payload = {"csrf_token": self.csrf_token(token_page), **(data or {})}
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+def sign_in(client: Client, email: str, password: str = factories.PASSWORD) -> Any:
+    response = client.post_form("/login", {"email": email, "password": password})
+    assert response.status_code == 302, f"sign-in of {email} failed: {response.status_code}"
+    return response
+
+
+@pytest.fixture
+def login_as(app: Flask, client: Client) -> Callable[..., Any]:
+    """``login_as("mentor")`` creates a person with that role and signs the client in."""
+
+    def _login(role_or_user: Any = "hire", **fields: Any) -> Any:
+        with app.app_context():
+            if isinstance(role_or_user, str):
+                user = factories.make_user(db.session, role_or_user, **fields)
+                db.session.commit()
+            else:
+                user = role_or_user
+            email, user_id = user.email, user.id
+        sign_in(client, email)
+        return user_id
+
+    return _login
