@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from . import demo
 from .auth import service as accounts
 from .auth.models import ROLES, User
+from .backup import backup_command, restore_command
 from .catalog import load_catalog
 from .content import catalog
 from .db import utcnow, write_intent
@@ -213,5 +214,5 @@ def demo_command(hires: int, if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (content_cli, users_cli, demo_command):
+    for command in (content_cli, users_cli, demo_command, backup_command, restore_command):
         app.cli.add_command(command)

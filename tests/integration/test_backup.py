@@ -1,0 +1,163 @@
+"""``trainhub backup`` / ``trainhub restore`` on SQLite and PostgreSQL.
+
+The main test backs up while another connection keeps committing, restores into a fresh
+database, and looks for every write that was acknowledged before the backup started.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from tests.conftest import PROJECT_ROOT, Client, _base_config, sign_in
+from trainhub import create_app
+from trainhub.auth.models import LoginFailure, User
+from trainhub.backup import backup_database, check_integrity
+from trainhub.db import configure_engine, utcnow, write_intent
+from trainhub.extensions import db
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+DEMO_PASSWORD = "demo-password"
+
+
+class Writer(threading.Thread):
+    """Commits one row at a time on its own connection; ``acked`` holds the committed keys."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.engine = sa.create_engine(url)
+        configure_engine(self.engine)
+        self.acked: list[str] = []
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with write_intent():
+                n = 0
+                while not self.stop.is_set() and n < 20_000:
+                    key = f"writer-{n}"
+                    with self.engine.begin() as conn:
+                        conn.execute(sa.insert(LoginFailure).values(key=key, created_at=utcnow()))
+                    self.acked.append(key)  # after the commit returned: acknowledged
+                    n += 1
+                    time.sleep(0.001)
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            self.error = exc
+        finally:
+            self.engine.dispose()
+
+
+def _engine(app: Flask) -> sa.Engine:
+    with app.app_context():
+        return db.engine
+
+
+def _load_demo(app: Flask, hires: int = 30) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "--hires", str(hires)])
+    assert result.exit_code == 0, result.output
+
+
+def _restored_app(tmp_path: Path, url: str) -> Flask:
+    config = _base_config(tmp_path / "restored", url)
+    return create_app(config)
+
+
+def test_backup_during_writes_keeps_every_acknowledged_write(app, scratch_database, tmp_path):
+    _load_demo(app)
+    source = _engine(app)
+    writer = Writer(str(source.url.render_as_string(hide_password=False)))
+    writer.start()
+    while len(writer.acked) < 50 and writer.is_alive():
+        time.sleep(0.01)
+    acked_before = list(writer.acked)
+    during: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        during.append(len(writer.acked))
+        time.sleep(0.005)  # give the writer time to commit between the copy's steps
+
+    dump = tmp_path / "backup.bin"
+    backup_database(source, dump, progress, step_pages=8)
+    time.sleep(0.05)
+    writer.stop.set()
+    writer.join(timeout=30)
+    assert writer.error is None, writer.error
+    # The writer really was committing while the copy ran.
+    assert len(writer.acked) > len(acked_before)
+    assert during and max(during) > len(acked_before)
+
+    target_url = scratch_database("restored")
+    target = _restored_app(tmp_path, target_url)
+    if target_url.startswith("postgresql"):
+        assert target.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    result = target.test_cli_runner().invoke(args=["restore", str(dump)])
+    assert result.exit_code == 0, result.output
+    assert "integrity ok" in result.output
+
+    with target.app_context():
+        restored = db.engine
+        keys = set(
+            db.session.scalars(sa.select(LoginFailure.key).where(LoginFailure.key.like("writer-%")))
+        )
+        users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+        db.session.remove()
+    missing = [k for k in acked_before if k not in keys]
+    assert not missing, f"{len(missing)} acknowledged writes lost, e.g. {missing[:3]}"
+    assert users == 5 + 30
+    assert check_integrity(restored, MIGRATIONS).is_ok
+
+    target.test_client_class = Client
+    client = target.test_client()
+    assert client.get("/readyz").status_code == 200
+    sign_in(client, "hire@demo.local", DEMO_PASSWORD)
+    assert "Harper Hire" in client.get("/").get_data(as_text=True)
+    with target.app_context():
+        db.engine.dispose()
+
+
+def test_restore_refuses_a_database_with_data_unless_forced(app, db_session, tmp_path):
+    _load_demo(app, hires=3)
+    runner = app.test_cli_runner()
+    dump = tmp_path / "backup.bin"
+    assert runner.invoke(args=["backup", str(dump)]).exit_code == 0
+
+    # A change made after the backup, which a forced restore takes back.
+    db_session.execute(sa.update(User).where(User.email == "hire@demo.local").values(name="X"))
+    db_session.commit()
+
+    refused = runner.invoke(args=["restore", str(dump)])
+    assert refused.exit_code != 0
+    assert "not empty" in refused.output and "--force" in refused.output
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(User.name).where(User.email == "hire@demo.local")) == "X"
+    db_session.rollback()  # end the read transaction: on SQLite it pins an old snapshot
+
+    forced = runner.invoke(args=["restore", "--force", str(dump)])
+    assert forced.exit_code == 0, forced.output
+    name = db_session.scalar(sa.select(User.name).where(User.email == "hire@demo.local"))
+    assert name == "Harper Hire"
+
+
+def test_backup_does_not_overwrite_a_file_unless_forced(app, tmp_path):
+    _load_demo(app, hires=0)
+    runner = app.test_cli_runner()
+    dump = tmp_path / "backup.bin"
+    dump.write_text("keep me")
+    refused = runner.invoke(args=["backup", str(dump)])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert dump.read_text() == "keep me"
+    assert runner.invoke(args=["backup", "--force", str(dump)]).exit_code == 0
+    assert dump.stat().st_size > 1000
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    result = app.test_cli_runner().invoke(args=["restore", str(junk)])
+    assert result.exit_code != 0
+    assert "is not a" in result.output
