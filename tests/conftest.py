@@ -115,11 +115,22 @@ def db_session(app: Flask) -> Iterator[Session]:
     with app.app_context():
         engine = db.engine
     with Session(engine) as session:
+        app.extensions.setdefault("test_sessions", []).append(session)
         yield session
 
 
 class Client(FlaskClient):
-    """A test client that fills in the CSRF token the way a browser's form would."""
+    """A test client that fills in the CSRF token the way a browser's form would.
+
+    Before each request it commits the test's own ``db_session``: what the test arranged
+    becomes visible to the app, and the session's next read starts a fresh transaction, so
+    it sees what the request wrote (SQLite keeps a read snapshot until the transaction ends).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        for session in self.application.extensions.get("test_sessions", []):
+            session.commit()
+        return super().open(*args, **kwargs)
 
     def csrf_token(self, url: str = "/login") -> str:
         response = self.get(url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
 from ..auth import service as accounts
@@ -20,11 +21,17 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _fill_choices(form: PersonForm) -> None:
     tracks = catalog().tracks
-    form.track.choices = [("", "—")] + [(t.role, t.title) for t in tracks.values()]
+    form.track.choices = [SelectChoice("", "—")] + [
+        SelectChoice(t.role, t.title) for t in tracks.values()
+    ]
     mentors = accounts.people_for_choice(db.session, {"mentor"})
     managers = accounts.people_for_choice(db.session, {"manager"})
-    form.mentor_id.choices = [(None, "—")] + [(p.id, f"{p.name} <{p.email}>") for p in mentors]
-    form.manager_id.choices = [(None, "—")] + [(p.id, f"{p.name} <{p.email}>") for p in managers]
+    form.mentor_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(p.id), f"{p.name} <{p.email}>") for p in mentors
+    ]
+    form.manager_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(p.id), f"{p.name} <{p.email}>") for p in managers
+    ]
 
 
 def _data(form: PersonForm) -> accounts.PersonData:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .models import ROLES
 from .service import MIN_PASSWORD_LENGTH
@@ -28,16 +29,29 @@ class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        # Deliberately loose: internal domains such as *.local are real addresses here, and
+        # strict validators reject them as "special use".
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address like name@company.com.")
+            ),
+        ],
     )
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES])
     track = SelectField(_l("Track"), choices=[], validate_choice=True)
     mentor_id = SelectField(_l("Mentor"), choices=[], coerce=_to_int, validate_choice=True)
     manager_id = SelectField(_l("Manager"), choices=[], coerce=_to_int, validate_choice=True)
     started_on = DateField(_l("Start date"), validators=[Optional()])
     locale = SelectField(
         _l("Language"),
-        choices=[("", "—"), ("en", "English"), ("ru", "Русский"), ("uk", "Українська")],
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice("en", "English"),
+            SelectChoice("ru", "Русский"),
+            SelectChoice("uk", "Українська"),
+        ],
     )
     is_active = BooleanField(_l("Active"), default=True)
     password = PasswordField(

@@ -69,9 +69,14 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Lines]:
         _record(node, (), lines)
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began (an unclosed bracket or quote);
+        # the problem mark is often the end of the file then, which helps nobody.
+        mark = exc.context_mark or exc.problem_mark
         line = (mark.line + 1 if mark else 1) + line_offset
-        raise YamlError(line, f"invalid YAML: {exc.problem or exc.context}") from exc
+        what = exc.problem or exc.context
+        if exc.context and exc.problem:
+            what = f"{exc.problem} ({exc.context})"
+        raise YamlError(line, f"invalid YAML: {what}") from exc
     except yaml.YAMLError as exc:
         raise YamlError(1 + line_offset, f"invalid YAML: {exc}") from exc
     finally:
