@@ -95,7 +95,10 @@ class PersonData:
     locale: str | None = None
 
 
-def _check(session: Session, data: PersonData, known_tracks: set[str], user_id: int | None):
+def _check(
+    session: Session, data: PersonData, known_tracks: set[str], current: User | None
+) -> None:
+    user_id = current.id if current else None
     if data.role not in ROLES:
         raise AccountError(f"unknown role '{data.role}' (one of: {', '.join(ROLES)})", "role")
     if data.role == Role.HIRE and not data.track:
@@ -106,8 +109,8 @@ def _check(session: Session, data: PersonData, known_tracks: set[str], user_id: 
         ("mentor_id", data.mentor_id, {"mentor"}),
         ("manager_id", data.manager_id, {"manager"}),
     ):
-        if person_id is None:
-            continue
+        if person_id is None or (current is not None and getattr(current, field) == person_id):
+            continue  # unchanged links stay valid even if that person's role changed since
         if person_id == user_id:
             raise AccountError("a person cannot be their own mentor or manager", field)
         other = session.get(User, person_id)
@@ -172,7 +175,7 @@ def update_user(
     now: datetime,
     password: str | None = None,
 ) -> User:
-    _check(session, data, known_tracks, user.id)
+    _check(session, data, known_tracks, user)
     changes: dict[str, object] = {}
     is_hire = data.role == Role.HIRE
     new_values = {

@@ -1,0 +1,102 @@
+"""The trainhub command line: content check, users, demo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from trainhub.auth.models import User
+from trainhub.courses.models import LessonCompletion
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_content_check_passes_on_shipped_content(runner):
+    result = runner.invoke(args=["content", "check", "--root", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_content_check_names_path_and_line_on_a_broken_copy(runner, tmp_path):
+    for folder in ("content", "quizzes", "roleplays"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, tmp_path / folder)
+    track = tmp_path / "content/tracks/lead-generation.yaml"
+    track.write_text(track.read_text().replace("course: prospecting", "course: prospectin", 1))
+    result = runner.invoke(args=["content", "check", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "prospectin'" in x)
+    path, number, message = line.split(":", 2)
+    assert path.endswith("content/tracks/lead-generation.yaml")
+    assert track.read_text().splitlines()[int(number) - 1].strip() == "- course: prospectin"
+    assert message.strip() == "course 'prospectin' does not exist"
+
+
+def test_demo_fills_an_empty_database_once(runner, db_session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "hire@demo.local" in first.output
+    emails = set(db_session.scalars(sa.select(User.email)))
+    assert {"admin@demo.local", "manager@demo.local", "mentor@demo.local", "hire@demo.local",
+            "ready@demo.local"} <= emails  # fmt: skip
+    hire = db_session.scalars(sa.select(User).where(User.email == "hire@demo.local")).one()
+    assert hire.track == "lead-generation"
+    done = db_session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LessonCompletion)
+        .where(LessonCompletion.user_id == hire.id)
+    )
+    assert done == 0
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(User)) == len(emails)
+
+
+def test_demo_adds_deterministic_synthetic_hires(runner, db_session):
+    result = runner.invoke(args=["demo", "--hires", "12"])
+    assert result.exit_code == 0, result.output
+    hires = db_session.scalars(
+        sa.select(User).where(User.email.like("hire0%@demo.local")).order_by(User.email)
+    ).all()
+    assert len(hires) == 12
+    mentor = db_session.scalars(sa.select(User).where(User.email == "mentor@demo.local")).one()
+    assert {h.mentor_id for h in hires} == {mentor.id}
+    assert len({h.track for h in hires}) > 1  # varied tracks
+
+
+def test_demo_refuses_a_database_with_real_accounts(runner):
+    created = runner.invoke(
+        args=["users", "create", "--email", "boss@corp.test", "--name", "Boss", "--role",
+              "admin", "--password", "a-long-password"]
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "real accounts" in result.output
+
+
+def test_users_commands(runner, db_session):
+    ok = runner.invoke(
+        args=["users", "create", "--email", "Mentor@Corp.test", "--name", "Mia", "--role",
+              "mentor", "--password", "a-long-password"]
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    hire = runner.invoke(
+        args=["users", "create", "--email", "h@corp.test", "--name", "Hal", "--track",
+              "account-executive", "--mentor", "mentor@corp.test", "--password", "a-long-password"]
+    )  # fmt: skip
+    assert hire.exit_code == 0, hire.output
+    bad = runner.invoke(
+        args=["users", "create", "--email", "x@corp.test", "--name", "X", "--track", "nope",
+              "--password", "a-long-password"]
+    )  # fmt: skip
+    assert bad.exit_code != 0 and "no track named 'nope'" in bad.output
+    listing = runner.invoke(args=["users", "list"])
+    assert "mentor@corp.test" in listing.output and "account-executive" in listing.output
+    assert runner.invoke(args=["users", "set-role", "mentor@corp.test", "manager"]).exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", "h@corp.test"]).exit_code == 0
+    people = {u.email: u for u in db_session.scalars(sa.select(User))}
+    assert people["mentor@corp.test"].role == "manager"
+    assert people["h@corp.test"].is_active is False
