@@ -1,20 +1,51 @@
-"""gunicorn settings; every value can be overridden on the command line or by env vars.
+"""gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
-Workers are stateless: sessions live in signed cookies, learner data in the database, the
-login limiter in the database, and the content catalog is derived from files by each worker.
+Every value can be overridden on the command line (``-w 4``, ``--bind ...``) or with the
+GUNICORN_* environment variables read below. The app's own settings are the TRAINHUB_* ones
+(see docs/deployment.md).
+
+Workers are stateless, so any number of them, on any number of hosts, can serve the same
+database: sessions live in signed cookies, learner data and the login limiter in the database,
+and each worker derives the content catalog from the files (reloading when they change).
 """
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('TRAINHUB_PORT', '5000')}")
-workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-graceful_timeout = 20
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None else value
+
+
+bind = _env("GUNICORN_BIND", f"127.0.0.1:{_env('TRAINHUB_PORT', '5000')}")
+# 2 x cores + 1 is gunicorn's rule of thumb for workers that wait on a database; capped so a
+# big host does not open more database connections than PostgreSQL allows by default.
+workers = int(_env("GUNICORN_WORKERS", str(min(8, multiprocessing.cpu_count() * 2 + 1))))
+# Threads let a worker overlap a slow database round trip with another request.
+threads = int(_env("GUNICORN_THREADS", "2"))
+timeout = int(_env("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(_env("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Recycle workers now and then, so a slow leak in any library never grows without bound.
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+
+# Access log to stdout by default; GUNICORN_ACCESSLOG="" turns it off (benchmarks, tests).
+accesslog = _env("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
-# Each worker builds its own app after the fork: database connections are never shared.
+loglevel = _env("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# Each worker builds its own app after the fork, so database connections are never shared
+# between processes. A bad setting (e.g. a weak secret key in production) stops every worker
+# from booting, and gunicorn exits instead of serving.
 preload_app = False
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The worker heartbeat file on tmpfs: a slow or full /tmp disk must not get workers killed.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Which peers may set X-Forwarded-Proto for gunicorn itself. The app trusts X-Forwarded-*
+# only for TRAINHUB_PROXY_HOPS proxies (werkzeug's ProxyFix); keep both to the proxy's address.
+forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
