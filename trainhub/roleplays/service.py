@@ -1,0 +1,237 @@
+"""Answers to role-play cases: drafts, submitted versions, attachments.
+
+A hire edits one draft row per version. Submitting freezes it; after "needs work" the next
+save starts a new version, so every version a mentor reviewed stays exactly as it was.
+Concurrency is settled by the database: the version insert is an insert-or-ignore on the
+unique (user, case, version) key and every status change is a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..auth.models import User
+from ..catalog.roleplays import RoleplayCase
+from ..db import insert_ignore
+from ..reviews.models import Review
+from .models import Attachment, RoleplaySubmission
+from .uploads import StoredFile
+
+MAX_ATTACHMENTS = 5
+MAX_ANSWER_CHARS = 50_000
+OPEN_STATUSES = ("draft", "needs_work")
+
+
+class AnswerLocked(Exception):
+    """The answer cannot change now: it waits for review or has been approved."""
+
+    def __init__(self, submission: RoleplaySubmission | None) -> None:
+        super().__init__("this answer is submitted and can no longer be edited")
+        self.submission = submission
+
+
+class TooManyAttachments(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of an answer with its review (if any), for history pages."""
+
+    submission: RoleplaySubmission
+    review: Review | None
+    diff: tuple[tuple[str, str], ...]  # (kind, line) against the previous version
+
+
+def _versions_query(hire_id: int, case_slug: str) -> sa.Select[tuple[RoleplaySubmission]]:
+    return (
+        sa.select(RoleplaySubmission)
+        .where(RoleplaySubmission.user_id == hire_id, RoleplaySubmission.case_slug == case_slug)
+        .options(selectinload(RoleplaySubmission.attachments))
+        .order_by(RoleplaySubmission.version)
+    )
+
+
+def versions_of(session: Session, hire_id: int, case_slug: str) -> list[RoleplaySubmission]:
+    return list(session.scalars(_versions_query(hire_id, case_slug)))
+
+
+def reviews_of(session: Session, submission_ids: Iterable[int]) -> dict[int, Review]:
+    ids = list(submission_ids)
+    if not ids:
+        return {}
+    rows = session.scalars(sa.select(Review).where(Review.submission_id.in_(ids)))
+    return {review.submission_id: review for review in rows}
+
+
+def diff_lines(before: str, after: str) -> tuple[tuple[str, str], ...]:
+    """A line diff as (kind, text) pairs: kind is 'add', 'del', 'same' or 'gap'."""
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines())
+    for group in matcher.get_grouped_opcodes(2):
+        if out:
+            out.append(("gap", "…"))
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(("same", line) for line in matcher.a[a1:a2])
+                continue
+            out.extend(("del", line) for line in matcher.a[a1:a2])
+            out.extend(("add", line) for line in matcher.b[b1:b2])
+    return tuple(out)
+
+
+def history(session: Session, hire_id: int, case_slug: str) -> list[Version]:
+    """Submitted versions, oldest first, each with its review and a diff to the one before."""
+    rows = [s for s in versions_of(session, hire_id, case_slug) if s.status != "draft"]
+    reviews = reviews_of(session, (s.id for s in rows))
+    versions: list[Version] = []
+    previous: RoleplaySubmission | None = None
+    for row in rows:
+        diff = diff_lines(previous.text, row.text) if previous is not None else ()
+        versions.append(Version(row, reviews.get(row.id), diff))
+        previous = row
+    return versions
+
+
+def latest(rows: Sequence[RoleplaySubmission]) -> RoleplaySubmission | None:
+    return rows[-1] if rows else None
+
+
+def is_open(row: RoleplaySubmission | None) -> bool:
+    """Whether the hire may write (a first answer, a draft, or a new version after coaching)."""
+    return row is None or row.status in OPEN_STATUSES
+
+
+def starting_text(row: RoleplaySubmission | None) -> str:
+    """What the editor shows: the draft, or the version that was sent back, to build on."""
+    return row.text if row is not None and row.status in OPEN_STATUSES else ""
+
+
+def _open_draft(session: Session, hire: User, case: RoleplayCase, now: datetime) -> int:
+    """The id of the draft to write into, creating the next version when needed."""
+    rows = versions_of(session, hire.id, case.slug)
+    current = latest(rows)
+    if current is not None and current.status == "draft":
+        return current.id
+    if not is_open(current):
+        raise AnswerLocked(current)
+    version = current.version + 1 if current is not None else 1
+    insert_ignore(
+        session,
+        RoleplaySubmission,
+        {
+            "user_id": hire.id,
+            "case_slug": case.slug,
+            "case_hash": case.content_hash,
+            "version": version,
+            "text": current.text if current is not None else "",
+            "status": "draft",
+            "created_at": now,
+            "updated_at": now,
+        },
+        ["user_id", "case_slug", "version"],
+    )
+    # Whoever inserted it (this request or a concurrent one), it must still be a draft.
+    row = session.execute(
+        sa.select(RoleplaySubmission.id, RoleplaySubmission.status).where(
+            RoleplaySubmission.user_id == hire.id,
+            RoleplaySubmission.case_slug == case.slug,
+            RoleplaySubmission.version == version,
+        )
+    ).one()
+    if row.status != "draft":
+        raise AnswerLocked(None)
+    return row.id
+
+
+def save_answer(
+    session: Session,
+    hire: User,
+    case: RoleplayCase,
+    text: str,
+    *,
+    submit: bool,
+    now: datetime,
+    upload: StoredFile | None = None,
+    upload_name: str = "",
+) -> RoleplaySubmission:
+    """Save the hire's draft, and freeze it as a submitted version when ``submit``.
+
+    Raises AnswerLocked when there is nothing to edit (a second click on "Submit" lands here
+    and changes nothing).
+    """
+    draft_id = _open_draft(session, hire, case, now)
+    values: dict[str, object] = {"text": text, "updated_at": now, "case_hash": case.content_hash}
+    if submit:
+        values.update(status="submitted", submitted_at=now)
+    result = session.execute(
+        sa.update(RoleplaySubmission)
+        .where(RoleplaySubmission.id == draft_id, RoleplaySubmission.status == "draft")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise AnswerLocked(None)
+    if upload is not None:
+        count = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Attachment)
+            .where(Attachment.submission_id == draft_id)
+        )
+        if (count or 0) >= MAX_ATTACHMENTS:
+            raise TooManyAttachments(f"A version can have at most {MAX_ATTACHMENTS} files.")
+        session.add(
+            Attachment(
+                submission_id=draft_id,
+                original_name=upload_name,
+                stored_name=upload.stored_name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_at=now,
+            )
+        )
+    session.flush()
+    submission = session.get(RoleplaySubmission, draft_id, populate_existing=True)
+    assert submission is not None
+    return submission
+
+
+def case_states(session: Session, hire_id: int) -> dict[str, RoleplaySubmission]:
+    """The latest version of each case the hire has touched, keyed by case slug."""
+    newest = (
+        sa.select(RoleplaySubmission.case_slug, sa.func.max(RoleplaySubmission.version).label("v"))
+        .where(RoleplaySubmission.user_id == hire_id)
+        .group_by(RoleplaySubmission.case_slug)
+        .subquery()
+    )
+    rows = session.scalars(
+        sa.select(RoleplaySubmission)
+        .join(
+            newest,
+            sa.and_(
+                RoleplaySubmission.case_slug == newest.c.case_slug,
+                RoleplaySubmission.version == newest.c.v,
+            ),
+        )
+        .where(RoleplaySubmission.user_id == hire_id)
+    )
+    return {row.case_slug: row for row in rows}
+
+
+def attachment_with_owner(
+    session: Session, attachment_id: int
+) -> tuple[Attachment, RoleplaySubmission, User] | None:
+    row = session.execute(
+        sa.select(Attachment, RoleplaySubmission, User)
+        .join(RoleplaySubmission, RoleplaySubmission.id == Attachment.submission_id)
+        .join(User, User.id == RoleplaySubmission.user_id)
+        .where(Attachment.id == attachment_id)
+    ).one_or_none()
+    return (row[0], row[1], row[2]) if row else None

@@ -1,0 +1,187 @@
+"""``/roleplays/``: the cases of a person's role, one case with the hire's answer, downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..access import authorize, requires
+from ..auth.models import User
+from ..catalog.markdown import sanitize
+from ..catalog.roleplays import RoleplayCase
+from ..content import catalog
+from ..db import utcnow
+from ..extensions import db
+from ..notices import ReviewNotice, review_notices, send_mail, submitted_mail
+from ..permissions import can_submit_work, can_view_attachment, is_signed_in, is_staff
+from . import service
+from .forms import AnswerForm
+from .uploads import UploadError, clean_name, download_name, store_upload, stored_path
+
+bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
+
+
+def answer_html(text: str | None) -> Markup:
+    """A hire's or mentor's Markdown as sanitized HTML (raw HTML and javascript: links go)."""
+    html = markdown.markdown(
+        text or "", extensions=["sane_lists", "fenced_code", "tables"], output_format="html"
+    )
+    return Markup(sanitize(html))  # noqa: S704 (nh3 has cleaned it)
+
+
+bp.add_app_template_filter(answer_html, "answer_html")
+
+
+@bp.app_template_global("roleplay_notices")
+def roleplay_notices() -> list[tuple[ReviewNotice, RoleplayCase | None]]:
+    """The hire's latest reviewed answers, for the notice block on their home page."""
+    if not current_user.is_authenticated or not current_user.is_hire:
+        return []
+    cases = catalog().roleplays
+    return [(n, cases.get(n.case_slug)) for n in review_notices(db.session, current_user.id)]
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _case_or_404(case_slug: str) -> RoleplayCase:
+    case = catalog().roleplays.get(case_slug)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.get("/")
+@requires(is_signed_in)
+def index():  # type: ignore[no-untyped-def]
+    cases = list(catalog().roleplays.values())
+    role = current_user.track if current_user.is_hire else None
+    mine = [c for c in cases if c.is_for(role)] if role else cases
+    others = [c for c in cases if c not in mine]
+    states = service.case_states(db.session, current_user.id) if current_user.is_hire else {}
+    return render_template("roleplays/index.html", mine=mine, others=others, states=states)
+
+
+def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200):  # type: ignore[no-untyped-def]
+    rows = (
+        service.versions_of(db.session, current_user.id, case.slug) if current_user.is_hire else []
+    )
+    current = service.latest(rows)
+    if not form.is_submitted():
+        form.text.data = service.starting_text(current)
+    return render_template(
+        "roleplays/case.html",
+        case=case,
+        form=form,
+        current=current,
+        draft=current if current is not None and current.status == "draft" else None,
+        versions=service.history(db.session, current_user.id, case.slug)
+        if current_user.is_hire
+        else [],
+        can_answer=can_submit_work(current_user) and service.is_open(current),
+        show_mentor_view=is_staff(current_user),
+    ), status
+
+
+@bp.get("/<case_slug>")
+@requires(is_signed_in)
+def case(case_slug: str):  # type: ignore[no-untyped-def]
+    return _render_case(_case_or_404(case_slug), AnswerForm(formdata=None))
+
+
+@bp.post("/<case_slug>")
+@requires(can_submit_work)
+def answer(case_slug: str):  # type: ignore[no-untyped-def]
+    found = _case_or_404(case_slug)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_case(found, form, 422)
+    upload = form.attachment.data
+    stored = None
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
+        except UploadError as exc:
+            form.attachment.errors = [_(str(exc))]
+            return _render_case(found, form, 422)
+    try:
+        submission = service.save_answer(
+            db.session,
+            current_user,
+            found,
+            form.text.data or "",
+            submit=form.is_final,
+            now=utcnow(),
+            upload=stored,
+            upload_name=clean_name(upload.filename) if stored else "",
+        )
+        db.session.commit()
+    except (service.AnswerLocked, service.TooManyAttachments) as exc:
+        db.session.rollback()
+        if stored is not None:
+            stored_path(folder, stored.stored_name).unlink(missing_ok=True)
+        if isinstance(exc, service.TooManyAttachments):
+            form.attachment.errors = [_(str(exc))]
+            return _render_case(found, form, 422)
+        flash(_("This answer is already submitted; it waits for your mentor."), "warning")
+        return redirect(url_for("roleplays.case", case_slug=found.slug))
+    if form.is_final:
+        flash(_("Submitted. Your mentor has been told."), "success")
+        mentor = db.session.get(User, current_user.mentor_id) if current_user.mentor_id else None
+        if mentor is not None:
+            send_mail(
+                current_app.config,
+                submitted_mail(
+                    mentor.email,
+                    current_user.name,
+                    found.title,
+                    submission.version,
+                    absolute_url("reviews.review", submission_id=submission.id),
+                ),
+            )
+    else:
+        flash(_("Draft saved."), "success")
+    return redirect(url_for("roleplays.case", case_slug=found.slug))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@requires(is_signed_in)
+def attachment(attachment_id: int):  # type: ignore[no-untyped-def]
+    found = service.attachment_with_owner(db.session, attachment_id)
+    if found is None:
+        abort(404)
+    item, _submission, owner = found
+    authorize(can_view_attachment(current_user, owner))
+    path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), item.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=download_name(item.original_name, item.content_type),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
