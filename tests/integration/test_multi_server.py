@@ -239,3 +239,20 @@ def test_concurrent_submissions_of_one_attempt_give_one_graded_attempt(cluster):
 
 def test_the_attempts_limit_holds_across_both_servers(cluster):
     pytest.skip("quiz routes not built yet")
+
+
+def test_ci_without_a_postgresql_server_fails_loudly():
+    """Under CI a missing server is an error, never a quiet skip of half the suite."""
+    env = {k: v for k, v in os.environ.items() if k != "TRAINHUB_TEST_DATABASE_URL"}
+    env["CI"] = "true"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["tests/web/test_auth.py::test_logout_is_post_only"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode != 0
+    assert "TRAINHUB_TEST_DATABASE_URL is not set" in run.stdout
