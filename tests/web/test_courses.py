@@ -22,7 +22,7 @@ def test_lesson_page_has_toc_and_neighbours(client, login_as):
     page = client.get(LESSON)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "On this page" in text
+    assert "On this page" in text and "toc-details" in text
     assert 'rel="next"' in text
     assert "Mark as complete" in text
 

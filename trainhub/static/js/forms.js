@@ -16,3 +16,9 @@ window.addEventListener("pageshow", function () {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
   });
 });
+// On a phone the table of contents starts folded, so the lesson text comes first.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(max-width: 899px)").matches) {
+    document.querySelectorAll("details.toc-details").forEach(function (d) { d.open = false; });
+  }
+});
