@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from .auth.models import User
 from .auth.service import hash_password
 from .catalog import Catalog
+from .catalog.roleplays import RoleplayCase
 from .catalog.tracks import Track, TrackStep
 from .courses.models import LessonCompletion
 from .quizzes.models import QuizAttempt
 from .reviews.models import Review, SignOff
+from .reviews.rubric import is_passing, weighted_score
 from .roleplays.models import RoleplaySubmission
 
 DEMO_PASSWORD = "demo-password"
@@ -79,6 +81,16 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     )
 
 
+def _demo_levels(case: RoleplayCase, minimum: float) -> dict[str, int]:
+    """Levels 3, raised to 4 one criterion at a time (heaviest first) until ``minimum``."""
+    levels = {c.key: 3 for c in case.rubric}
+    for criterion in sorted(case.rubric, key=lambda c: -c.weight):
+        if is_passing(weighted_score(case.rubric, levels), minimum):
+            break
+        levels[criterion.key] = 4
+    return levels
+
+
 def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
     # Reviews need the submission's id, so this kind is written at once, not batched.
     case = cat.roleplays[step.slug]
@@ -98,15 +110,15 @@ def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows
     )
     session.add(submission)
     session.flush()
-    minimum = step.min_score if step.min_score is not None else case.passing_score
-    score = min(4.0, round(minimum + 0.3, 2))
+    minimum = max(case.passing_score, step.min_score or 0.0)
+    levels = _demo_levels(case, minimum)
     ctx["clock"] += timedelta(hours=5)
     rows[Review].append(
         {
             "submission_id": submission.id,
             "mentor_id": ctx["mentor_id"],
-            "scores": {},
-            "score": score,
+            "scores": {key: {"level": level, "comment": ""} for key, level in levels.items()},
+            "score": weighted_score(case.rubric, levels),
             "passing_score": case.passing_score,
             "comment": "Well done.",
             "decision": "approved",
