@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .fields import Fields
+from .fields import Fields, read_front_matter, read_mapping
 from .markdown import Renderer, TocEntry, find_links, plain_words
 from .problems import ProblemList
-from .sources import YamlError, content_hash, is_slug, load_yaml, split_front_matter
+from .sources import content_hash, is_slug
 
 LESSON_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 ALL_ROLES = "all"
@@ -116,15 +116,8 @@ def parse_lesson(
     if not match:
         problems.error(1, "lesson file names look like 'NN-slug.md' (e.g. 01-welcome.md)")
         return None, problems
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
-        return None, problems
-    try:
-        doc = split_front_matter(text)
-    except YamlError as exc:
-        problems.error(exc.line, exc.message)
+    doc = read_front_matter(data, problems)
+    if doc is None:
         return None, problems
     fields = Fields(doc.meta, doc.lines, problems)
     title = fields.text("title")
@@ -168,18 +161,9 @@ class CourseMeta:
 
 def parse_course_meta(path: str, data: bytes) -> tuple[CourseMeta | None, ProblemList]:
     problems = ProblemList(path)
-    try:
-        meta, lines = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    fields = read_mapping(data, problems, "course.yaml")
+    if fields is None:
         return None, problems
-    except YamlError as exc:
-        problems.error(exc.line, exc.message)
-        return None, problems
-    if not isinstance(meta, dict):
-        problems.error(1, "course.yaml must be a mapping with title, summary, roles and order")
-        return None, problems
-    fields = Fields(meta, lines, problems)
     title = fields.text("title")
     summary = fields.text("summary", required=False, default="")
     roles = fields.text_list("roles")
@@ -187,10 +171,12 @@ def parse_course_meta(path: str, data: bytes) -> tuple[CourseMeta | None, Proble
     fields.warn_unknown({"title", "summary", "roles", "order"})
     for index, role in enumerate(roles):
         if role != ALL_ROLES and not is_slug(role):
-            problems.error(lines.at("roles", index), f"role '{role}' is not a valid role name")
+            problems.error(
+                fields.lines.at("roles", index), f"role '{role}' is not a valid role name"
+            )
     if problems.has_errors or title is None:
         return None, problems
-    return CourseMeta(title, summary or "", roles, order or 0, lines.at("roles")), problems
+    return CourseMeta(title, summary or "", roles, order or 0, fields.line("roles")), problems
 
 
 def build_course(

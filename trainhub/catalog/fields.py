@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .problems import ProblemList
-from .sources import Lines
+from .sources import Document, Lines, YamlError, load_yaml, split_front_matter
 
 
 class Fields:
@@ -114,3 +114,30 @@ class Fields:
         for key in self.data:
             if key not in allowed:
                 self.problems.warning(self.line(str(key)), f"unknown field '{self._where(key)}'")
+
+
+def read_mapping(data: bytes, problems: ProblemList, what: str) -> Fields | None:
+    """A YAML file that must be a mapping, as Fields; None (with a problem) if it is not."""
+    try:
+        meta, lines = load_yaml(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.error(1, f"not UTF-8 text: {exc.reason}")
+        return None
+    except YamlError as exc:
+        problems.error(exc.line, exc.message)
+        return None
+    if not isinstance(meta, dict):
+        problems.error(1, f"{what} must be a mapping of 'key: value' lines")
+        return None
+    return Fields(meta, lines, problems)
+
+
+def read_front_matter(data: bytes, problems: ProblemList) -> Document | None:
+    """A Markdown file with YAML front matter; None (with a problem) if it cannot be read."""
+    try:
+        return split_front_matter(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    except YamlError as exc:
+        problems.error(exc.line, exc.message)
+    return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .fields import Fields
+from .fields import Fields, read_mapping
 from .problems import ProblemList
-from .sources import YamlError, content_hash, is_slug, load_yaml
+from .sources import content_hash, is_slug
 
 StepKind = Literal["course", "quiz", "roleplay", "signoff"]
 STEP_KINDS: tuple[StepKind, ...] = ("course", "quiz", "roleplay", "signoff")
@@ -91,18 +91,10 @@ def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
 
 def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, ProblemList]:
     problems = ProblemList(path)
-    try:
-        meta, lines = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    fields = read_mapping(data, problems, "a track")
+    if fields is None:
         return None, problems
-    except YamlError as exc:
-        problems.error(exc.line, exc.message)
-        return None, problems
-    if not isinstance(meta, dict):
-        problems.error(1, "a track is a mapping with title, role, target_days and steps")
-        return None, problems
-    fields = Fields(meta, lines, problems)
+    meta = fields.data
     title = fields.text("title")
     declared = fields.text("role")
     summary = fields.text("summary", required=False, default="")

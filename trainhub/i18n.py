@@ -1,0 +1,50 @@
+"""Interface language: English first, then Russian and Ukrainian.
+
+The choice is the person's saved preference, else the one picked on this browser, else the
+browser's Accept-Language.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import AnyOf
+
+from .access import public
+from .extensions import db
+
+LANGUAGES = {"en": "English", "ru": "Русский", "uk": "Українська"}
+
+bp = Blueprint("i18n", __name__)
+
+
+class LanguageForm(FlaskForm):
+    locale = HiddenField(validators=[AnyOf(list(LANGUAGES))])
+
+
+def select_locale() -> str:
+    saved = getattr(current_user, "locale", None) if current_user else None
+    if saved in LANGUAGES:
+        return saved
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+@bp.post("/language")
+@public
+def set_language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["locale"] = form.locale.data
+    if current_user.is_authenticated:
+        current_user.locale = form.locale.data
+        db.session.commit()
+    target = request.referrer or ""
+    # Only back to a page of this site.
+    if not target.startswith(request.host_url):
+        target = url_for("home.index")
+    return redirect(target)
