@@ -17,6 +17,7 @@ from . import commands, errors, models, templating
 from . import config as config_module
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
+from .api.views import bp as api_bp
 from .audit.views import bp as audit_bp
 from .auth.views import bp as auth_bp
 from .catalog import CatalogStore
@@ -26,8 +27,19 @@ from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
+from .team.views import bp as team_bp
 
-BLUEPRINTS = (home_bp, auth_bp, courses_bp, admin_bp, roleplays_bp, reviews_bp, audit_bp)
+BLUEPRINTS = (
+    home_bp,
+    auth_bp,
+    courses_bp,
+    admin_bp,
+    roleplays_bp,
+    reviews_bp,
+    audit_bp,
+    team_bp,
+    api_bp,
+)
 
 PROJECT_ROOT = config_module.PROJECT_ROOT
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from . import demo
+from .api.cli import api_token_cli
 from .auth import service as accounts
 from .auth.models import ROLES, User
 from .backup import backup_command, restore_command
@@ -216,3 +217,4 @@ def demo_command(hires: int, if_empty: bool) -> None:
 def register(app: Flask) -> None:
     for command in (content_cli, users_cli, demo_command, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(api_token_cli)

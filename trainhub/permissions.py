@@ -103,3 +103,9 @@ def can_view_attachment(user: Person, hire: Person) -> bool:
 def can_submit_work(user: Person) -> bool:
     """Take quizzes and answer cases: hires. Staff may read content but not build a record."""
     return user.role == "hire"
+
+
+def can_read_team_api(user: Person) -> bool:
+    """Read the readiness API with a token: the owner's own scope (a mentor's hires, a
+    manager's hires, everyone for an admin). A hire's token is refused."""
+    return user.role in {"mentor", "manager", "admin"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
@@ -10,11 +12,14 @@ from ..access import public, requires
 from ..content import catalog
 from ..extensions import db
 from ..permissions import is_signed_in
-from ..readiness.facts import gather_facts
-from ..readiness.rules import HireFacts
-from ..readiness.service import evaluate_with, people_of, readiness_of
+from ..readiness.service import readiness_of
+from ..team.service import needs_attention, rows_of, summarize, waiting_reviews
 
 bp = Blueprint("home", __name__)
+
+ATTENTION_ROWS = 10
+# A mentor has a handful of hires; the cap only keeps a demo with 1,000 of them light.
+MENTOR_ROWS = 100
 
 
 @bp.get("/")
@@ -25,11 +30,19 @@ def index():  # type: ignore[no-untyped-def]
         result = readiness_of(db.session, cat, current_user)
         track, readiness = result if result else (None, None)
         return render_template("home/hire.html", track=track, readiness=readiness)
-    cat = catalog()
-    hires = people_of(db.session, current_user)
-    facts = gather_facts(db.session, [h.id for h in hires])
-    rows = [(h, evaluate_with(cat, h, facts.get(h.id, HireFacts()))) for h in hires]
-    return render_template("home/staff.html", rows=rows)
+    rows = rows_of(db.session, catalog(), current_user, date.today())
+    # A mentor sees each of their hires; a manager or admin, the team's numbers and the
+    # hires that need attention first (the dashboard has the rest).
+    waiting = waiting_reviews(rows)
+    return render_template(
+        "home/staff.html",
+        rows=rows[:MENTOR_ROWS]
+        if current_user.is_mentor
+        else needs_attention(rows)[:ATTENTION_ROWS],
+        summary=summarize(rows),
+        waiting=waiting[:ATTENTION_ROWS],
+        waiting_total=len(waiting),
+    )
 
 
 @bp.get("/healthz")

@@ -72,6 +72,7 @@ def gather_facts(session: Session, hire_ids: HireIds) -> dict[int, HireFacts]:
             RoleplaySubmission.case_hash,
             RoleplaySubmission.submitted_at,
             Review.score,
+            Review.decision,
             Review.created_at.label("reviewed_at"),
             reviewer.name.label("reviewer"),
         )
@@ -83,7 +84,8 @@ def gather_facts(session: Session, hire_ids: HireIds) -> dict[int, HireFacts]:
         submissions[row.user_id][row.case_slug].append(
             SubmissionFact(
                 row.version,
-                row.status,
+                # The review's decision is what counts, whatever the submission row says.
+                row.decision or row.status,
                 row.case_hash,
                 row.submitted_at,
                 row.score,
@@ -95,11 +97,15 @@ def gather_facts(session: Session, hire_ids: HireIds) -> dict[int, HireFacts]:
     signer = aliased(User)
     signoffs: dict[int, dict[str, SignOffFact]] = defaultdict(dict)
     for row in session.execute(
-        sa.select(SignOff.user_id, SignOff.item_key, SignOff.signed_at, signer.name)
+        sa.select(
+            SignOff.user_id, SignOff.item_key, SignOff.signed_at, SignOff.track_hash, signer.name
+        )
         .outerjoin(signer, signer.id == SignOff.signed_by_id)
         .where(SignOff.user_id.in_(ids), SignOff.revoked_at.is_(None))
     ):
-        signoffs[row.user_id][row.item_key] = SignOffFact(row.name or "—", row.signed_at)
+        signoffs[row.user_id][row.item_key] = SignOffFact(
+            row.name or "—", row.signed_at, row.track_hash
+        )
 
     everyone = set(lessons) | set(attempts) | set(submissions) | set(signoffs)
     if not isinstance(ids, sa.Select):

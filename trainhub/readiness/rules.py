@@ -51,6 +51,7 @@ class SubmissionFact:
 class SignOffFact:
     signed_by: str
     signed_at: datetime
+    track_hash: str | None = None  # the track file's version the item was signed against
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,16 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             0.0,
             reason=f"quiz {step.slug}: best {_fmt_pct(pct)}, needs {pass_mark}%",
         )
+    if any(a.status == "in_progress" for a in attempts):
+        return StepResult(
+            "quiz",
+            step.slug,
+            title,
+            False,
+            "attempt in progress",
+            0.0,
+            reason=f"quiz {step.slug}: an attempt is in progress (pass {pass_mark}%)",
+        )
     return StepResult(
         "quiz",
         step.slug,
@@ -337,7 +348,7 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
     )
 
 
-def _signoff(step: TrackStep, facts: HireFacts) -> StepResult:
+def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepResult:
     title = step.title or step.slug
     fact = facts.signoffs.get(step.slug)
     if fact is None:
@@ -359,21 +370,24 @@ def _signoff(step: TrackStep, facts: HireFacts) -> StepResult:
         f"signed off by {fact.signed_by} on {fact.signed_at:%Y-%m-%d}",
         1.0,
         done_at=fact.signed_at,
+        outdated=bool(fact.track_hash and track_hash and fact.track_hash != track_hash),
     )
 
 
-def evaluate_step(step: TrackStep, items: Items, facts: HireFacts) -> StepResult:
+def evaluate_step(
+    step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None = None
+) -> StepResult:
     if step.kind == "course":
         return _course(step, items.courses.get(step.slug), facts)
     if step.kind == "quiz":
         return _quiz(step, items.quizzes.get(step.slug), facts)
     if step.kind == "roleplay":
         return _roleplay(step, items.roleplays.get(step.slug), facts)
-    return _signoff(step, facts)
+    return _signoff(step, track_hash, facts)
 
 
 def evaluate(track: Track, items: Items, facts: HireFacts) -> Readiness:
-    steps = tuple(evaluate_step(step, items, facts) for step in track.steps)
+    steps = tuple(evaluate_step(step, items, facts, track.content_hash) for step in track.steps)
     progress = sum(s.progress for s in steps) / len(steps) if steps else 0.0
     pending = [s for s in steps if not s.done]
     reasons = tuple(s.reason for s in pending if s.reason)

@@ -32,16 +32,26 @@ def evaluate_with(catalog: Catalog, hire: User, facts: HireFacts) -> Readiness |
     return evaluate(track, items_of(catalog), facts) if track else None
 
 
-def hires_of_query(user: User) -> sa.Select[tuple[User]]:
-    """The hires a person looks after: a mentor's, a manager's, or everyone's for an admin."""
-    query = sa.select(User).where(User.role == "hire").order_by(User.name)
+def hires_of(user: User) -> sa.ColumnElement[bool]:
+    """Which users are the active hires a person looks after: a mentor's, a manager's, or
+    everyone's for an admin. The one place that scopes every team list, CSV and API answer."""
+    base = sa.and_(User.role == "hire", User.is_active.is_(True))
     if user.role == "mentor":
-        return query.where(User.mentor_id == user.id)
+        return sa.and_(base, User.mentor_id == user.id)
     if user.role == "manager":
-        return query.where(User.manager_id == user.id)
+        return sa.and_(base, User.manager_id == user.id)
     if user.role == "admin":
-        return query
-    return query.where(sa.false())
+        return base
+    return sa.false()
+
+
+def hires_of_query(user: User) -> sa.Select[tuple[User]]:
+    return sa.select(User).where(hires_of(user)).order_by(User.name)
+
+
+def hire_ids_of(user: User) -> sa.Select[tuple[int]]:
+    """The same hires as a subquery, for ``gather_facts``: one statement whatever their number."""
+    return sa.select(User.id).where(hires_of(user))
 
 
 def people_of(session: Session, user: User) -> list[User]:

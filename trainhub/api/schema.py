@@ -1,0 +1,162 @@
+"""The readiness document the API serves, and its OpenAPI description.
+
+The shape is a contract with HR and CRM integrations (see DESIGN.md): change it only by
+adding fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ..readiness.rules import STATUSES
+from ..team.service import HireRow
+
+STEP_KINDS = ["course", "quiz", "roleplay", "signoff"]
+
+
+def _stamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def hire_document(row: HireRow) -> dict[str, Any]:
+    readiness = row.readiness
+    return {
+        "email": row.email,
+        "name": row.name,
+        "track": row.track,
+        "mentor": row.mentor_email,
+        "started_on": row.started_on.isoformat() if row.started_on else None,
+        "progress": round(readiness.progress, 4),
+        "status": readiness.status,
+        "ready_since": _stamp(readiness.ready_since),
+        "steps": [
+            {"kind": s.kind, "slug": s.slug, "done": s.done, "detail": s.detail}
+            for s in readiness.steps
+        ],
+        "reasons": list(readiness.reasons),
+    }
+
+
+def readiness_document(rows: list[HireRow], now: datetime) -> dict[str, Any]:
+    return {"generated_at": _stamp(now), "hires": [hire_document(r) for r in rows]}
+
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "status"],
+    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "TrainHub API",
+        "version": "1.0.0",
+        "description": (
+            "Readiness of new sales hires for HR and CRM integrations. Authenticate with "
+            "`Authorization: Bearer <token>`; an administrator creates tokens with "
+            "`trainhub api-token create EMAIL` (the token is printed once) and revokes them "
+            "with `trainhub api-token revoke`. A token acts with its owner's permissions: a "
+            "manager's token sees the manager's own hires, a mentor's token the hires they "
+            "mentor, an admin's token every hire; a hire's token is refused with 403. "
+            "Deactivated hires are left out."
+        ),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": _ERROR,
+            "Step": {
+                "type": "object",
+                "required": ["kind", "slug", "done", "detail"],
+                "properties": {
+                    "kind": {"type": "string", "enum": STEP_KINDS},
+                    "slug": {"type": "string"},
+                    "done": {"type": "boolean"},
+                    "detail": {"type": "string", "examples": ["passed 85% (pass 80%)"]},
+                },
+            },
+            "Hire": {
+                "type": "object",
+                "required": [
+                    "email",
+                    "name",
+                    "track",
+                    "mentor",
+                    "started_on",
+                    "progress",
+                    "status",
+                    "ready_since",
+                    "steps",
+                    "reasons",
+                ],
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "name": {"type": "string"},
+                    "track": {"type": ["string", "null"], "examples": ["account-manager"]},
+                    "mentor": {"type": ["string", "null"], "format": "email"},
+                    "started_on": {"type": ["string", "null"], "format": "date"},
+                    "progress": {"type": "number", "minimum": 0, "maximum": 1},
+                    "status": {"type": "string", "enum": list(STATUSES)},
+                    "ready_since": {"type": ["string", "null"], "format": "date-time"},
+                    "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
+                    "reasons": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "examples": [["quiz kpi-basics: best 60%, needs 80%"]],
+                    },
+                },
+            },
+            "Readiness": {
+                "type": "object",
+                "required": ["generated_at", "hires"],
+                "properties": {
+                    "generated_at": {"type": "string", "format": "date-time"},
+                    "hires": {"type": "array", "items": {"$ref": "#/components/schemas/Hire"}},
+                },
+            },
+        },
+    },
+    "paths": {
+        "/readiness": {
+            "get": {
+                "operationId": "getReadiness",
+                "summary": "Readiness of every hire the token's owner looks after",
+                "security": [{"bearer": []}],
+                "responses": {
+                    "200": {
+                        "description": "One entry per active hire, sorted by name.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Readiness"}
+                            }
+                        },
+                    },
+                    "401": {
+                        "description": "Missing, wrong or revoked token.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                    "403": {
+                        "description": "The token belongs to a hire.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document",
+                "responses": {"200": {"description": "The OpenAPI 3.1 document."}},
+            }
+        },
+    },
+}

@@ -1,0 +1,311 @@
+"""The team's readiness: one row per hire, built with a fixed number of statements.
+
+``team_rows`` reads the viewer's hires in one query and their records through
+``gather_facts`` (one query per kind of record), so the dashboard, the CSV and the API cost
+the same number of statements for ten hires or a thousand. Filtering and sorting are pure
+functions over the rows. ``clear_for_clients`` is the manager's one write here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from ..audit.service import record_event
+from ..auth.models import User
+from ..catalog import Catalog
+from ..db import insert_ignore
+from ..readiness.facts import gather_facts
+from ..readiness.models import Clearance
+from ..readiness.rules import STATUSES, HireFacts, Readiness, StepResult, evaluate
+from ..readiness.service import hires_of, items_of
+
+# Kinds of step whose wait is a mentor's review (sign-offs wait on the mentor too, but they
+# are practice to be seen, not work handed in).
+REVIEW_KINDS = frozenset({"quiz", "roleplay"})
+NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class HireRow:
+    id: int
+    email: str
+    name: str
+    track: str | None
+    track_title: str
+    target_days: int | None
+    mentor_id: int | None
+    mentor_name: str | None
+    mentor_email: str | None
+    started_on: date | None
+    days_in: int | None
+    readiness: Readiness
+    cleared_at: datetime | None = None
+    cleared_by: str | None = None
+    clearance_note: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.readiness.status
+
+    @property
+    def is_ready(self) -> bool:
+        return self.readiness.status == "ready"
+
+    @property
+    def next_step(self) -> StepResult | None:
+        return self.readiness.next_step
+
+    @property
+    def waiting(self) -> tuple[StepResult, ...]:
+        """Work handed in that waits for a mentor's review or grading."""
+        return tuple(
+            s
+            for s in self.readiness.steps
+            if not s.done and s.waiting_on_mentor and s.kind in REVIEW_KINDS
+        )
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        return min((s.waiting_since for s in self.waiting if s.waiting_since), default=None)
+
+    @property
+    def is_behind(self) -> bool:
+        """Past the track's target days and still not ready."""
+        return (
+            not self.is_ready
+            and self.days_in is not None
+            and self.target_days is not None
+            and self.days_in > self.target_days
+        )
+
+    @property
+    def days_to_ready(self) -> int | None:
+        since = self.readiness.ready_since
+        if since is None or self.started_on is None:
+            return None
+        return max(0, (since.date() - self.started_on).days)
+
+    @property
+    def start_month(self) -> str:
+        return f"{self.started_on:%Y-%m}" if self.started_on else ""
+
+
+def _no_track(track: str | None) -> Readiness:
+    reason = f"track {track}: not in the catalog" if track else "no onboarding track assigned"
+    return Readiness("not_started", (), (reason,), 0.0, None)
+
+
+def rows_of(session: Session, cat: Catalog, viewer: User, today: date) -> list[HireRow]:
+    """Every active hire the viewer looks after, evaluated against the current catalog."""
+    return team_rows(session, cat, hires_of(viewer), today)
+
+
+def row_of(session: Session, cat: Catalog, hire: User, today: date) -> HireRow:
+    """One hire's row (the caller has authorized the viewer for this hire)."""
+    return team_rows(session, cat, User.id == hire.id, today)[0]
+
+
+def team_rows(
+    session: Session, cat: Catalog, scope: sa.ColumnElement[bool], today: date
+) -> list[HireRow]:
+    """The rows of the users that ``scope`` selects: one query for the people with their
+    mentors and clearances, then one per kind of record."""
+    mentor = aliased(User)
+    clearer = aliased(User)
+    query = (
+        sa.select(
+            User.id,
+            User.email,
+            User.name,
+            User.track,
+            User.started_on,
+            User.mentor_id,
+            mentor.name.label("mentor_name"),
+            mentor.email.label("mentor_email"),
+            Clearance.cleared_at,
+            Clearance.note.label("clearance_note"),
+            clearer.name.label("cleared_by"),
+        )
+        .outerjoin(mentor, mentor.id == User.mentor_id)
+        .outerjoin(Clearance, Clearance.user_id == User.id)
+        .outerjoin(clearer, clearer.id == Clearance.cleared_by_id)
+        .where(scope)
+        .order_by(User.name, User.id)
+    )
+    people = session.execute(query).all()
+    facts = gather_facts(session, sa.select(User.id).where(scope)) if people else {}
+    items = items_of(cat)
+    rows = []
+    for p in people:
+        track = cat.tracks.get(p.track or "")
+        readiness = (
+            evaluate(track, items, facts.get(p.id, HireFacts())) if track else _no_track(p.track)
+        )
+        rows.append(
+            HireRow(
+                id=p.id,
+                email=p.email,
+                name=p.name,
+                track=p.track,
+                track_title=track.title if track else (p.track or ""),
+                target_days=track.target_days if track else None,
+                mentor_id=p.mentor_id,
+                mentor_name=p.mentor_name,
+                mentor_email=p.mentor_email,
+                started_on=p.started_on,
+                days_in=(today - p.started_on).days if p.started_on else None,
+                readiness=readiness,
+                cleared_at=p.cleared_at,
+                cleared_by=p.cleared_by,
+                clearance_note=p.clearance_note or "",
+            )
+        )
+    return rows
+
+
+# --- filters and sorting (pure) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamFilters:
+    track: str | None = None
+    mentor_id: int | None = None
+    status: str | None = None
+    month: str | None = None  # YYYY-MM of the start date
+    sort: str = "name"
+    descending: bool = False
+
+    def matches(self, row: HireRow) -> bool:
+        return (
+            (not self.track or row.track == self.track)
+            and (self.mentor_id is None or row.mentor_id == self.mentor_id)
+            and (not self.status or row.status == self.status)
+            and (not self.month or row.start_month == self.month)
+        )
+
+
+def _status_rank(row: HireRow) -> int:
+    return STATUSES.index(row.readiness.status)
+
+
+# Each key sorts rows without a value last in either direction, then by name.
+SORT_KEYS = {
+    "name": lambda r: (r.name.casefold(),),
+    "track": lambda r: (r.track_title.casefold(),),
+    "mentor": lambda r: ((r.mentor_name or "").casefold(),),
+    "started": lambda r: (r.started_on or date.min,),
+    "days": lambda r: (r.days_in if r.days_in is not None else -1,),
+    "progress": lambda r: (r.readiness.progress,),
+    "status": lambda r: (_status_rank(r), r.readiness.progress),
+    "waiting": lambda r: (len(r.waiting), -(r.waiting_since or NEVER).timestamp()),
+}
+
+
+def select_rows(rows: list[HireRow], filters: TeamFilters) -> list[HireRow]:
+    key = SORT_KEYS.get(filters.sort, SORT_KEYS["name"])
+    chosen = [r for r in rows if filters.matches(r)]
+    return sorted(
+        chosen,
+        key=lambda r: (*key(r), r.name.casefold(), r.id),
+        reverse=filters.descending,
+    )
+
+
+# --- summary for the homes --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    total: int
+    by_status: dict[str, int]
+    behind: int
+    waiting_reviews: int
+    oldest_wait: datetime | None
+    cleared: int
+
+
+def summarize(rows: list[HireRow]) -> TeamSummary:
+    by_status = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        by_status[row.status] += 1
+    waits = [r.waiting_since for r in rows if r.waiting_since]
+    return TeamSummary(
+        total=len(rows),
+        by_status=by_status,
+        behind=sum(1 for r in rows if r.is_behind),
+        waiting_reviews=sum(len(r.waiting) for r in rows),
+        oldest_wait=min(waits, default=None),
+        cleared=sum(1 for r in rows if r.cleared_at),
+    )
+
+
+def needs_attention(rows: list[HireRow]) -> list[HireRow]:
+    """Hires a manager should act on, most urgent first: ready but not yet cleared, then
+    behind schedule (longest first), then work waiting on a mentor (oldest first)."""
+
+    def urgency(row: HireRow) -> tuple[int, float]:
+        if row.is_ready and not row.cleared_at:
+            return (0, 0.0)
+        if row.is_behind:
+            return (1, -float(row.days_in or 0))
+        return (2, row.waiting_since.timestamp() if row.waiting_since else 0.0)
+
+    chosen = [r for r in rows if (r.is_ready and not r.cleared_at) or r.is_behind or r.waiting]
+    return sorted(chosen, key=lambda r: (*urgency(r), r.name.casefold()))
+
+
+def waiting_reviews(rows: list[HireRow]) -> list[tuple[HireRow, StepResult]]:
+    """Every piece of work waiting on a mentor, oldest first."""
+    pairs = [(r, s) for r in rows for s in r.waiting]
+    return sorted(pairs, key=lambda p: p[1].waiting_since or NEVER)
+
+
+# --- clearing a ready hire for clients ----------------------------------------------------
+
+
+class NotReadyError(ValueError):
+    pass
+
+
+def clear_for_clients(
+    session: Session,
+    hire: User,
+    readiness: Readiness,
+    *,
+    actor: User,
+    now: datetime,
+    note: str = "",
+) -> bool:
+    """Record that a ready hire may meet clients. Returns False if they already were cleared.
+
+    The unique clearance per hire makes a double click (or two managers at once) one record
+    and one audit event.
+    """
+    if readiness.status != "ready":
+        raise NotReadyError(f"{hire.email} is not ready: {readiness.status}")
+    inserted = insert_ignore(
+        session,
+        Clearance,
+        {"user_id": hire.id, "cleared_by_id": actor.id, "note": note, "cleared_at": now},
+        ["user_id"],
+    )
+    if inserted:
+        record_event(
+            session,
+            actor=actor,
+            action="readiness.cleared",
+            now=now,
+            subject=hire,
+            object_type="clearance",
+            object_id=hire.id,
+            data={
+                "note": note,
+                "track": hire.track,
+                "ready_since": readiness.ready_since.isoformat() if readiness.ready_since else None,
+            },
+        )
+    return inserted

@@ -1,0 +1,176 @@
+"""One hire's history, oldest first: lessons, attempts, submissions, reviews, sign-offs and
+the clearance for clients. A handful of queries for one person, for the hire page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, aliased
+
+from ..auth.models import User
+from ..catalog import Catalog
+from ..courses.models import LessonCompletion
+from ..quizzes.models import QuizAttempt
+from ..readiness.models import Clearance
+from ..reviews.models import Review, SignOff
+from ..roleplays.models import RoleplaySubmission
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # lesson | attempt | submission | review | signoff | revoked | clearance
+    title: str
+    detail: str = ""
+    note: str = ""  # words a person wrote (escaped by the template, never marked safe)
+
+
+def _lessons(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+    rows = session.execute(
+        sa.select(LessonCompletion).where(LessonCompletion.user_id == hire.id)
+    ).scalars()
+    entries = []
+    for row in rows:
+        found = cat.lesson(row.course_slug, row.lesson_slug)
+        title = found[1].title if found else row.lesson_slug
+        course = found[0].title if found else row.course_slug
+        stale = found is not None and found[1].content_hash != row.lesson_hash
+        entries.append(
+            Entry(
+                row.completed_at,
+                "lesson",
+                _("Completed lesson “%(title)s”", title=title),
+                course + (" · " + _("content updated since") if stale else ""),
+            )
+        )
+    return entries
+
+
+def _attempts(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+    rows = session.execute(
+        sa.select(QuizAttempt).where(QuizAttempt.user_id == hire.id).order_by(QuizAttempt.id)
+    ).scalars()
+    entries = []
+    for row in rows:
+        quiz = cat.quizzes.get(row.quiz_slug)
+        title = quiz.title if quiz else row.quiz_slug
+        if row.status == "graded" and row.percent is not None:
+            verdict = _("passed") if row.is_passed else _("not passed")
+            detail = f"{row.percent:.0f}% — {verdict}"
+        elif row.status == "awaiting_grading":
+            detail = _("essay answers wait for grading")
+        else:
+            detail = _("started")
+        entries.append(
+            Entry(
+                row.submitted_at or row.started_at,
+                "attempt",
+                _("Quiz “%(title)s”, attempt %(n)d", title=title, n=row.number),
+                detail,
+            )
+        )
+    return entries
+
+
+def _submissions(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+    mentor = aliased(User)
+    rows = session.execute(
+        sa.select(RoleplaySubmission, Review, mentor.name)
+        .outerjoin(Review, Review.submission_id == RoleplaySubmission.id)
+        .outerjoin(mentor, mentor.id == Review.mentor_id)
+        .where(RoleplaySubmission.user_id == hire.id, RoleplaySubmission.submitted_at.is_not(None))
+        .order_by(RoleplaySubmission.id)
+    ).all()
+    entries = []
+    for submission, review, reviewer in rows:
+        case = cat.roleplays.get(submission.case_slug)
+        title = case.title if case else submission.case_slug
+        entries.append(
+            Entry(
+                submission.submitted_at,
+                "submission",
+                _("Submitted version %(v)d of “%(title)s”", v=submission.version, title=title),
+            )
+        )
+        if review is not None:
+            decision = (
+                _("approved") if review.decision == "approved" else _("sent back for more work")
+            )
+            entries.append(
+                Entry(
+                    review.created_at,
+                    "review",
+                    _("Review of “%(title)s” v%(v)d", title=title, v=submission.version),
+                    f"{reviewer or '—'}: {decision}, {review.score:.1f}/4 "
+                    f"({_('pass')} {review.passing_score:.1f})",
+                    review.comment or "",
+                )
+            )
+    return entries
+
+
+def _signoffs(session: Session, hire: User, titles: dict[str, str]) -> list[Entry]:
+    signer, revoker = aliased(User), aliased(User)
+    rows = session.execute(
+        sa.select(SignOff, signer.name, revoker.name)
+        .outerjoin(signer, signer.id == SignOff.signed_by_id)
+        .outerjoin(revoker, revoker.id == SignOff.revoked_by_id)
+        .where(SignOff.user_id == hire.id)
+        .order_by(SignOff.id)
+    ).all()
+    entries = []
+    for signoff, signed_by, revoked_by in rows:
+        title = titles.get(signoff.item_key, signoff.item_key)
+        entries.append(
+            Entry(
+                signoff.signed_at,
+                "signoff",
+                _("Signed off “%(title)s”", title=title),
+                signed_by or "—",
+                signoff.note,
+            )
+        )
+        if signoff.revoked_at is not None:
+            entries.append(
+                Entry(
+                    signoff.revoked_at,
+                    "revoked",
+                    _("Sign-off “%(title)s” revoked", title=title),
+                    revoked_by or "—",
+                    signoff.revoke_note or "",
+                )
+            )
+    return entries
+
+
+def _clearance(session: Session, hire: User) -> list[Entry]:
+    clearer = aliased(User)
+    row = session.execute(
+        sa.select(Clearance, clearer.name)
+        .outerjoin(clearer, clearer.id == Clearance.cleared_by_id)
+        .where(Clearance.user_id == hire.id)
+    ).first()
+    if row is None:
+        return []
+    clearance, name = row
+    return [
+        Entry(
+            clearance.cleared_at, "clearance", _("Cleared for clients"), name or "—", clearance.note
+        )
+    ]
+
+
+def timeline_of(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+    track = cat.tracks.get(hire.track or "")
+    titles = {s.slug: s.title or s.slug for s in track.signoffs} if track else {}
+    entries = [
+        *_lessons(session, cat, hire),
+        *_attempts(session, cat, hire),
+        *_submissions(session, cat, hire),
+        *_signoffs(session, hire, titles),
+        *_clearance(session, hire),
+    ]
+    return sorted(entries, key=lambda e: e.at)
