@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, models, templating
+from . import commands, errors, i18n, models, security, templating
 from . import config as config_module
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
@@ -30,6 +29,7 @@ from .roleplays.views import bp as roleplays_bp
 from .team.views import bp as team_bp
 
 BLUEPRINTS = (
+    i18n.bp,
     home_bp,
     auth_bp,
     courses_bp,
@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     commands.register(app)
+    security.register(app)
     return app
 
 
@@ -77,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     app.extensions["trainhub.catalog"] = CatalogStore(
         Path(app.config["CONTENT_ROOT"]),
         check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),
@@ -85,14 +86,6 @@ def register_extensions(app: Flask) -> None:
     )
     # Every model is imported (above) so the mappers are complete before the first query.
     assert models.__all__
-
-
-def select_locale() -> str | None:
-    languages = ["en", "ru", "uk"]
-    user_locale = getattr(current_user, "locale", None)
-    if user_locale in languages:
-        return user_locale
-    return request.accept_languages.best_match(languages) or "en"
 
 
 def register_blueprints(app: Flask) -> None:

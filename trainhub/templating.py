@@ -7,12 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, url_for
-from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .auth.models import User
 from .extensions import db
+from .i18n import LANGUAGES
 
 # Context processors that features add (e.g. the mentor's review-queue count for the nav).
 NAV_BADGES: list[Any] = []
@@ -67,6 +68,8 @@ def step_url(step: Any) -> str | None:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["current_locale_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.globals["step_url"] = step_url
     app.jinja_env.filters["waited"] = waited
     app.jinja_env.filters["percent"] = percent
