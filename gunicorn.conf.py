@@ -11,6 +11,12 @@ and each worker derives the content catalog from the files (reloading when they 
 
 import multiprocessing
 import os
+import time
+from pathlib import Path
+
+from trainhub import config as trainhub_config
+from trainhub.catalog import load_catalog
+from trainhub.catalog.cache import RenderCache
 
 
 def _env(name: str, default: str) -> str:
@@ -46,6 +52,30 @@ preload_app = False
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
+# gunicorn 27's control socket has one default path per user: two instances on one host (blue/
+# green deploys, the multi-server test) would fight over it. Older gunicorns ignore this name.
+control_socket_disable = _env("GUNICORN_CONTROL_SOCKET", "off") != "on"
+
 # Which peers may set X-Forwarded-Proto for gunicorn itself. The app trusts X-Forwarded-*
 # only for TRAINHUB_PROXY_HOPS proxies (werkzeug's ProxyFix); keep both to the proxy's address.
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # noqa: ANN001 - gunicorn's hook signature
+    """Check the settings and fill the render cache once, before any worker starts.
+
+    A weak or missing secret key in production stops the server here, with the reason, instead
+    of in every worker. Rendering every lesson once in the master means N workers start warm
+    (reading the cache) instead of each rendering the whole catalog on its first request.
+    """
+    settings = trainhub_config.build(trainhub_config.PROJECT_ROOT / "instance")
+    if not settings["RENDER_CACHE"]:
+        return
+    started = time.perf_counter()
+    catalog = load_catalog(
+        Path(settings["CONTENT_ROOT"]), RenderCache(Path(settings["RENDER_CACHE"]))
+    )
+    lessons = sum(len(course.lessons) for course in catalog.courses.values())
+    server.log.info(
+        "render cache warm: %d lessons in %.1f s", lessons, time.perf_counter() - started
+    )

@@ -7,6 +7,7 @@ so the HTML is sanitized anyway. ``id`` attributes are kept for the table of con
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,11 +84,13 @@ class Rendered:
 
 
 class _RewriteLinks(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter | None) -> None:
         super().__init__(md)
         self.rewrite = rewrite
 
     def run(self, root: ET.Element) -> None:
+        if self.rewrite is None:
+            return
         for element in root.iter("a"):
             href = element.get("href")
             if href:
@@ -97,12 +100,13 @@ class _RewriteLinks(Treeprocessor):
 
 
 class _LinkExtension(Extension):
-    def __init__(self, rewrite: LinkRewriter) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.rewrite = rewrite
+        self.processor: _RewriteLinks | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
-        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "trainhub_links", 5)
+        self.processor = _RewriteLinks(md, None)
+        md.treeprocessors.register(self.processor, "trainhub_links", 5)
 
 
 def _flatten_toc(tokens: list[dict], out: list[TocEntry]) -> None:
@@ -125,22 +129,34 @@ def sanitize(html: str) -> str:
     )
 
 
+# One Markdown converter per thread, reset between documents: building a new one (and its
+# extensions) for every lesson took about a third of a cold catalog load.
+_converters = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _LinkExtension]:
+    found = getattr(_converters, "md", None)
+    if found is None:
+        links = _LinkExtension()
+        md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "toc", links],
+            extension_configs={"toc": {"toc_depth": "2-3"}},
+            output_format="html",
+        )
+        found = _converters.md = (md, links)
+    return found
+
+
 def render(text: str, rewrite_link: LinkRewriter | None = None) -> Rendered:
     """Render trusted-but-pasted Markdown: tables, fenced code and a TOC of h2/h3."""
-    extensions: list[Extension | str] = [
-        "tables",
-        "fenced_code",
-        "sane_lists",
-        "toc",
-    ]
-    if rewrite_link is not None:
-        extensions.append(_LinkExtension(rewrite_link))
-    md = markdown.Markdown(
-        extensions=extensions,
-        extension_configs={"toc": {"toc_depth": "2-3"}},
-        output_format="html",
-    )
-    html = md.convert(text)
+    md, links = _converter()
+    assert links.processor is not None
+    md.reset()
+    links.processor.rewrite = rewrite_link
+    try:
+        html = md.convert(text)
+    finally:
+        links.processor.rewrite = None
     toc: list[TocEntry] = []
     _flatten_toc(getattr(md, "toc_tokens", []), toc)
     return Rendered(html=sanitize(html), toc=tuple(toc))
