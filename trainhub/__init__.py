@@ -24,6 +24,7 @@ from .courses.views import bp as courses_bp
 from .db import configure_engine, set_write_intent
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
+from .quizzes.views import bp as quizzes_bp
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
 from .team.views import bp as team_bp
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     home_bp,
     auth_bp,
     courses_bp,
+    quizzes_bp,
     admin_bp,
     roleplays_bp,
     reviews_bp,

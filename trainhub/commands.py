@@ -25,6 +25,7 @@ from .catalog import load_catalog
 from .content import catalog
 from .db import utcnow, write_intent
 from .extensions import db
+from .quizzes.cli import quiz_cli
 
 
 def _display(root: Path, relpath: str) -> str:
@@ -218,3 +219,4 @@ def register(app: Flask) -> None:
     for command in (content_cli, users_cli, demo_command, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(api_token_cli)
+    app.cli.add_command(quiz_cli)

@@ -1,0 +1,91 @@
+"""``trainhub quiz``: GIFT in and out.
+
+``import-gift FILE [--out PATH]`` writes a quiz YAML (stdout by default) whose ``questions``
+are the GIFT file's, each with its ``type``. A malformed file prints ``FILE:line: message``
+for every problem, exits 1 and writes nothing. ``export-gift SLUG`` prints the quiz as GIFT.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from flask.cli import with_appcontext
+
+from ..catalog.gift import GiftExportError, export_gift, parse_gift
+from ..catalog.questions import question_to_dict
+from ..content import catalog
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # Multi-line text reads best as a literal block.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def quiz_yaml(title: str, questions: list[dict[str, Any]]) -> str:
+    document = {
+        "title": title,
+        "roles": ["all"],
+        "pass_mark": 80,
+        "attempts": 0,
+        "feedback": "after_submit",
+        "questions": questions,
+    }
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+@click.group("quiz", help="Import and export quizzes in Moodle's GIFT format.")
+def quiz_cli() -> None:
+    pass
+
+
+@quiz_cli.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+def import_gift(file: Path, out: Path | None) -> None:
+    """Convert a GIFT file into a TrainHub quiz (YAML)."""
+    try:
+        source = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        click.echo(f"{file}:1: not UTF-8 text: {exc.reason}", err=True)
+        sys.exit(1)
+    doc = parse_gift(source)
+    if not doc.errors and not doc.questions:
+        click.echo(f"{file}:1: the file holds no questions", err=True)
+        sys.exit(1)
+    if doc.errors:
+        for error in sorted(doc.errors, key=lambda e: e.line):
+            click.echo(f"{file}:{error.line}: {error.message}", err=True)
+        sys.exit(1)
+    text = quiz_yaml(file.stem.replace("-", " ").replace("_", " ").capitalize(), doc.questions)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(doc.questions)} questions to {out}", err=True)
+
+
+@quiz_cli.command("export-gift")
+@click.argument("slug")
+@with_appcontext
+def export_gift_command(slug: str) -> None:
+    """Print a quiz of the catalog as GIFT."""
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        raise click.ClickException(f"no quiz '{slug}' (see `trainhub content check`)")
+    try:
+        text = export_gift([question_to_dict(q) for q in quiz.questions], title=quiz.title)
+    except GiftExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(text, nl=False)

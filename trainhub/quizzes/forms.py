@@ -1,0 +1,164 @@
+"""Quiz forms. The answer form is built per attempt from its layout (its questions, in order).
+
+Field values are choice positions and typed text only; nothing in a form says which answer
+is right, and any "score" a client adds to the POST is simply not a field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import (
+    Field,
+    FloatField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .grading import parse_number
+
+SHORT_MAX = 500
+ESSAY_MAX = 20000
+
+
+class StartForm(FlaskForm):
+    """Empty: its CSRF token guards the Start button."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _is_number(_form: FlaskForm, field: Field) -> None:
+    if field.data and field.data.strip() and parse_number(field.data) is None:
+        raise ValidationError(_l("Enter a number, such as 15, 2.5 or 3000."))
+
+
+class AnswerForm(FlaskForm):
+    save = SubmitField(_l("Save answers"))
+    submit = SubmitField(_l("Submit for grading"))
+
+
+def field_names(index: int, entry: dict[str, Any]) -> list[str]:
+    question = entry["question"]
+    if question["type"] == "matching":
+        return [f"q{index}_{pair}" for pair in entry["order"]]
+    if question["type"] == "description":
+        return []
+    return [f"q{index}"]
+
+
+def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
+    question = entry["question"]
+    kind = question["type"]
+    name = f"q{index}"
+    label = _l("Your answer")
+    if kind == "single":
+        choices = [(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+        return {name: RadioField(label, choices=choices, validators=[Optional()])}
+    if kind == "multiple":
+        choices = [(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+        return {name: MultiCheckboxField(label, choices=choices, validators=[Optional()])}
+    if kind == "true_false":
+        choices = [("true", _l("True")), ("false", _l("False"))]
+        return {name: RadioField(label, choices=choices, validators=[Optional()])}
+    if kind == "short":
+        return {name: StringField(label, validators=[Optional(), Length(max=SHORT_MAX)])}
+    if kind == "numeric":
+        return {name: StringField(label, validators=[Optional(), Length(max=50), _is_number])}
+    if kind == "essay":
+        return {name: TextAreaField(label, validators=[Optional(), Length(max=ESSAY_MAX)])}
+    if kind == "matching":
+        options = [("", "—")] + [(o, o) for o in entry["options"]]
+        return {
+            f"{name}_{pair}": SelectField(
+                Markup(question["pairs"][pair]["html"]), choices=options, validators=[Optional()]
+            )
+            for pair in entry["order"]
+        }
+    return {}
+
+
+def answer_form(layout: dict[str, Any], saved: dict[str, Any], **kwargs: Any) -> AnswerForm:
+    """The form of one attempt, pre-filled with the answers saved so far."""
+    fields: dict[str, Field] = {}
+    data: dict[str, Any] = {}
+    for index, entry in enumerate(layout["questions"]):
+        fields.update(_fields_for(index, entry))
+        question = entry["question"]
+        value = saved.get(question["id"])
+        if value is None:
+            continue
+        kind = question["type"]
+        if kind == "matching" and isinstance(value, dict):
+            for pair in entry["order"]:
+                data[f"q{index}_{pair}"] = value.get(str(pair), "")
+        elif kind == "multiple" and isinstance(value, list):
+            data[f"q{index}"] = [str(v) for v in value]
+        elif kind == "true_false" and isinstance(value, bool):
+            data[f"q{index}"] = "true" if value else "false"
+        elif kind != "matching":
+            data[f"q{index}"] = str(value)
+    form_class = type("AttemptAnswerForm", (AnswerForm,), fields)
+    return form_class(data=data, **kwargs)
+
+
+def answers_from(form: AnswerForm, layout: dict[str, Any]) -> dict[str, Any]:
+    """The answers as the graders read them, keyed by question id."""
+    answers: dict[str, Any] = {}
+    for index, entry in enumerate(layout["questions"]):
+        question = entry["question"]
+        kind = question["type"]
+        if kind == "description":
+            continue
+        if kind == "matching":
+            answers[question["id"]] = {
+                str(pair): form[f"q{index}_{pair}"].data or "" for pair in entry["order"]
+            }
+            continue
+        value = form[f"q{index}"].data
+        if kind == "single":
+            answers[question["id"]] = int(value) if value not in (None, "", "None") else None
+        elif kind == "multiple":
+            answers[question["id"]] = sorted(int(v) for v in value or [])
+        elif kind == "true_false":
+            answers[question["id"]] = {"true": True, "false": False}.get(value or "")
+        else:
+            answers[question["id"]] = (value or "").strip()
+    return answers
+
+
+class GradeFormBase(FlaskForm):
+    submit = SubmitField(_l("Save grades"))
+
+
+def grade_form(essays: list[dict[str, Any]], **kwargs: Any) -> GradeFormBase:
+    """Points and a comment per essay question of an attempt."""
+    fields: dict[str, Field] = {}
+    for index, question in enumerate(essays):
+        fields[f"points_{index}"] = FloatField(
+            _l("Points (0-%(max)s)", max=f"{question['points']:g}"),
+            validators=[InputRequired(), NumberRange(min=0, max=question["points"])],
+        )
+        fields[f"comment_{index}"] = TextAreaField(
+            _l("Comment for the hire"), validators=[Optional(), Length(max=5000)]
+        )
+    form_class = type("EssayGradeForm", (GradeFormBase,), fields)
+    return form_class(**kwargs)
+
+
+def marks_from(form: GradeFormBase, essays: list[dict[str, Any]]) -> dict[str, tuple[float, str]]:
+    return {
+        q["id"]: (float(form[f"points_{i}"].data), (form[f"comment_{i}"].data or "").strip())
+        for i, q in enumerate(essays)
+    }

@@ -1,0 +1,125 @@
+"""What a result page shows for each question of a submitted attempt. Pure.
+
+Question texts, choices and feedback are HTML rendered and sanitized at load time; whatever
+the hire typed is escaped here. Right answers and feedback are included only when
+``details`` is on (the quiz's feedback setting allows it, or a member of staff is looking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .grading import INFO
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    number: int | None  # descriptions are not numbered
+    kind: str
+    html: Markup
+    answer: Markup
+    state: str
+    points: float
+    max_points: float
+    feedback: tuple[Markup, ...] = ()
+    right_answer: Markup | None = None
+    comment: str | None = None
+
+
+def _join(parts: list[Markup | str]) -> Markup:
+    return Markup("; ").join(parts) if parts else Markup("<em>—</em>")
+
+
+def _choice_html(question: dict[str, Any], index: Any) -> Markup | None:
+    if isinstance(index, int) and 0 <= index < len(question["choices"]):
+        return Markup(question["choices"][index]["html"])
+    return None
+
+
+def your_answer(entry: dict[str, Any], answer: Any) -> Markup:
+    question = entry["question"]
+    kind = question["type"]
+    if kind == "single":
+        found = _choice_html(question, answer)
+        return found if found is not None else _join([])
+    if kind == "multiple":
+        picked = [_choice_html(question, i) for i in (answer or [])]
+        return _join([p for p in picked if p is not None])
+    if kind == "true_false":
+        if not isinstance(answer, bool):
+            return _join([])
+        return Markup(escape("True" if answer else "False"))
+    if kind == "matching":
+        given = answer if isinstance(answer, dict) else {}
+        parts = [
+            Markup("{} → {}").format(Markup(question["pairs"][i]["html"]), given.get(str(i)) or "—")
+            for i in entry["order"]
+        ]
+        return _join(parts)
+    if kind == "essay":
+        return Markup('<div class="essay-answer">{}</div>').format(answer or "—")
+    if kind == "description":
+        return Markup("")
+    return Markup(escape(answer)) if answer not in (None, "") else _join([])
+
+
+def right_answer(entry: dict[str, Any]) -> Markup | None:
+    question = entry["question"]
+    kind = question["type"]
+    if kind in {"single", "multiple"}:
+        return _join(
+            [Markup(c["html"]) for c in question["choices"] if c["weight"] >= 100]
+            or [Markup(c["html"]) for c in question["choices"] if c["weight"] > 0]
+        )
+    if kind == "short":
+        return _join([escape(c["text"]) for c in question["choices"] if c["weight"] >= 100])
+    if kind == "numeric":
+        parts: list[Markup | str] = []
+        for n in question["numbers"]:
+            if n["weight"] < 100:
+                continue
+            if n["low"] is not None:
+                parts.append(f"{n['low']:g} – {n['high']:g}")
+            elif n["tolerance"]:
+                parts.append(f"{n['value']:g} ± {n['tolerance']:g}")
+            else:
+                parts.append(f"{n['value']:g}")
+        return _join(parts)
+    if kind == "true_false":
+        return Markup(escape("True" if question["answer"] else "False"))
+    if kind == "matching":
+        return _join(
+            [Markup("{} → {}").format(Markup(p["html"]), p["answer"]) for p in question["pairs"]]
+        )
+    return None
+
+
+def review_rows(
+    layout: dict[str, Any], answers: dict[str, Any], results: dict[str, Any], details: bool
+) -> list[ReviewRow]:
+    rows: list[ReviewRow] = []
+    number = 0
+    for entry in layout["questions"]:
+        question = entry["question"]
+        result = results.get(question["id"], {})
+        graded = question["type"] != "description"
+        if graded:
+            number += 1
+        rows.append(
+            ReviewRow(
+                number=number if graded else None,
+                kind=question["type"],
+                html=Markup(question["html"]),
+                answer=your_answer(entry, answers.get(question["id"])),
+                state=result.get("state", INFO),
+                points=float(result.get("points", 0.0)),
+                max_points=float(result.get("max", 0.0)),
+                feedback=tuple(Markup(f) for f in result.get("feedback", ())) if details else (),
+                right_answer=right_answer(entry) if details else None,
+                comment=result.get("comment"),
+            )
+        )
+    return rows

@@ -1,0 +1,349 @@
+"""Taking quizzes: start, save, submit, time out, and the mentor's essay grading.
+
+Integrity rules, enforced by the database rather than by reading first:
+- the attempt number is unique per hire and quiz, so parallel starts cannot pass the limit;
+- a submit is ``UPDATE ... WHERE status = 'in_progress'``, so a double submit grades once;
+- grading reads the attempt's own layout (the questions as drawn, with their keys), never what
+  the client says about scores or correctness.
+
+Time limit: an attempt's ``deadline_at`` is its start plus the quiz's limit. A submit that
+arrives within ``GRACE`` of the deadline counts as sent. A later one is refused: the attempt is
+graded with the answers last *saved* before the deadline, as if submitted at the deadline. An
+attempt left open past its deadline is closed the same way the next time the hire comes back.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..audit.service import record_event
+from ..auth.models import User
+from ..catalog.questions import from_snapshot, snapshot
+from ..catalog.quizzes import Quiz
+from ..db import insert_ignore
+from .grading import PENDING, essay_grade, grade
+from .models import EssayGrade, QuizAttempt
+
+GRACE = timedelta(seconds=30)
+START_RETRIES = 5
+
+
+class QuizError(Exception):
+    """A refusal the hire should read (the view shows the message)."""
+
+
+class AttemptsUsedUp(QuizError):
+    pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: dict[str, Any]
+    score: float
+    max_score: float
+    percent: float | None
+    status: str
+    is_passed: bool | None
+
+
+# --- layout -------------------------------------------------------------------------------
+
+
+def build_layout(quiz: Quiz, rng: random.Random) -> dict[str, Any]:
+    """Which questions this attempt asks, in which order, with their choices' order."""
+    graded = list(quiz.graded_questions)
+    position = {q.id: i for i, q in enumerate(quiz.questions)}
+    if quiz.draw:
+        graded = rng.sample(graded, quiz.draw)
+    if quiz.shuffle_questions:
+        rng.shuffle(graded)
+    else:
+        graded.sort(key=lambda q: position[q.id])
+    if quiz.draw or quiz.shuffle_questions:
+        # Descriptions introduce the quiz; they lead when the questions move around.
+        ordered = [q for q in quiz.questions if not q.is_graded] + graded
+    else:
+        ordered = list(quiz.questions)
+    entries = []
+    for question in ordered:
+        entry: dict[str, Any] = {"question": snapshot(question)}
+        if question.type in {"single", "multiple"}:
+            order = list(range(len(question.choices)))
+            if quiz.shuffle_choices:
+                rng.shuffle(order)
+            entry["order"] = order
+        elif question.type == "matching":
+            options = sorted({p.answer for p in question.pairs} | set(question.distractors))
+            pairs = list(range(len(question.pairs)))
+            if quiz.shuffle_choices:
+                rng.shuffle(options)
+                rng.shuffle(pairs)
+            entry["options"] = options
+            entry["order"] = pairs
+        entries.append(entry)
+    return {
+        "quiz_hash": quiz.content_hash,
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "feedback": quiz.feedback,
+        "questions": entries,
+        "max_score": sum(q.points for q in ordered if q.is_graded),
+    }
+
+
+def grade_layout(
+    layout: dict[str, Any], answers: dict[str, Any], essays: dict[str, float] | None = None
+) -> Outcome:
+    """Grade every question of a layout. ``essays`` holds the mentor's points, once given."""
+    results: dict[str, Any] = {}
+    for entry in layout["questions"]:
+        question = from_snapshot(entry["question"])
+        result = grade(question, answers.get(question.id))
+        if result.state == PENDING and essays and question.id in essays:
+            result = essay_grade(question, essays[question.id])
+        results[question.id] = {
+            "points": result.points,
+            "max": result.max_points,
+            "state": result.state,
+            "feedback": list(result.feedback),
+        }
+    score = round(sum(r["points"] for r in results.values()), 4)
+    max_score = round(sum(r["max"] for r in results.values()), 4)
+    if any(r["state"] == PENDING for r in results.values()):
+        return Outcome(results, score, max_score, None, "awaiting_grading", None)
+    percent = round(100 * score / max_score, 2) if max_score else 100.0
+    return Outcome(results, score, max_score, percent, "graded", percent >= layout["pass_mark"])
+
+
+def clean_answers(layout: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """Keep answers to the questions of this layout only; everything else a client sent goes."""
+    ids = {entry["question"]["id"] for entry in layout["questions"]}
+    return {key: value for key, value in answers.items() if key in ids}
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
+    return list(
+        session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.user_id == hire_id, QuizAttempt.quiz_slug == quiz_slug)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def open_attempt(session: Session, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
+    return session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.user_id == hire_id,
+            QuizAttempt.quiz_slug == quiz_slug,
+            QuizAttempt.status == "in_progress",
+        )
+    )
+
+
+def has_passed(attempts: list[QuizAttempt]) -> bool:
+    return any(a.status == "graded" and a.is_passed for a in attempts)
+
+
+def shows_details(mode: str, passed: bool) -> bool:
+    """May the hire see per-question results and feedback (see catalog.quizzes)."""
+    return mode == "after_submit" or (mode == "after_pass" and passed)
+
+
+def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[QuizAttempt]:
+    return list(
+        session.scalars(
+            sa.select(QuizAttempt)
+            .where(QuizAttempt.status == "awaiting_grading", QuizAttempt.user_id.in_(hire_ids))
+            .order_by(QuizAttempt.submitted_at)
+        )
+    )
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def _finish(
+    session: Session, attempt: QuizAttempt, answers: dict[str, Any], submitted_at: datetime
+) -> bool:
+    outcome = grade_layout(attempt.layout, answers)
+    result = session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
+        .values(
+            status=outcome.status,
+            answers=answers,
+            results=outcome.results,
+            score=outcome.score,
+            max_score=outcome.max_score,
+            percent=outcome.percent,
+            is_passed=outcome.is_passed,
+            submitted_at=submitted_at,
+            graded_at=submitted_at if outcome.status == "graded" else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(attempt)
+    return result.rowcount == 1
+
+
+def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
+    """Grade an attempt left open past its deadline with the answers saved in time."""
+    if attempt.status != "in_progress" or not is_expired(attempt, now):
+        return False
+    assert attempt.deadline_at is not None
+    return _finish(session, attempt, attempt.answers or {}, attempt.deadline_at)
+
+
+def start_attempt(
+    session: Session, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
+) -> QuizAttempt:
+    """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
+    rng = rng or random.Random()
+    for _ in range(START_RETRIES):
+        current = open_attempt(session, hire.id, quiz.slug)
+        if current is not None and not close_if_expired(session, current, now):
+            return current
+        used = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == hire.id, QuizAttempt.quiz_slug == quiz.slug)
+        )
+        if quiz.attempts and (used or 0) >= quiz.attempts:
+            raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
+        limit = quiz.time_limit_minutes
+        attempt = QuizAttempt(
+            user_id=hire.id,
+            quiz_slug=quiz.slug,
+            quiz_hash=quiz.content_hash,
+            number=(used or 0) + 1,
+            status="in_progress",
+            layout=build_layout(quiz, rng),
+            answers={},
+            started_at=now,
+            deadline_at=now + timedelta(minutes=limit) if limit else None,
+        )
+        try:
+            # A savepoint: losing the race for this number must not end the transaction.
+            with session.begin_nested():
+                session.add(attempt)
+                session.flush()
+        except IntegrityError:
+            continue  # another request took this number; look again
+        return attempt
+    raise QuizError("the quiz is busy; try again")
+
+
+def save_answers(
+    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+) -> bool:
+    """Keep the answers so far (the attempt stays open). False once it is closed or late."""
+    if is_expired(attempt, now):
+        close_if_expired(session, attempt, now)
+        return False
+    result = session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
+        .values(answers=clean_answers(attempt.layout, answers))
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(attempt)
+    return result.rowcount == 1
+
+
+def submit_attempt(
+    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+) -> bool:
+    """Grade and close the attempt. True if this call did it (False: already submitted)."""
+    if attempt.status != "in_progress":
+        return False
+    if is_expired(attempt, now):
+        return close_if_expired(session, attempt, now)
+    return _finish(session, attempt, clean_answers(attempt.layout, answers), now)
+
+
+def grade_essays(
+    session: Session,
+    attempt: QuizAttempt,
+    marks: dict[str, tuple[float, str]],
+    actor: User,
+    hire: User,
+    now: datetime,
+) -> bool:
+    """Record the mentor's points per essay; once all are in, the attempt is graded.
+
+    Returns True if this call completed the grading. A second submit of the same form adds
+    nothing: each essay's grade is unique per attempt.
+    """
+    essays = {
+        e["question"]["id"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"
+    }
+    for key, (points, comment) in marks.items():
+        if key not in essays:
+            continue
+        insert_ignore(
+            session,
+            EssayGrade,
+            {
+                "attempt_id": attempt.id,
+                "question_key": key,
+                "mentor_id": actor.id,
+                "points": points,
+                "comment": comment,
+                "graded_at": now,
+            },
+            ["attempt_id", "question_key"],
+        )
+    rows = session.execute(
+        sa.select(EssayGrade.question_key, EssayGrade.points, EssayGrade.comment).where(
+            EssayGrade.attempt_id == attempt.id
+        )
+    ).all()
+    outcome = grade_layout(attempt.layout, attempt.answers or {}, {r[0]: r[1] for r in rows})
+    if outcome.status != "graded":
+        return False
+    for key, _points, comment in rows:
+        if key in outcome.results and comment:
+            outcome.results[key]["comment"] = comment
+    result = session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "awaiting_grading")
+        .values(
+            status="graded",
+            results=outcome.results,
+            score=outcome.score,
+            max_score=outcome.max_score,
+            percent=outcome.percent,
+            is_passed=outcome.is_passed,
+            graded_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(attempt)
+    if result.rowcount != 1:
+        return False
+    record_event(
+        session,
+        actor=actor,
+        action="quiz.essays_graded",
+        now=now,
+        subject=hire,
+        object_type="quiz_attempt",
+        object_id=attempt.id,
+        data={"quiz": attempt.quiz_slug, "percent": outcome.percent},
+    )
+    return True

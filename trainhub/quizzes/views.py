@@ -1,0 +1,211 @@
+"""``/quizzes``: a quiz's page and history, taking an attempt, results, and essay grading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import authorize, requires
+from ..auth.models import User
+from ..content import catalog
+from ..db import utcnow
+from ..extensions import db
+from ..permissions import (
+    can_review,
+    can_review_work_of,
+    can_submit_work,
+    can_view_hire,
+    is_signed_in,
+)
+from ..readiness.service import hires_of_query
+from . import service
+from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
+from .models import QuizAttempt
+from .review import review_rows
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+def _quiz_or_404(slug: str) -> Any:
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    hire = db.session.get(User, attempt.user_id)
+    if hire is None:
+        abort(404)
+    return attempt, hire
+
+
+def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:
+    return [e["question"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"]
+
+
+@bp.get("/")
+@requires(is_signed_in)
+def index():  # type: ignore[no-untyped-def]
+    cat = catalog()
+    role = current_user.track if current_user.is_hire else None
+    quizzes = [q for q in cat.quizzes.values() if role is None or {"all", role} & set(q.roles)]
+    return render_template("quizzes/index.html", quizzes=quizzes)
+
+
+@bp.get("/<quiz_slug>")
+@requires(is_signed_in)
+def take(quiz_slug: str):  # type: ignore[no-untyped-def]
+    quiz = _quiz_or_404(quiz_slug)
+    attempts = service.attempts_of(db.session, current_user.id, quiz.slug)
+    used = len(attempts)
+    return render_template(
+        "quizzes/take.html",
+        quiz=quiz,
+        attempts=attempts,
+        open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
+        left=None if not quiz.attempts else max(0, quiz.attempts - used),
+        passed=service.has_passed(attempts),
+        can_take=can_submit_work(current_user),
+        form=StartForm(),
+    )
+
+
+@bp.post("/<quiz_slug>/start")
+@requires(can_submit_work)
+def start(quiz_slug: str):  # type: ignore[no-untyped-def]
+    quiz = _quiz_or_404(quiz_slug)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = service.start_attempt(db.session, current_user, quiz, utcnow())
+    except service.AttemptsUsedUp:
+        db.session.rollback()
+        flash(_("You have used all your attempts at this quiz."), "error")
+        return redirect(url_for("quizzes.take", quiz_slug=quiz.slug))
+    except service.QuizError:
+        db.session.rollback()
+        flash(_("The quiz could not start just now. Please try again."), "error")
+        return redirect(url_for("quizzes.take", quiz_slug=quiz.slug))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
+    own = attempt.user_id == current_user.id
+    attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
+    mode = attempt.layout.get("feedback", "after_submit")
+    details = not own or service.shows_details(mode, service.has_passed(attempts))
+    rows = review_rows(attempt.layout, attempt.answers or {}, attempt.results or {}, details)
+    return render_template(
+        "quizzes/result.html",
+        attempt=attempt,
+        hire=hire,
+        own=own,
+        rows=rows,
+        details=details,
+        attempts=attempts,
+        quiz=catalog().quizzes.get(attempt.quiz_slug),
+        can_grade=attempt.status == "awaiting_grading" and can_review_work_of(current_user, hire),
+    ), status
+
+
+def _render_form(attempt: QuizAttempt, form: Any, status: int = 200) -> Any:
+    now = utcnow()
+    seconds_left = (
+        max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
+    )
+    entries = list(enumerate(attempt.layout["questions"]))
+    return render_template(
+        "quizzes/attempt.html",
+        attempt=attempt,
+        form=form,
+        entries=entries,
+        expired=service.is_expired(attempt, now),
+        seconds_left=seconds_left,
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@requires(is_signed_in)
+def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+    found, hire = _attempt_or_404(attempt_id)
+    authorize(can_view_hire(current_user, hire))
+    if found.status == "in_progress":
+        if found.user_id != current_user.id:
+            return render_template("quizzes/in_progress.html", attempt=found, hire=hire)
+        return _render_form(found, answer_form(found.layout, found.answers or {}))
+    return _render_result(found, hire)
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@requires(can_submit_work)
+def answer(attempt_id: int):  # type: ignore[no-untyped-def]
+    found, _hire = _attempt_or_404(attempt_id)
+    if found.user_id != current_user.id:
+        abort(404)
+    if found.status != "in_progress":
+        # A second submit (double click, second tab) lands on the result of the first.
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    form = answer_form(found.layout, {})
+    now = utcnow()
+    if service.is_expired(found, now):
+        # Too late for new answers: what was saved before the deadline is graded.
+        service.close_if_expired(db.session, found, now)
+        db.session.commit()
+        flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    if not form.validate_on_submit():
+        return _render_form(found, form, 422)
+    answers = answers_from(form, found.layout)
+    if form.save.data and not form.submit.data:
+        service.save_answers(db.session, found, answers, now)
+        db.session.commit()
+        flash(_("Your answers are saved. Submit them when you are ready."), "success")
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    service.submit_attempt(db.session, found, answers, now)
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+
+
+@bp.get("/grading")
+@requires(can_review)
+def grading():  # type: ignore[no-untyped-def]
+    hire_ids = hires_of_query(current_user).with_only_columns(User.id)
+    waiting = service.grading_queue(db.session, hire_ids)
+    people = {u.id: u for u in db.session.scalars(hires_of_query(current_user))}
+    cat = catalog()
+    return render_template(
+        "quizzes/grading.html", waiting=waiting, people=people, quizzes=cat.quizzes
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/grade", methods=["GET", "POST"])
+@requires(can_review)
+def grade(attempt_id: int):  # type: ignore[no-untyped-def]
+    found, hire = _attempt_or_404(attempt_id)
+    authorize(can_review_work_of(current_user, hire))
+    if found.status != "awaiting_grading":
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    essays = _essays(found)
+    form = grade_form(essays)
+    if form.validate_on_submit():
+        done = service.grade_essays(
+            db.session, found, marks_from(form, essays), current_user, hire, utcnow()
+        )
+        db.session.commit()
+        if done:
+            flash(_("Essays graded. The hire can see the result now."), "success")
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    answers = found.answers or {}
+    items = [(i, q, answers.get(q["id"]) or "") for i, q in enumerate(essays)]
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "quizzes/grade.html", attempt=found, hire=hire, form=form, items=items
+    ), status
