@@ -7,6 +7,7 @@ worker of both, and concurrent quiz submissions spread over both give one graded
 
 from __future__ import annotations
 
+import functools
 import http.client
 import os
 import re
@@ -15,23 +16,50 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import PG_URL, PROJECT_ROOT
 from tests.integration.conftest import create_pg_database, drop_pg_database
+from trainhub.auth.models import User
+from trainhub.quizzes.models import QuizAttempt
 
 SECRET = "multi-server-" + uuid.uuid4().hex + uuid.uuid4().hex
 LOGIN_LIMIT = 5
 LESSON_FILE = "content/courses/prospecting/01-target-audience-and-ideal-client.md"
 LESSON_URL = "/courses/prospecting/target-audience-and-ideal-client"
+QUIZ = "multi-server-check"
+QUIZ_ATTEMPTS = 2
+# A quiz of the test's own, so the attempts limit is known whatever the shipped quizzes say.
+QUIZ_YAML = f"""\
+title: Multi-server check
+roles: [all]
+pass_mark: 50
+attempts: {QUIZ_ATTEMPTS}
+shuffle_choices: true
+questions:
+  - type: single
+    text: Which stage of the sales conveyor comes first?
+    choices:
+      - text: Prospecting
+        correct: true
+      - text: Closing
+      - text: Account management
+  - type: true_false
+    text: A warm lead is handed over with the notes of the first call.
+    answer: true
+"""
+_ATTEMPT_RE = re.compile(r"/quizzes/attempts/(\d+)$")
 DEMO_PASSWORD = "demo-password"
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
@@ -139,6 +167,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     for top in ("content", "quizzes", "roleplays"):
         if (PROJECT_ROOT / top).is_dir():
             shutil.copytree(PROJECT_ROOT / top, root / top)
+    (root / "quizzes").mkdir(exist_ok=True)
+    (root / "quizzes" / f"{QUIZ}.yaml").write_text(QUIZ_YAML, encoding="utf-8")
     url = create_pg_database("th_multi")
     env = {
         **os.environ,
@@ -233,12 +263,128 @@ def test_a_content_edit_reaches_every_worker_of_both_servers(cluster):
         time.sleep(0.3)
 
 
+def _all_at_once(calls: list[Callable[[], Response]]) -> list[Response]:
+    """Run the calls in threads released together, so they really race."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Response]) -> Response:
+        barrier.wait(timeout=30)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def _attempts(cluster: Cluster, email: str) -> list[tuple[int, str]]:
+    engine = sa.create_engine(cluster.database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(QuizAttempt.number, QuizAttempt.status)
+                .join(User, User.id == QuizAttempt.user_id)
+                .where(User.email == email, QuizAttempt.quiz_slug == QUIZ)
+                .order_by(QuizAttempt.number)
+            )
+            return [(r.number, r.status) for r in rows]
+    finally:
+        engine.dispose()
+
+
+def _start_everywhere(cluster: Cluster, browser: Browser, count: int) -> list[Response]:
+    token = browser.csrf(f"/quizzes/{QUIZ}")
+    calls = [
+        functools.partial(
+            browser.on(cluster.ports[i % 2]).request,
+            "POST",
+            f"/quizzes/{QUIZ}/start",
+            {"csrf_token": token},
+        )
+        for i in range(count)
+    ]
+    return _all_at_once(calls)
+
+
+def _answers(browser: Browser, attempt_path: str) -> dict[str, str]:
+    """The form of the attempt page, answered right: the values are choice positions."""
+    page = browser.get(attempt_path).text
+    match = _CSRF_RE.search(page)
+    assert match, "no form on the attempt page"
+    form = {"csrf_token": match.group(1), "submit": "Submit for grading"}
+    names = set(re.findall(r'name="(q\d+)"', page))
+    assert names == {"q0", "q1"}, names
+    form["q0"], form["q1"] = "0", "true"
+    return form
+
+
 def test_concurrent_submissions_of_one_attempt_give_one_graded_attempt(cluster):
-    pytest.skip("quiz routes not built yet")
+    email = "hire0004@demo.local"
+    browser = Browser(cluster.ports[0])
+    assert browser.sign_in(email).status == 302
+    started = _start_everywhere(cluster, browser, 1)[0]
+    assert started.status == 302
+    attempt_path = urlsplit(started.headers["Location"]).path
+    assert _ATTEMPT_RE.search(attempt_path), attempt_path
+    form = _answers(browser, attempt_path)
+
+    calls = [
+        functools.partial(browser.on(cluster.ports[i % 2]).request, "POST", attempt_path, form)
+        for i in range(50)
+    ]
+    replies = _all_at_once(calls)
+    statuses = sorted({r.status for r in replies})
+    assert all(r.status < 500 for r in replies), statuses
+    assert statuses == [302], statuses  # every click lands on the result page
+    assert _attempts(cluster, email) == [(1, "graded")]
+    result = browser.on(cluster.ports[1]).get(attempt_path)
+    assert result.status == 200
+    assert "100" in result.text  # both answers right
+
+
+def _submit_open_attempts(cluster: Cluster, browser: Browser, replies: list[Response]) -> int:
+    paths = {
+        urlsplit(r.headers["Location"]).path
+        for r in replies
+        if _ATTEMPT_RE.search(r.headers.get("Location", ""))
+    }
+    for n, path in enumerate(sorted(paths)):
+        submitted = browser.on(cluster.ports[n % 2]).request("POST", path, _answers(browser, path))
+        assert submitted.status == 302
+    return len(paths)
 
 
 def test_the_attempts_limit_holds_across_both_servers(cluster):
-    pytest.skip("quiz routes not built yet")
+    email = "hire0005@demo.local"
+    browser = Browser(cluster.ports[1])
+    assert browser.sign_in(email).status == 302
+    for _round in range(QUIZ_ATTEMPTS + 1):
+        replies = _start_everywhere(cluster, browser, 20)
+        assert all(r.status == 302 for r in replies), sorted({r.status for r in replies})
+        attempts = _attempts(cluster, email)
+        assert len(attempts) <= QUIZ_ATTEMPTS, attempts
+        if not _submit_open_attempts(cluster, browser, replies):
+            break
+    assert _attempts(cluster, email) == [(n, "graded") for n in range(1, QUIZ_ATTEMPTS + 1)]
+    # Used up: a start on either server opens nothing and says why.
+    replies = _start_everywhere(cluster, browser, 4)
+    assert not any(_ATTEMPT_RE.search(r.headers.get("Location", "")) for r in replies)
+    page = browser.on(cluster.ports[0]).get(f"/quizzes/{QUIZ}").text
+    assert "used all your attempts" in page
+    assert len(_attempts(cluster, email)) == QUIZ_ATTEMPTS
+
+
+@pytest.mark.xfail(
+    reason="quizzes.service.start_attempt: a start that finds no open attempt, then counts "
+    "after another start committed, opens a second attempt (a double click on Start uses two "
+    "attempts); the quizzes owner is told",
+    strict=False,
+)
+def test_racing_starts_open_one_attempt(cluster):
+    email = "hire0006@demo.local"
+    browser = Browser(cluster.ports[0])
+    assert browser.sign_in(email).status == 302
+    replies = _start_everywhere(cluster, browser, 20)
+    assert all(r.status == 302 for r in replies)
+    assert _attempts(cluster, email) == [(1, "in_progress")]
 
 
 def test_ci_without_a_postgresql_server_fails_loudly():
