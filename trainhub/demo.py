@@ -23,7 +23,8 @@ from .catalog import Catalog
 from .catalog.roleplays import RoleplayCase
 from .catalog.tracks import Track, TrackStep
 from .courses.models import LessonCompletion
-from .quizzes.models import QuizAttempt
+from .quizzes import service as quiz_service
+from .quizzes.models import EssayGrade, QuizAttempt
 from .reviews.models import Review, SignOff
 from .reviews.rubric import is_passing, weighted_score
 from .roleplays.models import RoleplaySubmission
@@ -56,29 +57,49 @@ def _fabricate_course(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: 
 
 
 def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    # A real attempt: drawn and ordered like a hire's, answered well enough to pass, and
+    # graded by the quiz graders, so its result page reads like any other.
     quiz = cat.quizzes[step.slug]
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
-    percent = float(min(100, pass_mark + ctx["rng"].choice([0, 5, 10, 15, 20])))
+    rng = ctx["rng"]
+    layout = quiz_service.build_layout(quiz, rng)
+    answers, outcome, essays = quiz_service.demo_answers(layout, pass_mark, rng)
     ctx["clock"] += timedelta(hours=2)
-    rows[QuizAttempt].append(
-        {
-            "user_id": ctx["hire_id"],
-            "quiz_slug": quiz.slug,
-            "quiz_hash": quiz.content_hash,
-            "number": 1,
-            "status": "graded",
-            "layout": {"questions": [], "demo": True},
-            "answers": {},
-            "results": {},
-            "score": percent,
-            "max_score": 100.0,
-            "percent": percent,
-            "is_passed": True,
-            "started_at": ctx["clock"] - timedelta(minutes=15),
-            "submitted_at": ctx["clock"],
-            "graded_at": ctx["clock"],
-        }
-    )
+    values = {
+        "user_id": ctx["hire_id"],
+        "quiz_slug": quiz.slug,
+        "quiz_hash": quiz.content_hash,
+        "number": 1,
+        "status": outcome.status,
+        "layout": layout,
+        "answers": answers,
+        "results": outcome.results,
+        "score": outcome.score,
+        "max_score": outcome.max_score,
+        "percent": outcome.percent,
+        "is_passed": outcome.is_passed,
+        "started_at": ctx["clock"] - timedelta(minutes=15),
+        "submitted_at": ctx["clock"] - timedelta(hours=1) if essays else ctx["clock"],
+        "graded_at": ctx["clock"],
+    }
+    if not essays:
+        rows[QuizAttempt].append(values)
+        return
+    # Essays were graded by the mentor: those rows need the attempt's id.
+    attempt = QuizAttempt(**values)
+    ctx["session"].add(attempt)
+    ctx["session"].flush()
+    for key, points in essays.items():
+        rows[EssayGrade].append(
+            {
+                "attempt_id": attempt.id,
+                "question_key": key,
+                "mentor_id": ctx["mentor_id"],
+                "points": points,
+                "comment": "Clear and practical.",
+                "graded_at": ctx["clock"],
+            }
+        )
 
 
 def _demo_levels(case: RoleplayCase, minimum: float) -> dict[str, int]:
