@@ -120,5 +120,7 @@ def insert_ignore(
     dialect = session.get_bind().dialect.name
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert_fn(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    result = session.execute(stmt)
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: an ORM insert on PostgreSQL already asks for RETURNING, and
+    # its rowcount is then -1 whether or not a row went in.
+    result = session.execute(stmt.returning(*sa.inspect(model).primary_key))
+    return result.first() is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional
 
 from ..readiness.rules import STATUSES
@@ -43,24 +44,32 @@ class FilterForm(FlaskForm):
     mentor = SelectField(_l("Mentor"), choices=[], coerce=_to_int, default=None)
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status")), *((s, STATUS_LABELS[s]) for s in STATUSES)],
+        choices=[SelectChoice("", _l("Any status"))]
+        + [SelectChoice(s, STATUS_LABELS[s]) for s in STATUSES],
         default="",
     )
     month = SelectField(_l("Start month"), choices=[], default="")
-    sort = SelectField(_l("Sort by"), choices=list(SORT_LABELS.items()), default="name")
+    sort = SelectField(
+        _l("Sort by"), choices=[SelectChoice(k, v) for k, v in SORT_LABELS.items()], default="name"
+    )
     order = SelectField(
-        _l("Order"), choices=[("asc", _l("ascending")), ("desc", _l("descending"))], default="asc"
+        _l("Order"),
+        choices=[SelectChoice("asc", _l("ascending")), SelectChoice("desc", _l("descending"))],
+        default="asc",
     )
 
     def fill_choices(self, tracks: list[tuple[str, str]], rows: list[HireRow]) -> None:
-        self.track.choices = [("", _l("Any track")), *tracks]
-        mentors = sorted({(r.mentor_id, r.mentor_name or "—") for r in rows if r.mentor_id})
-        self.mentor.choices = [
-            (None, _l("Any mentor")),
-            *sorted(mentors, key=lambda m: m[1].casefold()),
+        """Tracks from the catalog; mentors and start months from the viewer's own hires."""
+        self.track.choices = [SelectChoice("", _l("Any track"))] + [
+            SelectChoice(slug, title) for slug, title in tracks
+        ]
+        mentors = {r.mentor_id: r.mentor_name or "—" for r in rows if r.mentor_id}
+        self.mentor.choices = [SelectChoice("", _l("Any mentor"))] + [
+            SelectChoice(str(i), name)
+            for i, name in sorted(mentors.items(), key=lambda m: m[1].casefold())
         ]
         months = sorted({r.start_month for r in rows if r.start_month}, reverse=True)
-        self.month.choices = [("", _l("Any month")), *((m, m) for m in months)]
+        self.month.choices = [SelectChoice("", _l("Any month"))] + [SelectChoice(m) for m in months]
 
     def filters(self) -> TeamFilters:
         """The valid part of the filters: a field with an error filters nothing."""

@@ -1,0 +1,302 @@
+"""The manager's readiness dashboard, the hire page, the CSV, the certificate and clearance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests import factories
+from tests.conftest import sign_in
+from trainhub.audit.models import AuditEvent
+from trainhub.content import catalog
+from trainhub.db import utcnow
+from trainhub.demo import DEMO_PASSWORD, load_demo
+from trainhub.extensions import db
+from trainhub.readiness.models import Clearance
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        load_demo(db.session, catalog(), now=utcnow())
+
+
+@pytest.fixture
+def two_teams(app):
+    """Two managers, each with a ready hire and a hire who has not started."""
+    with app.app_context():
+        cat = catalog()
+        teams = []
+        for n in (1, 2):
+            team = factories.make_team(db.session, track="account-manager", hires=2)
+            ready, fresh = team["hires"]
+            ready.name, fresh.name = f"Ready of team {n}", f"Fresh of team {n}"
+            factories.complete_track(db.session, cat, ready, team["mentor"])
+            teams.append(
+                {
+                    "manager": team["manager"].email,
+                    "mentor": team["mentor"].email,
+                    "ready": ready.id,
+                    "fresh": fresh.id,
+                }
+            )
+        db.session.commit()
+    return teams
+
+
+def _csv(response) -> list[dict[str, str]]:
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_manager_sees_the_demo_hires_with_status_and_reasons(client, demo):
+    sign_in(client, "manager@demo.local", DEMO_PASSWORD)
+    page = client.get("/team/").get_data(as_text=True)
+    ready_row = page.split('data-hire="ready@demo.local"')[1].split("</tr>")[0]
+    fresh_row = page.split('data-hire="hire@demo.local"')[1].split("</tr>")[0]
+    assert "status-ready" in ready_row
+    assert "status-not_started" in fresh_row
+    assert "0 of 5 lessons done" in fresh_row
+
+    rows = {r["email"]: r for r in _csv(client.get("/team/export.csv"))}
+    assert rows["ready@demo.local"]["status"] == "ready"
+    assert rows["ready@demo.local"]["ready_since"]
+    assert rows["hire@demo.local"]["status"] == "not_started"
+    assert (
+        "course sales-department-foundations: 0 of 5 lessons done"
+        in (rows["hire@demo.local"]["reasons"])
+    )
+
+
+def test_a_manager_never_sees_another_managers_hires(client, two_teams):
+    mine, theirs = two_teams
+    sign_in(client, mine["manager"])
+    page = client.get("/team/").get_data(as_text=True)
+    assert "Ready of team 1" in page and "Fresh of team 1" in page
+    assert "of team 2" not in page
+    exported = client.get("/team/export.csv").get_data(as_text=True)
+    assert "of team 1" in exported and "of team 2" not in exported
+    assert client.get(f"/team/{theirs['ready']}").status_code == 403
+    assert client.get(f"/team/{theirs['ready']}/certificate").status_code == 403
+    assert "of team 2" not in client.get("/").get_data(as_text=True)
+
+
+def test_an_admin_sees_every_team(client, login_as, two_teams):
+    login_as("admin")
+    page = client.get("/team/").get_data(as_text=True)
+    assert "of team 1" in page and "of team 2" in page
+
+
+def test_filters_apply_to_the_page_and_the_csv(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    page = client.get("/team/?status=ready").get_data(as_text=True)
+    assert "Ready of team 1" in page and "Fresh of team 1" not in page
+    assert [r["name"] for r in _csv(client.get("/team/export.csv?status=not_started"))] == [
+        "Fresh of team 1"
+    ]
+    month = f"{date(2026, 11, 1):%Y-%m}"  # the factories' start date
+    assert len(_csv(client.get(f"/team/export.csv?month={month}&track=account-manager"))) == 2
+    assert _csv(client.get("/team/export.csv?track=lead-generation")) == []
+
+
+def test_a_bad_filter_value_is_reported_next_to_the_field(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    response = client.get("/team/?track=no-such-track&status=ready")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'class="error"' in page
+    assert "Ready of team 1" in page  # the valid filters still apply
+    assert "Fresh of team 1" not in page
+    assert client.get("/team/export.csv?mentor=abc").status_code == 422
+
+
+def test_sorting_by_progress(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    up = [r["name"] for r in _csv(client.get("/team/export.csv?sort=progress"))]
+    down = [r["name"] for r in _csv(client.get("/team/export.csv?sort=progress&order=desc"))]
+    assert up == ["Fresh of team 1", "Ready of team 1"]
+    assert down == list(reversed(up))
+    page = client.get("/team/?sort=progress&order=desc").get_data(as_text=True)
+    assert page.index("Ready of team 1") < page.index("Fresh of team 1")
+
+
+def test_charts_are_inline_svg(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    page = client.get("/team/").get_data(as_text=True)
+    assert 'data-testid="funnel-account-manager"' in page
+    assert 'data-testid="days-to-ready"' in page
+    assert "<svg" in page and "http://" not in page.split("<main")[1]
+
+
+def test_clearing_a_ready_hire_is_recorded_once_and_audited(client, two_teams, db_session):
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    url = f"/team/{mine['ready']}/clear"
+    page = f"/team/{mine['ready']}"
+    first = client.post_form(url, {"note": "Meets ACME on Monday"}, token_from=page)
+    assert first.status_code == 302
+    client.post_form(url, {"note": "again"}, token_from=page)  # a double click
+    clearances = db_session.scalars(sa.select(Clearance)).all()
+    assert [(c.user_id, c.note) for c in clearances] == [(mine["ready"], "Meets ACME on Monday")]
+    events = db_session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "readiness.cleared")
+    ).all()
+    assert len(events) == 1 and events[0].subject_id == mine["ready"]
+    shown = client.get(page).get_data(as_text=True)
+    assert "Cleared for clients on" in shown and "Meets ACME on Monday" in shown
+    assert "cleared for clients" in client.get("/team/").get_data(as_text=True)
+    exported = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
+    assert exported["Ready of team 1"]["cleared_at"]
+
+
+def test_a_hire_who_is_not_ready_cannot_be_cleared(client, two_teams, db_session):
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    response = client.post_form(
+        f"/team/{mine['fresh']}/clear", {}, token_from=f"/team/{mine['fresh']}"
+    )
+    assert response.status_code == 302
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Clearance)) == 0
+    assert "not ready yet" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_only_the_hires_own_manager_clears(client, two_teams, db_session):
+    mine, theirs = two_teams
+    sign_in(client, mine["manager"])
+    response = client.post_form(f"/team/{theirs['ready']}/clear", {}, token_from="/team/")
+    assert response.status_code == 403
+    client.post("/logout", data={"csrf_token": client.csrf_token("/")})
+    sign_in(client, mine["mentor"])
+    response = client.post_form(f"/team/{mine['ready']}/clear", {}, token_from="/")
+    assert response.status_code == 403
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Clearance)) == 0
+
+
+def test_a_too_long_note_is_refused_next_to_the_field(client, two_teams):
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    response = client.post_form(
+        f"/team/{mine['ready']}/clear", {"note": "x" * 2001}, token_from=f"/team/{mine['ready']}"
+    )
+    assert response.status_code == 422
+    assert 'id="note-error"' in response.get_data(as_text=True)
+
+
+def test_the_hire_page_shows_steps_reasons_and_a_timeline(client, two_teams):
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    ready = client.get(f"/team/{mine['ready']}").get_data(as_text=True)
+    assert "Completed lesson" in ready
+    assert "Signed off" in ready
+    assert "Review of" in ready
+    assert 'data-testid="certificate-link"' in ready
+    fresh = client.get(f"/team/{mine['fresh']}").get_data(as_text=True)
+    assert "0 of 5 lessons done" in fresh
+    assert 'data-testid="certificate-link"' not in fresh
+    assert client.get(f"/team/{mine['fresh']}/certificate").status_code == 404
+
+
+def test_the_certificate_is_printable(client, two_teams):
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    response = client.get(f"/team/{mine['ready']}/certificate")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Certificate of readiness" in page and "Ready of team 1" in page
+    assert "<script" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_the_mentor_opens_their_hires_page_but_not_the_dashboard(client, two_teams):
+    mine, theirs = two_teams
+    sign_in(client, mine["mentor"])
+    assert client.get("/team/").status_code == 403
+    assert client.get("/team/export.csv").status_code == 403
+    assert client.get(f"/team/{mine['fresh']}").status_code == 200
+    assert client.get(f"/team/{theirs['fresh']}").status_code == 403
+
+
+def test_pages_about_nobody_are_404(client, login_as):
+    manager_id = login_as("manager")
+    assert client.get("/team/999999").status_code == 404
+    assert client.get(f"/team/{manager_id}").status_code == 404  # not a hire
+
+
+def test_hires_and_anonymous_visitors_are_kept_out(client, login_as):
+    for url in ("/team/", "/team/export.csv"):
+        assert client.get(url).headers["Location"].startswith("/login")
+    login_as("hire")
+    for url in ("/team/", "/team/export.csv"):
+        assert client.get(url).status_code == 403
+
+
+def test_script_payloads_are_inert_everywhere(client, app, db_session):
+    with app.app_context():
+        cat = catalog()
+        team = factories.make_team(db.session, track="account-manager")
+        hire = team["hire"]
+        hire.name = XSS
+        factories.complete_track(db.session, cat, hire, team["mentor"])
+        track = cat.tracks["account-manager"]
+        factories.make_signoff(
+            db.session, hire, track, "extra-item", by=team["mentor"], note=XSS
+        )  # an item no longer in the track: its note still shows in the timeline
+        db.session.commit()
+        manager, hire_id = team["manager"].email, hire.id
+    sign_in(client, manager)
+    client.post_form(f"/team/{hire_id}/clear", {"note": XSS}, token_from=f"/team/{hire_id}")
+    for url in ("/team/", f"/team/{hire_id}", f"/team/{hire_id}/certificate"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page, url
+        assert "<img src=x" not in page, url
+        assert "&lt;script&gt;" in page, url
+    timeline = client.get(f"/team/{hire_id}").get_data(as_text=True)
+    assert timeline.count("&lt;script&gt;") >= 3  # name, sign-off note, clearance note
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, app):
+    with app.app_context():
+        team = factories.make_team(db.session, track="account-manager")
+        team["hire"].name = '=HYPERLINK("http://evil","x")'
+        second = factories.make_user(
+            db.session,
+            "hire",
+            name="@SUM(1)",
+            track="account-manager",
+            manager_id=team["manager"].id,
+        )
+        second.email = "+cmd@example.test"
+        db.session.commit()
+        manager = team["manager"].email
+    sign_in(client, manager)
+    rows = _csv(client.get("/team/export.csv"))
+    names = {r["name"] for r in rows}
+    assert names == {'\'=HYPERLINK("http://evil","x")', "'@SUM(1)"}
+    assert "'+cmd@example.test" in {r["email"] for r in rows}
+
+
+def test_the_csv_is_a_download(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    response = client.get("/team/export.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_homes_of_mentor_and_manager(client, two_teams):
+    mine = two_teams[0]
+    sign_in(client, mine["mentor"])
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="review-summary"' in home
+    assert "Ready of team 1" in home and "Fresh of team 1" in home
+    assert "of team 2" not in home
+    client.post("/logout", data={"csrf_token": client.csrf_token("/")})
+    sign_in(client, mine["manager"])
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="dashboard-summary"' in home
+    assert 'data-testid="summary-ready">1<' in home
+    assert "Ready of team 1" in home  # ready and not yet cleared: needs attention
