@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..catalog.roleplays import LEVELS, RoleplayCase
@@ -24,7 +25,10 @@ class ReviewForm(FlaskForm):
     )
     decision = RadioField(
         _l("Decision"),
-        choices=[("approved", _l("Approve")), ("needs_work", _l("Needs work"))],
+        choices=[
+            SelectChoice("approved", _l("Approve")),
+            SelectChoice("needs_work", _l("Needs work")),
+        ],
         validators=[InputRequired(_l("Choose approve or needs work."))],
     )
 
@@ -47,8 +51,7 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
     for criterion in case.rubric:
         attrs[f"level-{criterion.key}"] = RadioField(
             criterion.title,
-            choices=[(n, str(n)) for n in LEVELS],
-            coerce=int,
+            choices=[SelectChoice(str(n), str(n)) for n in LEVELS],
             validators=[InputRequired(_l("Choose a level from 1 to 4."))],
         )
         attrs[f"comment-{criterion.key}"] = TextAreaField(
