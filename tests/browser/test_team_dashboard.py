@@ -1,0 +1,71 @@
+"""The manager opens the readiness dashboard, filters it, reads the reasons, and clears the
+ready demo hire for clients."""
+
+from __future__ import annotations
+
+from trainhub.content import catalog
+from trainhub.db import utcnow
+from trainhub.demo import DEMO_PASSWORD, load_demo
+from trainhub.extensions import db
+
+
+def _row(page, email: str):
+    return page.locator(f"tr[data-hire='{email}']")
+
+
+def test_manager_filters_the_dashboard_and_clears_a_ready_hire(
+    app, live_server, page, browser_login
+):
+    with app.app_context():
+        load_demo(db.session, catalog(), now=utcnow())
+
+    browser_login("manager@demo.local", DEMO_PASSWORD)
+    assert page.get_by_test_id("dashboard-summary").is_visible()
+    page.get_by_role("link", name="Team", exact=True).click()
+    page.wait_for_url(f"{live_server}/team/")
+    assert page.get_by_role("heading", name="Team readiness").is_visible()
+
+    ready, fresh = _row(page, "ready@demo.local"), _row(page, "hire@demo.local")
+    assert ready.get_by_test_id("status").inner_text().strip().startswith("ready")
+    assert fresh.get_by_test_id("status").inner_text().strip() == "not started"
+    fresh.get_by_text("All reasons").click()
+    assert fresh.get_by_text("course prospecting: 0 of 4 lessons done").is_visible()
+
+    # Filter to the hires who are ready: only Riley is left.
+    page.get_by_label("Status").select_option("ready")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/team/?*status=ready*")
+    assert _row(page, "ready@demo.local").is_visible()
+    assert _row(page, "hire@demo.local").count() == 0
+    assert "1 of 2 hires match" in page.get_by_test_id("team-count").inner_text()
+    assert "status=ready" in page.get_by_test_id("export-csv").get_attribute("href")
+
+    _row(page, "ready@demo.local").get_by_role("button", name="Clear for clients").click()
+    page.wait_for_url(f"{live_server}/team/")
+    assert page.get_by_text("Riley Ready is cleared for clients.").is_visible()
+    ready = _row(page, "ready@demo.local")
+    assert ready.get_by_text("cleared for clients").is_visible()
+    assert ready.get_by_role("button", name="Clear for clients").count() == 0
+
+    # The hire's page shows who cleared them, and the certificate is one click away.
+    ready.get_by_role("link", name="Riley Ready").click()
+    assert page.get_by_test_id("clearance").inner_text().startswith("Cleared for clients on")
+    assert "Max Manager" in page.get_by_test_id("clearance").inner_text()
+    page.get_by_test_id("certificate-link").click()
+    assert page.get_by_role("heading", name="Certificate of readiness").is_visible()
+    assert page.get_by_text("Riley Ready", exact=True).is_visible()
+
+
+def test_the_dashboard_reads_well_on_a_phone(app, live_server, browser, browser_login):
+    with app.app_context():
+        load_demo(db.session, catalog(), now=utcnow())
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(f"{live_server}/login")
+    phone.fill("input[name=email]", "manager@demo.local")
+    phone.fill("input[name=password]", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.goto(f"{live_server}/team/")
+    # The wide table scrolls inside its own box; the page itself does not scroll sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
