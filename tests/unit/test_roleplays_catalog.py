@@ -8,7 +8,7 @@ import pytest
 
 from trainhub.catalog import load_catalog
 from trainhub.catalog.cache import RenderCache
-from trainhub.catalog.roleplays import discover, parse_case
+from trainhub.catalog.roleplays import discover, loosen_lists, parse_case
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,3 +154,11 @@ def test_shipped_cases_load_without_problems_and_every_track_has_one():
                 case = catalog.roleplays[step.slug]
                 assert case.is_for(track.role), (track.role, step.slug)
                 assert all(len(c.levels) == 4 for c in case.rubric)
+
+
+def test_a_list_right_after_a_line_of_text_becomes_a_list():
+    assert loosen_lists("Red flags:\n- lying\n  still lying\n- pitching") == (
+        "Red flags:\n\n- lying\n  still lying\n- pitching"
+    )
+    assert loosen_lists("Steps:\n1. call\n2. log") == "Steps:\n\n1. call\n2. log"
+    assert loosen_lists("a - b\nplain") == "a - b\nplain"

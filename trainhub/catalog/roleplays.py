@@ -8,6 +8,7 @@ get the mentor's half.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,20 @@ _TOP_KEYS = {
 }
 _PERSONA_KEYS = {"name", "role", "traits"}
 _CRITERION_KEYS = {"key", "title", "description", "weight", "levels"}
+
+
+_LIST_AFTER_TEXT = re.compile(
+    r"^(?!(?:[-*+]|\d+\.)[ \t])(\S[^\n]*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])", re.M
+)
+
+
+def loosen_lists(text: str) -> str:
+    """Put a blank line before a list that follows a line of text.
+
+    People write "Red flags:" and the list on the next line; Markdown would otherwise run the
+    items into the paragraph.
+    """
+    return _LIST_AFTER_TEXT.sub("\\1\n\n", text)
 
 
 @dataclass(frozen=True)
@@ -231,7 +246,7 @@ def parse_case(
     if problems.has_errors or title is None or passing_score is None or situation is None:
         return None, problems
     digest = content_hash(data)
-    notes = mentor_notes or ""
+    notes = loosen_lists(mentor_notes or "")
     case = RoleplayCase(
         slug=slug,
         title=title,

@@ -23,6 +23,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..notices import reviewed_mail, send_mail
 from ..permissions import can_review, can_review_work_of, can_sign_off, can_view_hire, is_staff
+from ..readiness.service import people_of
 from ..roleplays import service as answers
 from ..roleplays.models import RoleplaySubmission
 from ..roleplays.views import absolute_url
@@ -48,7 +49,10 @@ if review_queue_badge not in NAV_BADGES:
 def queue():  # type: ignore[no-untyped-def]
     cases = catalog().roleplays
     items = service.queue_for(db.session, current_user)
-    return render_template("reviews/queue.html", items=items, cases=cases, now=utcnow())
+    hires = people_of(db.session, current_user)
+    return render_template(
+        "reviews/queue.html", items=items, cases=cases, hires=hires, now=utcnow()
+    )
 
 
 def _submission_and_hire(submission_id: int) -> tuple[RoleplaySubmission, User]:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..access import authorize, requires
 from ..auth.models import User
 from ..catalog.markdown import sanitize
-from ..catalog.roleplays import RoleplayCase
+from ..catalog.roleplays import RoleplayCase, loosen_lists
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
@@ -38,7 +38,9 @@ bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
 def answer_html(text: str | None) -> Markup:
     """A hire's or mentor's Markdown as sanitized HTML (raw HTML and javascript: links go)."""
     html = markdown.markdown(
-        text or "", extensions=["sane_lists", "fenced_code", "tables"], output_format="html"
+        loosen_lists(text or ""),
+        extensions=["sane_lists", "fenced_code", "tables"],
+        output_format="html",
     )
     return Markup(sanitize(html))  # noqa: S704 (nh3 has cleaned it)
 
