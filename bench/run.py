@@ -1,0 +1,458 @@
+"""TrainHub benchmark: ``bench/run [--db sqlite|postgresql|both]``.
+
+For each database it makes a fresh one, loads ``trainhub demo --hires 1000``, starts
+``gunicorn -w 2`` on 127.0.0.1 and loads it with wrk, bounded in time. Throughput is quoted as
+a ratio to ``/healthz`` measured in the same run, so figures compare across machines. It also
+counts SQL statements per page and times loading a generated 1,000-lesson catalog. The figures
+are printed with PASS/MISS against the targets and appended to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench import catalog_load, inprocess, servers
+from bench.load import HERE, REPORTER, Load, wrk
+from trainhub.config import PROJECT_ROOT
+
+RESULTS = HERE / "RESULTS.md"
+SUBMIT_SCRIPT = HERE / "submit.lua"
+LESSON = "/courses/prospecting/target-audience-and-ideal-client"
+PASSWORD = "demo-password"
+BENCH_QUIZ = "bench-quiz"
+# A quiz of the benchmark's own (unlimited attempts), one question of each auto-graded type.
+BENCH_QUIZ_YAML = """\
+title: Benchmark quiz
+roles: [all]
+pass_mark: 60
+attempts: 0
+shuffle_questions: true
+shuffle_choices: true
+questions:
+  - type: single
+    text: Which stage of the sales conveyor comes first?
+    choices:
+      - {text: Prospecting, correct: true}
+      - {text: Closing}
+      - {text: Account management}
+  - type: multiple
+    text: Which of these are KPIs of a lead-generation specialist?
+    choices:
+      - {text: Calls per day, correct: true}
+      - {text: Qualified leads handed over, correct: true}
+      - {text: Office temperature}
+  - type: true_false
+    text: A warm lead is handed over with the notes of the first call.
+    answer: true
+  - type: short
+    text: What do we call the ideal client profile, in three letters?
+    answers: [ICP]
+  - type: numeric
+    text: How many days are in a two-week sprint?
+    answers: ["14:0"]
+"""
+TARGETS = {
+    "lesson_ratio": 0.6,
+    "quiz_ratio": 0.2,
+    "dashboard_p95_ms": {"sqlite": 150.0, "postgresql": 250.0},
+    "catalog_cold_s": 3.0,
+    "catalog_warm_s": 0.5,
+}
+PAGES = [
+    ("hire@demo.local", "/"),
+    ("hire@demo.local", "/courses/"),
+    ("hire@demo.local", "/courses/prospecting/"),
+    ("hire@demo.local", LESSON),
+    ("hire@demo.local", "/quizzes/"),
+    ("hire@demo.local", f"/quizzes/{BENCH_QUIZ}"),
+    ("hire@demo.local", "/roleplays/"),
+    ("mentor@demo.local", "/"),
+    ("mentor@demo.local", "/reviews/"),
+    ("manager@demo.local", "/"),
+    ("manager@demo.local", "/team/"),
+]
+
+
+@dataclass
+class BackendResult:
+    kind: str
+    demo_s: float = 0.0
+    cold_start_s: float = 0.0
+    first_lesson_s: float = 0.0
+    healthz: Load | None = None
+    lesson: Load | None = None
+    dashboard: Load | None = None
+    dashboard_source: str = ""
+    quiz_submits: int = 0
+    quiz_seconds: float = 0.0
+    quiz_errors: int = 0
+    queries: list[inprocess.PageQueries] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def ratio(self, load: Load | None) -> float | None:
+        if load is None or self.healthz is None or not self.healthz.rps:
+            return None
+        return load.rps / self.healthz.rps
+
+    @property
+    def quiz_rps(self) -> float | None:
+        return self.quiz_submits / self.quiz_seconds if self.quiz_seconds else None
+
+    @property
+    def quiz_ratio(self) -> float | None:
+        if self.quiz_rps is None or self.healthz is None:
+            return None
+        return self.quiz_rps / self.healthz.rps
+
+
+def _content_root(tmp: Path) -> Path:
+    root = tmp / "content-root"
+    for top in ("content", "quizzes", "roleplays"):
+        if (PROJECT_ROOT / top).is_dir():
+            shutil.copytree(PROJECT_ROOT / top, root / top)
+    (root / "quizzes").mkdir(exist_ok=True)
+    (root / "quizzes" / f"{BENCH_QUIZ}.yaml").write_text(BENCH_QUIZ_YAML, encoding="utf-8")
+    return root
+
+
+def _check(reply: servers.Reply, what: str) -> None:
+    if reply.status != 200:
+        raise RuntimeError(f"{what} answered {reply.status}, not 200: the figures would lie")
+
+
+def _hire_emails(url: str, limit: int) -> list[str]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        emails = conn.execute(
+            sa.text(
+                "SELECT email FROM users WHERE role = 'hire' AND email LIKE 'hire0%' "
+                "ORDER BY email LIMIT :n"
+            ),
+            {"n": limit},
+        ).scalars()
+        found = list(emails)
+    engine.dispose()
+    return found
+
+
+def run_backend(
+    kind: str, args: argparse.Namespace, wrk_bin: str, admin: str | None
+) -> BackendResult:
+    result = BackendResult(kind)
+    with tempfile.TemporaryDirectory(prefix=f"trainhub-bench-{kind}-") as tmp_name:
+        tmp = Path(tmp_name)
+        root = _content_root(tmp)
+        secret = secrets.token_urlsafe(48)
+        with servers.fresh_database(kind, admin, tmp) as url:
+            env = {
+                **os.environ,
+                "TRAINHUB_ENV": "production",
+                "TRAINHUB_DATABASE_URL": url,
+                "TRAINHUB_SECRET_KEY": secret,
+                "TRAINHUB_CONTENT_ROOT": str(root),
+                "TRAINHUB_RENDER_CACHE": str(tmp / "render-cache"),
+                "TRAINHUB_UPLOAD_FOLDER": str(tmp / "uploads"),
+            }
+            print(f"==> {kind}: migrating and loading demo --hires {args.hires}", flush=True)
+            servers.trainhub(env, "db", "upgrade")
+            started = time.perf_counter()
+            servers.trainhub(env, "demo", "--hires", str(args.hires))
+            result.demo_s = time.perf_counter() - started
+
+            app = inprocess.make_app(url, root, secret, tmp / "instance")
+            print(f"==> {kind}: SQL statements per page", flush=True)
+            result.queries = inprocess.statements_per_page(app, PAGES)
+            print(f"==> {kind}: starting {args.attempts} quiz attempts", flush=True)
+            submits = tmp / "submits.tsv"
+            emails = _hire_emails(url, args.attempts)
+            result.quiz_submits = inprocess.prepare_submissions(app, BENCH_QUIZ, emails, submits)
+
+            print(f"==> {kind}: gunicorn -w 2, wrk {args.seconds} s per page", flush=True)
+            spawned = time.perf_counter()
+            with servers.gunicorn(env, 2, tmp / "gunicorn.log") as server:
+                servers.wait_until_up(server)
+                result.cold_start_s = time.perf_counter() - spawned
+                hire = servers.Session(server.port)
+                hire.sign_in("hire@demo.local", PASSWORD)
+                started = time.perf_counter()
+                _check(hire.request("GET", LESSON), "the lesson page")
+                result.first_lesson_s = time.perf_counter() - started
+                manager = servers.Session(server.port)
+                manager.sign_in("manager@demo.local", PASSWORD)
+                _check(manager.request("GET", "/team/"), "the team dashboard")
+                for _ in range(4):  # every worker has loaded its catalog
+                    hire.request("GET", LESSON)
+
+                base = server.base
+                result.healthz = wrk(wrk_bin, f"{base}/healthz", args.seconds)
+                result.lesson = wrk(
+                    wrk_bin, f"{base}{LESSON}", args.seconds, cookie=hire.cookie_header
+                )
+                # One request in flight per worker: the latency a manager sees, not a queue.
+                result.dashboard = wrk(
+                    wrk_bin,
+                    f"{base}/team/",
+                    args.seconds,
+                    connections=2,
+                    threads=1,
+                    cookie=manager.cookie_header,
+                )
+                result.dashboard_source = "wrk /team/ as manager@demo.local, 2 connections"
+                if result.quiz_submits:
+                    # Fewer seconds than attempts at any plausible rate: the run ends before
+                    # the list does, and every attempt graded was one real submission.
+                    quiz = wrk(
+                        wrk_bin,
+                        f"{base}/quizzes/{BENCH_QUIZ}",
+                        max(2, args.seconds // 2),
+                        script=SUBMIT_SCRIPT,
+                        env={
+                            **os.environ,
+                            "BENCH_SUBMITS": str(submits),
+                            "BENCH_THREADS": "2",
+                            "BENCH_REPORTER": str(REPORTER),
+                        },
+                    )
+                    time.sleep(0.5)  # the last requests in flight finish
+                    result.quiz_seconds = quiz.seconds
+                    result.quiz_errors = quiz.errors
+                    graded = _graded(url)
+                    if graded >= result.quiz_submits:
+                        result.notes.append(
+                            f"all {graded} prepared attempts were submitted before the run "
+                            "ended: the quiz rate is a lower bound (raise --attempts)"
+                        )
+                    result.quiz_submits = graded
+                else:
+                    result.notes.append("no quiz attempt could be started")
+            inprocess.close(app)
+    return result
+
+
+def _graded(url: str) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM quiz_attempts WHERE quiz_slug = :q AND status = 'graded'"
+            ),
+            {"q": BENCH_QUIZ},
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{platform.node()}: {cpu}, {os.cpu_count()} cores{memory}, {platform.platform()}"
+
+
+def versions(admin: str | None) -> str:
+    parts = [f"Python {platform.python_version()}", f"SQLite {sqlite3.sqlite_version}"]
+    if admin:
+        engine = sa.create_engine(admin)
+        with engine.connect() as conn:
+            parts.append("PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar())
+        engine.dispose()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    if commit:
+        parts.append(f"commit {commit}")
+    return ", ".join(parts)
+
+
+def _verdict(value: float | None, target: float, higher_is_better: bool) -> str:
+    if value is None:
+        return "n/a"
+    ok = value >= target if higher_is_better else value <= target
+    return "PASS" if ok else "MISS"
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
+def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> list[list[str]]:
+    """Rows of (figure, one column per database, target, verdicts)."""
+    rows: list[list[str]] = []
+
+    def row(
+        name: str, cells: list[str], target: str = "", verdicts: list[str] | None = None
+    ) -> None:
+        verdict = " ".join(verdicts) if verdicts else ""
+        rows.append([name, *cells, target, verdict])
+
+    row(
+        "/healthz requests/s (baseline)",
+        [_fmt(r.healthz.rps if r.healthz else None, ".0f") for r in results],
+    )
+    row(
+        "lesson page requests/s",
+        [_fmt(r.lesson.rps if r.lesson else None, ".0f") for r in results],
+    )
+    row(
+        "lesson page ÷ /healthz",
+        [_fmt(r.ratio(r.lesson), ".2f") for r in results],
+        f"≥ {TARGETS['lesson_ratio']}",
+        [_verdict(r.ratio(r.lesson), TARGETS["lesson_ratio"], True) for r in results],
+    )
+    row("quiz submits/s", [_fmt(r.quiz_rps, ".0f") for r in results])
+    row(
+        "quiz submit ÷ /healthz",
+        [_fmt(r.quiz_ratio, ".2f") for r in results],
+        f"≥ {TARGETS['quiz_ratio']}",
+        [_verdict(r.quiz_ratio, TARGETS["quiz_ratio"], True) for r in results],
+    )
+    dash = [r.dashboard for r in results]
+    row("dashboard /team/ p50 ms", [_fmt(d.p50_ms if d else None, ".1f") for d in dash])
+    limits = TARGETS["dashboard_p95_ms"]
+    row(
+        "dashboard /team/ p95 ms",
+        [_fmt(d.p95_ms if d else None, ".1f") for d in dash],
+        "≤ " + " / ".join(f"{limits[r.kind]:.0f}" for r in results),  # type: ignore[index]
+        [
+            _verdict(d.p95_ms if d else None, limits[r.kind], False)  # type: ignore[index]
+            for r, d in zip(results, dash, strict=True)
+        ],
+    )
+    row(
+        "dashboard requests/s ÷ /healthz",
+        [_fmt(r.ratio(r.dashboard), ".3f") for r in results],
+    )
+    row(
+        "errors (non-2xx/3xx, socket) under load",
+        [
+            str(sum(x.errors for x in (r.healthz, r.lesson, r.dashboard) if x) + r.quiz_errors)
+            for r in results
+        ],
+    )
+    row("demo --hires load time s", [_fmt(r.demo_s, ".1f") for r in results])
+    row("cold start: spawn → /healthz s", [_fmt(r.cold_start_s, ".2f") for r in results])
+    row("first lesson page after start s", [_fmt(r.first_lesson_s, ".3f") for r in results])
+    blanks = [""] * (len(results) - 1)
+    row(
+        f"catalog of {cat.lessons} lessons, cold s",
+        [f"{cat.cold_s:.2f}", *blanks],
+        f"≤ {TARGETS['catalog_cold_s']}",
+        [_verdict(cat.cold_s, TARGETS["catalog_cold_s"], False)],
+    )
+    row(
+        f"catalog of {cat.lessons} lessons, warm s",
+        [f"{cat.warm_s:.2f}", *blanks],
+        f"≤ {TARGETS['catalog_warm_s']}",
+        [_verdict(cat.warm_s, TARGETS["catalog_warm_s"], False)],
+    )
+    return rows
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(
+    results: list[BackendResult],
+    cat: catalog_load.CatalogTimes,
+    args: argparse.Namespace,
+    admin: str | None,
+) -> str:
+    kinds = [r.kind for r in results]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        f"## {when}",
+        "",
+        f"- machine: {machine()}",
+        f"- software: {versions(admin)}",
+        f"- command: `bench/run --db {args.db} --hires {args.hires} --seconds {args.seconds} "
+        f"--attempts {args.attempts}`; gunicorn -w 2 (gthread, 2 threads); wrk -t2 -c16 "
+        f"-d{args.seconds}s; dashboard with -t1 -c2",
+        "",
+        markdown_table(["figure", *kinds, "target", "verdict"], figures(results, cat)),
+        "",
+        "SQL statements per page (second GET, in-process test client):",
+        "",
+    ]
+    by_page: dict[tuple[str, str], list[str]] = {}
+    for r in results:
+        for q in r.queries:
+            cell = str(q.statements) if q.status == 200 else f"{q.statements} ({q.status})"
+            by_page.setdefault((q.who, q.path), []).append(cell)
+    rows = [[who, f"`{path}`", *cells] for (who, path), cells in by_page.items()]
+    parts.append(markdown_table(["who", "page", *kinds], rows))
+    notes = [f"{r.kind}: {n}" for r in results for n in r.notes]
+    if notes:
+        parts += ["", *[f"- note: {n}" for n in notes]]
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--hires", type=int, default=1000, help="synthetic demo hires")
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per page")
+    parser.add_argument("--attempts", type=int, default=1000, help="quiz attempts to submit")
+    parser.add_argument("--lessons", type=int, default=1000, help="lessons in the catalog test")
+    parser.add_argument("--no-save", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args(argv)
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+
+    wrk_bin = servers.ensure_apt_package("wrk", "wrk")
+    print(f"==> catalog: generating and loading {args.lessons} lessons", flush=True)
+    cat = catalog_load.measure(args.lessons)
+    results = []
+    with contextlib.ExitStack() as stack:
+        admin = None
+        if "postgresql" in kinds:
+            admin = stack.enter_context(servers.postgres_server())
+        for kind in kinds:
+            results.append(run_backend(kind, args, wrk_bin, admin))
+        text = report(results, cat, args, admin)
+    print()
+    print(text)
+    if not args.no_save:
+        if not RESULTS.exists():
+            RESULTS.write_text(
+                "# Benchmark results\n\nAppended by `bench/run`; see bench/README.md.\n\n",
+                encoding="utf-8",
+            )
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+        print(f"appended to {RESULTS.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
