@@ -92,14 +92,21 @@ def decide_submission(
     decision: str,
     actor: User,
     now: datetime,
+    required_score: float | None = None,
 ) -> Review:
-    """Record the mentor's decision on one submitted version. The score is computed here."""
+    """Record the mentor's decision on one submitted version. The score is computed here.
+
+    ``required_score`` is what approval needs: the case's passing score, or the hire's track
+    minimum when that is higher (an approval below it could never complete the step, and an
+    approved answer cannot be resubmitted).
+    """
+    required = max(case.passing_score, required_score or 0.0)
     if decision not in DECISIONS:
         raise ReviewRefused("Choose approve or needs work.", "decision")
     score = weighted_score(case.rubric, levels)
-    if decision == "approved" and not is_passing(score, case.passing_score):
+    if decision == "approved" and not is_passing(score, required):
         raise ReviewRefused(
-            f"The score {score:.2f} is below the passing score {case.passing_score:.1f}: "
+            f"The score {score:.2f} is below the passing score {required:.1f}: "
             "raise the levels that deserve it, or send it back for more work.",
             "decision",
         )
@@ -119,7 +126,7 @@ def decide_submission(
             for c in case.rubric
         },
         score=score,
-        passing_score=case.passing_score,
+        passing_score=required,
         comment=comment.strip(),
         decision=decision,
         created_at=now,
@@ -142,6 +149,7 @@ def decide_submission(
             "version": submission.version,
             "score": score,
             "passing_score": case.passing_score,
+            "required_score": required,
         },
     )
     return review

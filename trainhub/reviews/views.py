@@ -65,6 +65,14 @@ def _submission_and_hire(submission_id: int) -> tuple[RoleplaySubmission, User]:
     return submission, hire
 
 
+def _required_score(hire: User, case: RoleplayCase) -> float:
+    """The score approval needs: the case's passing score or the hire's track minimum."""
+    track = catalog().tracks.get(hire.track or "")
+    step = track.step("roleplay", case.slug) if track else None
+    minimum = step.min_score if step is not None and step.min_score is not None else 0.0
+    return max(case.passing_score, minimum)
+
+
 def _render_review(
     submission: RoleplaySubmission,
     hire: User,
@@ -84,6 +92,7 @@ def _render_review(
         earlier=[v for v in versions if v.submission.version < submission.version],
         later=[v for v in versions if v.submission.version > submission.version],
         is_outdated=case is not None and case.content_hash != submission.case_hash,
+        required_score=_required_score(hire, case) if case is not None else None,
     ), status
 
 
@@ -115,6 +124,7 @@ def review(submission_id: int):  # type: ignore[no-untyped-def]
             decision=form.decision.data or "",
             actor=current_user,
             now=utcnow(),
+            required_score=_required_score(hire, case),
         )
         db.session.commit()
     except service.ReviewRefused as exc:
