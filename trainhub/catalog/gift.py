@@ -29,7 +29,7 @@ _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPABLE.items()}
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
 _FORMAT_RE = re.compile(r"\s*\[(markdown|html|moodle|plain)\]")
 _WEIGHT_RE = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
-_TAG_RE = re.compile(r"\[(id|tag):([^\]]*)\]")
+_TAG_RE = re.compile(r"\[(id|tag|points):([^\]]*)\]")
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE_RE = re.compile(rf"^({_NUMBER})\.\.({_NUMBER})$")
 _TOLERANCE_RE = re.compile(rf"^({_NUMBER})(?::({_NUMBER}))?$")
@@ -136,12 +136,22 @@ def parse_gift(source: str) -> GiftDocument:
         except GiftError as exc:
             doc.errors.append(exc)
             continue
-        ids = [v.strip() for k, v in _TAG_RE.findall("\n".join(block.comments)) if k == "id"]
-        tags = [v.strip() for k, v in _TAG_RE.findall("\n".join(block.comments)) if k == "tag"]
+        found = _TAG_RE.findall("\n".join(block.comments))
+        ids = [v.strip() for k, v in found if k == "id"]
+        tags = [v.strip() for k, v in found if k == "tag"]
         if ids:
             question = {"id": ids[-1], **question}
         if tags:
             question["tags"] = tags
+        points = [v.strip() for k, v in found if k == "points"]
+        if points:
+            # A TrainHub extension in a comment (Moodle skips it): GIFT has no marks field.
+            try:
+                question["points"] = _number(points[-1])
+            except ValueError:
+                message = f"[points:{points[-1]}] is not a number"
+                doc.errors.append(GiftError(block.rows[0][0], message))
+                continue
         if category:
             question["category"] = category
         doc.questions.append(question)
@@ -510,6 +520,8 @@ def export_question(question: dict[str, Any]) -> str:
     if question.get("id"):
         meta.append(f"[id:{question['id']}]")
     meta.extend(f"[tag:{tag}]" for tag in question.get("tags", ()))
+    if "points" in question:
+        meta.append(f"[points:{_num(question['points'])}]")
     if meta:
         head.append("// " + " ".join(meta))
     title = f"::{_esc(question['title'])}::" if question.get("title") else ""
@@ -537,6 +549,6 @@ def export_gift(questions: list[dict[str, Any]], *, title: str | None = None) ->
     for question in questions:
         if question.get("category") and question["category"] != category:
             category = question["category"]
-            parts.append(f"$CATEGORY: {category}")
+            parts.append(f"$CATEGORY: {_esc(category)}")
         parts.append(export_question(question))
     return "\n\n".join(parts) + "\n"

@@ -117,15 +117,14 @@ def _questions(raw: Any, lines: Lines, problems: ProblemList, render: Renderer) 
         return []
     found = [parse_question(item, i, lines, problems, render) for i, item in enumerate(raw)]
     questions = [q for q in found if q is not None]
-    seen: dict[str, int] = {}
-    for index, question in enumerate(found):
-        if question is None or not question.id:
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        qid = item.get("id") if isinstance(item, dict) else None
+        if qid is None:
             continue
-        if question.id in seen:
-            problems.error(
-                lines.at("questions", index, "id"), f"duplicate question id '{question.id}'"
-            )
-        seen[question.id] = index
+        if str(qid) in seen:
+            problems.error(lines.at("questions", index, "id"), f"duplicate question id '{qid}'")
+        seen.add(str(qid))
     return assign_ids(questions)
 
 

@@ -37,7 +37,8 @@ class Grade:
 
 def _grade(question: Question, fraction: float, feedback: list[str | None]) -> Grade:
     fraction = min(1.0, max(0.0, fraction))
-    points = round(question.points * fraction, 4)
+    # Rounded for display, but never above the question's points.
+    points = min(question.points, round(question.points * fraction, 4))
     state = RIGHT if fraction >= 0.9999 else PARTIAL if fraction > 0 else WRONG
     notes = [f for f in feedback if f]
     if question.feedback_html:
