@@ -21,6 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -64,13 +65,17 @@ def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     name = f"q{index}"
     label = _l("Your answer")
     if kind == "single":
-        choices = [(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+        choices = [
+            SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]
+        ]
         return {name: RadioField(label, choices=choices, validators=[Optional()])}
     if kind == "multiple":
-        choices = [(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+        choices = [
+            SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]
+        ]
         return {name: MultiCheckboxField(label, choices=choices, validators=[Optional()])}
     if kind == "true_false":
-        choices = [("true", _l("True")), ("false", _l("False"))]
+        choices = [SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))]
         return {name: RadioField(label, choices=choices, validators=[Optional()])}
     if kind == "short":
         return {name: StringField(label, validators=[Optional(), Length(max=SHORT_MAX)])}
@@ -79,7 +84,7 @@ def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     if kind == "essay":
         return {name: TextAreaField(label, validators=[Optional(), Length(max=ESSAY_MAX)])}
     if kind == "matching":
-        options = [("", "—")] + [(o, o) for o in entry["options"]]
+        options = [SelectChoice("", "—")] + [SelectChoice(o, o) for o in entry["options"]]
         return {
             f"{name}_{pair}": SelectField(
                 Markup(question["pairs"][pair]["html"]), choices=options, validators=[Optional()]
