@@ -388,6 +388,7 @@ def report(
     cat: catalog_load.CatalogTimes,
     args: argparse.Namespace,
     admin: str | None,
+    load_before: float,
 ) -> str:
     kinds = [r.kind for r in results]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -396,6 +397,9 @@ def report(
         "",
         f"- machine: {machine()}",
         f"- software: {versions(admin)}",
+        # Other work on the machine skews everything; a high load average means: run again.
+        f"- load average (1 min) before the run: {load_before:.2f}, after: "
+        f"{os.getloadavg()[0]:.2f}",
         f"- command: `bench/run --db {args.db} --hires {args.hires} --seconds {args.seconds} "
         f"--attempts {args.attempts}`; gunicorn -w 2 (gthread, 2 threads); wrk -t2 -c16 "
         f"-d{args.seconds}s; dashboard with -t1 -c2",
@@ -429,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
 
+    load_before = os.getloadavg()[0]
     wrk_bin = servers.ensure_apt_package("wrk", "wrk")
     print(f"==> catalog: generating and loading {args.lessons} lessons", flush=True)
     cat = catalog_load.measure(args.lessons)
@@ -439,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             admin = stack.enter_context(servers.postgres_server())
         for kind in kinds:
             results.append(run_backend(kind, args, wrk_bin, admin))
-        text = report(results, cat, args, admin)
+        text = report(results, cat, args, admin, load_before)
     print()
     print(text)
     if not args.no_save:
