@@ -10,9 +10,9 @@ import pytest
 from trainhub.catalog.tracks import Track, TrackStep
 from trainhub.readiness.rules import (
     AttemptFact,
+    CourseFact,
     HireFacts,
     Items,
-    LessonFact,
     SignOffFact,
     SubmissionFact,
     evaluate,
@@ -71,7 +71,7 @@ TRACK = Track(
 
 def lessons(*slugs: str, at: datetime = T0, lesson_hash: str | None = None) -> dict:
     hashes = {"one": "l1", "two": "l2"}
-    return {("basics", s): LessonFact(lesson_hash or hashes[s], at) for s in slugs}
+    return {"basics": CourseFact({s: lesson_hash or hashes[s] for s in slugs}, at)}
 
 
 def attempt(number: int, percent: float | None, status: str = "graded", **kw) -> AttemptFact:
@@ -92,7 +92,7 @@ SIGNED = {"shadowing": SignOffFact("Maria Mentor", T0 + timedelta(days=6), "t1")
 
 def everything(**overrides) -> HireFacts:
     facts = {
-        "lessons": lessons("one", "two"),
+        "courses": lessons("one", "two"),
         "attempts": {"kpi-basics": (attempt(1, 60.0), attempt(2, 85.0))},
         "submissions": {"cold-call": (submission(1, "approved", 3.2),)},
         "signoffs": SIGNED,
@@ -134,7 +134,7 @@ def test_everything_done_is_ready_since_the_last_requirement():
 
 
 def test_a_partly_done_course_counts_partially_and_says_how_far():
-    result = evaluate(TRACK, ITEMS, HireFacts(lessons=lessons("one")))
+    result = evaluate(TRACK, ITEMS, HireFacts(courses=lessons("one")))
     assert result.status == "in_progress"
     assert step(result, "course").detail == "1/2 lessons"
     assert "course basics: 1 of 2 lessons done" in result.reasons
@@ -187,7 +187,7 @@ def test_only_a_missing_signoff_is_awaiting_review():
 
 
 def test_waiting_on_the_mentor_and_on_the_hire_is_in_progress():
-    facts = everything(signoffs={}, lessons=lessons("one"))
+    facts = everything(signoffs={}, courses=lessons("one"))
     assert evaluate(TRACK, ITEMS, facts).status == "in_progress"
 
 
@@ -224,7 +224,7 @@ def test_a_draft_is_not_a_submission():
 @pytest.mark.parametrize(
     ("facts", "kind"),
     [
-        (everything(lessons=lessons("one", "two", lesson_hash="old")), "course"),
+        (everything(courses=lessons("one", "two", lesson_hash="old")), "course"),
         (everything(attempts={"kpi-basics": (attempt(1, 90.0, quiz_hash="old"),)}), "quiz"),
         (
             everything(submissions={"cold-call": (submission(1, "approved", 3.5, case_hash="x"),)}),

@@ -22,9 +22,12 @@ STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "awaiting_review",
 
 
 @dataclass(frozen=True)
-class LessonFact:
-    lesson_hash: str
-    completed_at: datetime
+class CourseFact:
+    """What a hire read of one course: each completed lesson's slug with the hash of the
+    lesson file they read, and when they completed the last one."""
+
+    lessons: Mapping[str, str]
+    last_completed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -56,14 +59,14 @@ class SignOffFact:
 
 @dataclass(frozen=True)
 class HireFacts:
-    lessons: Mapping[tuple[str, str], LessonFact] = field(default_factory=dict)
+    courses: Mapping[str, CourseFact] = field(default_factory=dict)
     attempts: Mapping[str, tuple[AttemptFact, ...]] = field(default_factory=dict)
     submissions: Mapping[str, tuple[SubmissionFact, ...]] = field(default_factory=dict)
     signoffs: Mapping[str, SignOffFact] = field(default_factory=dict)
 
     @property
     def has_activity(self) -> bool:
-        return bool(self.lessons or self.attempts or self.submissions or self.signoffs)
+        return bool(self.courses or self.attempts or self.submissions or self.signoffs)
 
 
 # --- the catalog items a track refers to (structural, so tests can hand-build them) -------
@@ -156,8 +159,9 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
             reason=f"course {step.slug}: not in the catalog",
         )
     lessons = course.lessons
-    done = [facts.lessons.get((step.slug, lesson.slug)) for lesson in lessons]
-    finished = [d for d in done if d is not None]
+    fact = facts.courses.get(step.slug)
+    read = fact.lessons if fact else {}
+    finished = [lesson for lesson in lessons if lesson.slug in read]
     total = len(lessons)
     fraction = len(finished) / total if total else 1.0
     detail = f"{len(finished)}/{total} lessons"
@@ -171,11 +175,6 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
             fraction,
             reason=f"course {step.slug}: {len(finished)} of {total} lessons done",
         )
-    outdated = any(
-        d is not None and d.lesson_hash != lesson.content_hash
-        for d, lesson in zip(done, lessons, strict=True)
-    )
-    done_at = max((d.completed_at for d in finished), default=None)
     return StepResult(
         "course",
         step.slug,
@@ -183,8 +182,8 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
         True,
         f"completed, {detail}",
         1.0,
-        done_at=done_at,
-        outdated=outdated,
+        done_at=fact.last_completed_at if fact else None,
+        outdated=any(read[lesson.slug] != lesson.content_hash for lesson in lessons),
     )
 
 
@@ -202,6 +201,8 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
         )
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
     attempts = facts.attempts.get(step.slug, ())
+    if not attempts:
+        return _not_attempted(step, title, pass_mark)
     graded = [a for a in attempts if a.status == "graded" and a.percent is not None]
     waiting = [a for a in attempts if a.status == "awaiting_grading"]
     passing = sorted(
@@ -256,6 +257,10 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             0.0,
             reason=f"quiz {step.slug}: an attempt is in progress (pass {pass_mark}%)",
         )
+    return _not_attempted(step, title, pass_mark)
+
+
+def _not_attempted(step: TrackStep, title: str, pass_mark: int) -> StepResult:
     return StepResult(
         "quiz",
         step.slug,

@@ -139,12 +139,20 @@ def team_rows(
     people = session.execute(query).all()
     facts = gather_facts(session, sa.select(User.id).where(scope)) if people else {}
     items = items_of(cat)
+    # Hires who have done nothing share one result per track: often a quarter of a team.
+    untouched: dict[str, Readiness] = {}
     rows = []
     for p in people:
         track = cat.tracks.get(p.track or "")
-        readiness = (
-            evaluate(track, items, facts.get(p.id, HireFacts())) if track else _no_track(p.track)
-        )
+        hire_facts = facts.get(p.id)
+        if track is None:
+            readiness = _no_track(p.track)
+        elif hire_facts is None:
+            if track.role not in untouched:
+                untouched[track.role] = evaluate(track, items, HireFacts())
+            readiness = untouched[track.role]
+        else:
+            readiness = evaluate(track, items, hire_facts)
         rows.append(
             HireRow(
                 id=p.id,

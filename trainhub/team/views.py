@@ -34,7 +34,7 @@ from .timeline import timeline_of
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 FILTER_ARGS = ("track", "mentor", "status", "month", "sort", "order")
 
 
