@@ -215,14 +215,17 @@ def start_attempt(
     """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
     rng = rng or random.Random()
     for _ in range(START_RETRIES):
-        current = open_attempt(session, hire.id, quiz.slug)
+        # One statement, one snapshot: on PostgreSQL two separate reads could see a rival's
+        # new attempt in the count but not as open, and start a second open attempt.
+        used, open_id = session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.max(sa.case((QuizAttempt.status == "in_progress", QuizAttempt.id))),
+            ).where(QuizAttempt.user_id == hire.id, QuizAttempt.quiz_slug == quiz.slug)
+        ).one()
+        current = session.get(QuizAttempt, open_id) if open_id else None
         if current is not None and not close_if_expired(session, current, now):
             return current
-        used = session.scalar(
-            sa.select(sa.func.count())
-            .select_from(QuizAttempt)
-            .where(QuizAttempt.user_id == hire.id, QuizAttempt.quiz_slug == quiz.slug)
-        )
         if quiz.attempts and (used or 0) >= quiz.attempts:
             raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
         limit = quiz.time_limit_minutes
