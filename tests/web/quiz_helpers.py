@@ -157,8 +157,8 @@ def submit(client: Any, attempt: int, data: dict[str, Any], action: str = "submi
     return client.post_form(url, {**data, action: "1"}, token_from=url)
 
 
-def as_user(client: Any, email: str) -> None:
+def as_user(client: Any, email: str, *password: str) -> None:
     """Sign out whoever is signed in, then sign in as ``email``."""
     if client.get("/").status_code == 200:
         client.post_form("/logout", token_from="/")
-    sign_in(client, email)
+    sign_in(client, email, *password)

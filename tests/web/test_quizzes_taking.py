@@ -18,9 +18,13 @@ from tests.web.quiz_helpers import (
     start,
     submit,
 )
+from trainhub.auth.models import User
 from trainhub.catalog.gift import parse_gift
 from trainhub.catalog.questions import question_to_dict
+from trainhub.content import catalog
 from trainhub.db import utcnow
+from trainhub.demo import load_demo
+from trainhub.extensions import db
 from trainhub.quizzes.models import EssayGrade, QuizAttempt
 from trainhub.quizzes.service import model_answers
 
@@ -343,3 +347,24 @@ def test_export_gift_prints_a_quiz_that_imports_back(runner, app):
         expected = [question_to_dict(q) for q in quiz.questions]
     assert parse_gift(result.output).questions == expected
     assert runner.invoke(args=["quiz", "export-gift", "nope"]).exit_code != 0
+
+
+def test_demo_attempts_are_real_attempts_with_result_pages(app, client, db_session):
+    with app.app_context():
+        load_demo(db.session, catalog(), now=utcnow(), hires=10)
+    rows = db_session.scalars(sa.select(QuizAttempt)).all()
+    assert rows
+    for row in rows:
+        ids = [e["question"]["id"] for e in row.layout["questions"]]
+        assert set(row.results) == set(ids) and set(row.answers) <= set(ids)
+        assert row.status == "graded" and row.is_passed and row.percent >= 70
+        assert abs(sum(r["points"] for r in row.results.values()) - row.score) < 1e-6
+    as_user(client, "ready@demo.local", "demo-password")
+    ready_id = db_session.scalar(sa.select(User.id).where(User.email == "ready@demo.local"))
+    mine = [r for r in rows if r.user_id == ready_id]
+    assert {r.quiz_slug for r in mine} == {"kpi-basics", "account-management-basics"}
+    for row in mine:
+        page = client.get(f"/quizzes/attempts/{row.id}").get_data(as_text=True)
+        assert "Passed" in page and "Question 1" in page
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="step done" data-step="quiz:account-management-basics"' in home

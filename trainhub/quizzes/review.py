@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .grading import INFO
@@ -51,7 +52,7 @@ def your_answer(entry: dict[str, Any], answer: Any) -> Markup:
     if kind == "true_false":
         if not isinstance(answer, bool):
             return _join([])
-        return Markup(escape("True" if answer else "False"))
+        return Markup(escape(_l("True") if answer else _l("False")))
     if kind == "matching":
         given = answer if isinstance(answer, dict) else {}
         parts = [
@@ -89,7 +90,7 @@ def right_answer(entry: dict[str, Any]) -> Markup | None:
                 parts.append(f"{n['value']:g}")
         return _join(parts)
     if kind == "true_false":
-        return Markup(escape("True" if question["answer"] else "False"))
+        return Markup(escape(_l("True") if question["answer"] else _l("False")))
     if kind == "matching":
         return _join(
             [Markup("{} → {}").format(Markup(p["html"]), p["answer"]) for p in question["pairs"]]
