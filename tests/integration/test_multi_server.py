@@ -372,13 +372,8 @@ def test_the_attempts_limit_holds_across_both_servers(cluster):
     assert len(_attempts(cluster, email)) == QUIZ_ATTEMPTS
 
 
-@pytest.mark.xfail(
-    reason="quizzes.service.start_attempt: a start that finds no open attempt, then counts "
-    "after another start committed, opens a second attempt (a double click on Start uses two "
-    "attempts); the quizzes owner is told",
-    strict=False,
-)
 def test_racing_starts_open_one_attempt(cluster):
+    """A double click on Start, or two tabs on two servers, use one attempt, not two."""
     email = "hire0006@demo.local"
     browser = Browser(cluster.ports[0])
     assert browser.sign_in(email).status == 302
