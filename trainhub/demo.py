@@ -24,6 +24,7 @@ from .catalog.roleplays import RoleplayCase
 from .catalog.tracks import Track, TrackStep
 from .courses.models import LessonCompletion
 from .quizzes import service as quiz_service
+from .quizzes.model_answers import demo_answers
 from .quizzes.models import EssayGrade, QuizAttempt
 from .reviews.models import Review, SignOff
 from .reviews.rubric import is_passing, weighted_score
@@ -63,7 +64,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
     rng = ctx["rng"]
     layout = quiz_service.build_layout(quiz, rng)
-    answers, outcome, essays = quiz_service.demo_answers(layout, pass_mark, rng)
+    answers, outcome, essays = demo_answers(layout, pass_mark, rng)
     ctx["clock"] += timedelta(hours=2)
     values = {
         "user_id": ctx["hire_id"],

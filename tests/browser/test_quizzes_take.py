@@ -12,8 +12,8 @@ from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo import load_demo
 from trainhub.extensions import db
+from trainhub.quizzes.model_answers import model_answers
 from trainhub.quizzes.models import QuizAttempt
-from trainhub.quizzes.service import model_answers
 
 
 def _layout(app, attempt_id: int) -> dict[str, Any]:

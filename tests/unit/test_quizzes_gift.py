@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainhub.catalog import load_catalog
-from trainhub.catalog.gift import export_gift, parse_gift
-from trainhub.catalog.questions import question_to_dict
+from trainhub.catalog.gift import parse_gift
+from trainhub.catalog.gift_export import export_gift
+from trainhub.catalog.question_dicts import question_to_dict
 
 REPO = Path(__file__).resolve().parents[2]
 

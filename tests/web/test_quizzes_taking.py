@@ -20,13 +20,13 @@ from tests.web.quiz_helpers import (
 )
 from trainhub.auth.models import User
 from trainhub.catalog.gift import parse_gift
-from trainhub.catalog.questions import question_to_dict
+from trainhub.catalog.question_dicts import question_to_dict
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo import load_demo
 from trainhub.extensions import db
+from trainhub.quizzes.model_answers import model_answers
 from trainhub.quizzes.models import EssayGrade, QuizAttempt
-from trainhub.quizzes.service import model_answers
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import html as html_lib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .fields import Fields
@@ -125,7 +125,7 @@ def to_html(text: str, fmt: str, render: Renderer, *, inline: bool = False) -> s
     return sanitize(text)
 
 
-def _number(value: float) -> int | float:
+def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() and abs(value) < 1e15 else round(value, 6)
 
 
@@ -232,7 +232,7 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     if kind == "multiple" and found:
         total = sum(w for w in weights if w > 0)
         if abs(total - 100) > 0.05:
-            r.error(f"the positive weights add up to {_number(total)}%, not 100%", key)
+            r.error(f"the positive weights add up to {number(total)}%, not 100%", key)
     elif found and max(weights) != 100:
         r.error("at least one answer must be worth 100% (weight 100 or correct: true)", key)
     return tuple(found)
@@ -390,92 +390,4 @@ def assign_ids(questions: list[Question]) -> list[Question]:
 def _replace_id(question: Question, new_id: str) -> Question:
     values = {name: getattr(question, name) for name in question.__dataclass_fields__}
     values["id"] = new_id
-    return Question(**values)
-
-
-# --- back to mappings: the canonical YAML form (also what GIFT import produces) -------------
-
-
-def _weight_out(value: float) -> int | float:
-    return _number(value)
-
-
-def _choice_out(kind: str, choice: Choice) -> dict[str, Any]:
-    out: dict[str, Any] = {"text": choice.text}
-    if kind == "short":
-        if choice.weight != 100:
-            out["weight"] = _weight_out(choice.weight)
-    elif kind == "single" and choice.weight == 100:
-        out["correct"] = True
-    elif choice.weight != 0:
-        out["weight"] = _weight_out(choice.weight)
-    if choice.feedback:
-        out["feedback"] = choice.feedback
-    return out
-
-
-def _number_out(answer: NumericAnswer) -> dict[str, Any]:
-    out: dict[str, Any]
-    if answer.low is not None and answer.high is not None:
-        out = {"min": _number(answer.low), "max": _number(answer.high)}
-    else:
-        assert answer.value is not None
-        out = {"value": _number(answer.value)}
-        if answer.tolerance:
-            out["tolerance"] = _number(answer.tolerance)
-    if answer.weight != 100:
-        out["weight"] = _weight_out(answer.weight)
-    if answer.feedback:
-        out["feedback"] = answer.feedback
-    return out
-
-
-def question_to_dict(question: Question) -> dict[str, Any]:
-    """The canonical mapping of a question: what a quiz YAML holds and GIFT import writes."""
-    kind = question.type
-    out: dict[str, Any] = {"id": question.id, "type": kind}
-    if question.title:
-        out["title"] = question.title
-    out["text"] = question.text
-    if question.format != "markdown":
-        out["format"] = question.format
-    if kind != "description" and question.points != 1:
-        out["points"] = _number(question.points)
-    if kind in {"single", "multiple"}:
-        out["choices"] = [_choice_out(kind, c) for c in question.choices]
-    elif kind == "short":
-        out["answers"] = [_choice_out(kind, c) for c in question.choices]
-    elif kind == "numeric":
-        out["answers"] = [_number_out(a) for a in question.numbers]
-    elif kind == "matching":
-        out["pairs"] = [{"question": p.question, "answer": p.answer} for p in question.pairs]
-        if question.distractors:
-            out["distractors"] = list(question.distractors)
-    elif kind == "true_false":
-        out["answer"] = question.answer
-        if question.feedback_true:
-            out["feedback_true"] = question.feedback_true
-        if question.feedback_false:
-            out["feedback_false"] = question.feedback_false
-    if question.feedback:
-        out["feedback"] = question.feedback
-    if question.tags:
-        out["tags"] = list(question.tags)
-    if question.category:
-        out["category"] = question.category
-    return out
-
-
-def snapshot(question: Question) -> dict[str, Any]:
-    """Everything about a question, as JSON, for an attempt's layout (server side only)."""
-    return asdict(question)
-
-
-def from_snapshot(data: dict[str, Any]) -> Question:
-    values = dict(data)
-    values["choices"] = tuple(Choice(**c) for c in data.get("choices", ()))
-    values["numbers"] = tuple(NumericAnswer(**n) for n in data.get("numbers", ()))
-    values["pairs"] = tuple(Pair(**p) for p in data.get("pairs", ()))
-    values["distractors"] = tuple(data.get("distractors", ()))
-    values["tags"] = tuple(data.get("tags", ()))
     return Question(**values)

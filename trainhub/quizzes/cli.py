@@ -15,8 +15,9 @@ import click
 import yaml
 from flask.cli import with_appcontext
 
-from ..catalog.gift import GiftExportError, export_gift, parse_gift
-from ..catalog.questions import question_to_dict
+from ..catalog.gift import parse_gift
+from ..catalog.gift_export import GiftExportError, export_gift
+from ..catalog.question_dicts import question_to_dict
 from ..content import catalog
 
 
