@@ -368,3 +368,29 @@ def test_demo_attempts_are_real_attempts_with_result_pages(app, client, db_sessi
         assert "Passed" in page and "Question 1" in page
     home = client.get("/").get_data(as_text=True)
     assert 'class="step done" data-step="quiz:account-management-basics"' in home
+
+
+@pytest.mark.parametrize(
+    ("role", "can_start", "can_grade"),
+    [("hire", True, False), ("mentor", False, True), ("manager", False, False),
+     ("admin", False, True)],
+)  # fmt: skip
+def test_each_role_reaches_what_it_should(client, login_as, role, can_start, can_grade):
+    login_as(role)
+    assert client.get("/quizzes/kpi-basics").status_code == 200
+    assert (start(client, "kpi-basics").status_code == 302) is can_start
+    assert client.get("/quizzes/grading").status_code == (200 if can_grade else 403)
+
+
+def test_an_admin_may_grade_any_hires_essay(client, login_as, db_session):
+    cast = factories.make_team(db_session)
+    admin = factories.make_user(db_session, "admin")
+    db_session.commit()
+    as_user(client, cast["hire"].email)
+    attempt = _take(client, db_session, "essay-quiz", answers={"e1": True, "e2": "text"})
+    as_user(client, admin.email)
+    url = f"/quizzes/attempts/{attempt}/grade"
+    assert client.get(url).status_code == 200
+    client.post_form(url, {"points_0": "0"}, token_from=url)
+    row = _attempt(db_session, attempt)
+    assert (row.status, row.percent, row.is_passed) == ("graded", 20.0, False)
