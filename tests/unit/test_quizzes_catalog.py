@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -178,8 +177,6 @@ def test_malformed_gift_exits_nonzero_and_writes_nothing(tmp_path):
 def test_conformance_files_all_import(tmp_path):
     folder = REPO / ".." / "shared" / "gift-conformance"
     for path in sorted(folder.glob("*.gift")):
-        if path.name == "category1.gift":
-            continue  # a category line and no question
         result = CliRunner().invoke(quiz_cli, ["import-gift", str(path)])
         assert result.exit_code == 0, (path.name, result.output)
-        shutil.rmtree(tmp_path / "quizzes", ignore_errors=True)
+        assert "questions:" in result.output

@@ -62,13 +62,13 @@ def import_gift(file: Path, out: Path | None) -> None:
         click.echo(f"{file}:1: not UTF-8 text: {exc.reason}", err=True)
         sys.exit(1)
     doc = parse_gift(source)
-    if not doc.errors and not doc.questions:
-        click.echo(f"{file}:1: the file holds no questions", err=True)
-        sys.exit(1)
     if doc.errors:
         for error in sorted(doc.errors, key=lambda e: e.line):
             click.echo(f"{file}:{error.line}: {error.message}", err=True)
         sys.exit(1)
+    if not doc.questions:
+        # Well-formed (e.g. only a $CATEGORY line): not an error, but worth saying.
+        click.echo(f"{file}:1: warning: the file holds no questions", err=True)
     text = quiz_yaml(file.stem.replace("-", " ").replace("_", " ").capitalize(), doc.questions)
     if out is None:
         click.echo(text, nl=False)
