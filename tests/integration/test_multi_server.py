@@ -227,6 +227,15 @@ def test_a_sign_in_on_one_server_is_valid_on_the_other(cluster):
     assert browser.get("/").status == 302  # signed out on the first one too
 
 
+def test_deactivating_someone_ends_their_sessions_on_every_server(cluster):
+    browser = Browser(cluster.ports[0])
+    assert browser.sign_in("hire0007@demo.local").status == 302
+    assert all(browser.on(port).get("/").status == 200 for port in cluster.ports)
+    _trainhub(cluster.env, "users", "deactivate", "hire0007@demo.local")
+    # No server kept the person in memory: both ask for a sign-in at once.
+    assert [browser.on(port).get("/").status for port in cluster.ports] == [302, 302]
+
+
 def test_the_login_limit_counts_failures_on_both_servers(cluster):
     first, second = cluster.ports
     statuses = []
