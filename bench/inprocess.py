@@ -66,27 +66,48 @@ class PageQueries:
     statements: int
 
 
+class _Counter:
+    """Counts the SQL statements an engine runs while it is attached."""
+
+    def __init__(self, app: Flask) -> None:
+        with app.app_context():
+            self.engine = db.engine
+        self.n = 0
+
+    def _count(self, *_args: Any) -> None:
+        self.n += 1
+
+    def __enter__(self) -> _Counter:
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+
 def statements_per_page(app: Flask, pages: list[tuple[str, str]]) -> list[PageQueries]:
     """SQL statements one GET of each page runs (the second GET: caches warm, as in use)."""
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def count(*_args: Any) -> None:
-        counter["n"] += 1
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        out = []
+    out = []
+    with _Counter(app) as counter:
         for email, path in pages:
             client = signed_in(app, email)
             client.get(path)
-            counter["n"] = 0
+            counter.n = 0
             status = client.get(path).status_code
-            out.append(PageQueries(email.split("@")[0], path, status, counter["n"]))
-        return out
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+            out.append(PageQueries(email.split("@")[0], path, status, counter.n))
+    return out
+
+
+def statements_per_submit(app: Flask, line: str) -> PageQueries:
+    """SQL statements of one quiz submission (a line written by prepare_submissions)."""
+    path, cookie, body = line.split("\t")
+    client = app.test_client()
+    client.set_cookie("session", cookie.partition("=")[2])
+    with _Counter(app) as counter:
+        status = client.post(
+            path, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+    return PageQueries("hire", f"POST {path.rsplit('/', 1)[0]}/<id>", status, counter.n)
 
 
 def prepare_submissions(app: Flask, quiz: str, emails: list[str], out: Path) -> int:
