@@ -273,6 +273,8 @@ class TestEssays:
         assert cast["hire"].name not in client.get("/quizzes/grading").get_data(as_text=True)
 
         as_user(client, cast["mentor"].email)
+        home = client.get("/").get_data(as_text=True)
+        assert 'data-testid="essay-count">1<' in home  # the nav shows the waiting essays
         queue = client.get("/quizzes/grading").get_data(as_text=True)
         assert cast["hire"].name in queue
         page = client.get(grade_url).get_data(as_text=True)

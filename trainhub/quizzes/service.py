@@ -174,6 +174,17 @@ def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[Qui
     )
 
 
+def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.status == "awaiting_grading", QuizAttempt.user_id.in_(hire_ids))
+        )
+        or 0
+    )
+
+
 # --- writes -------------------------------------------------------------------------------
 
 

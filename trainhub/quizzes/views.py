@@ -21,12 +21,25 @@ from ..permissions import (
     is_signed_in,
 )
 from ..readiness.service import hires_of_query
+from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
 from .models import QuizAttempt
 from .review import review_rows
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+def essays_badge(user: User) -> dict[str, int]:
+    """The mentor's count of quiz attempts whose essays wait for grading (for the nav)."""
+    if not can_review(user):
+        return {}
+    hire_ids = hires_of_query(user).with_only_columns(User.id)
+    return {"quiz_essays": service.grading_count(db.session, hire_ids)}
+
+
+if essays_badge not in NAV_BADGES:
+    NAV_BADGES.append(essays_badge)
 
 
 def _quiz_or_404(slug: str) -> Any:
