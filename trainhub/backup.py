@@ -26,6 +26,7 @@ import click
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -132,7 +133,7 @@ def check_integrity(engine: sa.Engine, migrations_dir: Path) -> Integrity:
     elif revision != head:
         try:
             scripts.get_revision(revision)
-        except Exception:  # alembic raises several kinds for an unknown revision
+        except CommandError:
             problems.append(
                 f"the database is at revision {revision}, which these migrations do not know "
                 "(a backup from a newer TrainHub?)"

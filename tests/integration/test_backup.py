@@ -161,3 +161,25 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["restore", str(junk)])
     assert result.exit_code != 0
     assert "is not a" in result.output
+
+
+def test_restore_reports_a_backup_from_a_newer_release(app, db_session, scratch_database, tmp_path):
+    version = sa.text("SELECT version_num FROM alembic_version")
+    real = db_session.execute(version).scalar_one()
+    set_version = sa.text("UPDATE alembic_version SET version_num = :v")
+    db_session.execute(set_version, {"v": "f00dfeed0001"})
+    db_session.commit()
+    dump = tmp_path / "backup.bin"
+    try:
+        assert app.test_cli_runner().invoke(args=["backup", str(dump)]).exit_code == 0
+    finally:
+        # The PostgreSQL test database is shared by the whole session: put it back.
+        db_session.execute(set_version, {"v": real})
+        db_session.commit()
+
+    target = _restored_app(tmp_path, scratch_database("newer"))
+    result = target.test_cli_runner().invoke(args=["restore", str(dump)])
+    assert result.exit_code != 0
+    assert "f00dfeed0001, which these migrations do not know" in result.output
+    with target.app_context():
+        db.engine.dispose()
