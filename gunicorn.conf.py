@@ -11,12 +11,9 @@ and each worker derives the content catalog from the files (reloading when they 
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
-from pathlib import Path
-
-from trainhub import config as trainhub_config
-from trainhub.catalog import load_catalog
-from trainhub.catalog.cache import RenderCache
 
 
 def _env(name: str, default: str) -> str:
@@ -61,21 +58,51 @@ control_socket_disable = _env("GUNICORN_CONTROL_SOCKET", "off") != "on"
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+# Run in a child process: the master must not import trainhub, or workers forked after a HUP
+# (systemctl reload, a deploy) would inherit the old code instead of importing the new.
+_WARM_UP = (
+    "import sys\n"
+    "from trainhub import create_app\n"
+    "from trainhub.config import ConfigError\n"
+    "try:\n"
+    "    app = create_app()\n"
+    "except ConfigError as exc:\n"
+    "    sys.exit(f'Error: {exc}')\n"
+    "catalog = app.extensions['trainhub.catalog'].get()\n"
+    "print(sum(len(c.lessons) for c in catalog.courses.values()))\n"
+)
+
+
+def _warm_up(server) -> bool:  # noqa: ANN001 - gunicorn's Arbiter
+    """Build the app once, outside the workers: check the settings, fill the render cache."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM_UP], capture_output=True, text=True, cwd=os.getcwd()
+    )
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        server.log.error("%s", lines[-1] if lines else f"warm-up exited {done.returncode}")
+        return False
+    server.log.info(
+        "settings checked, render cache warm: %s lessons in %.1f s",
+        done.stdout.strip(),
+        time.perf_counter() - started,
+    )
+    return True
+
+
 def on_starting(server):  # noqa: ANN001 - gunicorn's hook signature
-    """Check the settings and fill the render cache once, before any worker starts.
+    """Refuse to start on bad settings, and warm the render cache before any worker starts.
 
     A weak or missing secret key in production stops the server here, with the reason, instead
-    of in every worker. Rendering every lesson once in the master means N workers start warm
-    (reading the cache) instead of each rendering the whole catalog on its first request.
+    of in every worker. Rendering every lesson once means N workers start warm (reading the
+    cache) instead of each rendering the whole catalog on its first request.
     """
-    settings = trainhub_config.build(trainhub_config.PROJECT_ROOT / "instance")
-    if not settings["RENDER_CACHE"]:
-        return
-    started = time.perf_counter()
-    catalog = load_catalog(
-        Path(settings["CONTENT_ROOT"]), RenderCache(Path(settings["RENDER_CACHE"]))
-    )
-    lessons = sum(len(course.lessons) for course in catalog.courses.values())
-    server.log.info(
-        "render cache warm: %d lessons in %.1f s", lessons, time.perf_counter() - started
-    )
+    if not _warm_up(server):
+        sys.exit(1)
+
+
+def on_reload(server):  # noqa: ANN001 - gunicorn's hook signature
+    # A new release may render differently; a failure here is logged and the new workers
+    # report it themselves.
+    _warm_up(server)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
 
 from trainhub import config, create_app
+from trainhub.config import PROJECT_ROOT
 from trainhub.config import ConfigError, build
 
 STRONG = "Zq8vN3kP1xR7tL0mW5yB2cH9dF4gJ6sA-strong-key"
@@ -109,3 +111,17 @@ def test_create_app_refuses_to_start_in_production_without_a_secret(tmp_path, mo
     monkeypatch.delenv("TRAINHUB_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError):
         create_app({"INSTANCE_PATH": str(_instance(tmp_path)), "DATABASE_URL": "sqlite://"})
+
+
+def test_gunicorn_master_does_not_import_the_app():
+    """Workers forked after a reload (HUP) must import the new release, not inherit the old
+    one from the master: gunicorn.conf.py builds the app only in a child process."""
+    tree = ast.parse((PROJECT_ROOT / "gunicorn.conf.py").read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in {"trainhub", "wsgi"}}
