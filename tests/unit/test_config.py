@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from trainhub import config, create_app
-from trainhub.config import PROJECT_ROOT
-from trainhub.config import ConfigError, build
+from trainhub.config import PROJECT_ROOT, ConfigError, build
 
 STRONG = "Zq8vN3kP1xR7tL0mW5yB2cH9dF4gJ6sA-strong-key"
 
