@@ -8,8 +8,25 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
-from .facts import facts_for
+from .facts import RawFacts, facts_for
 from .rules import HireFacts, Items, Readiness, evaluate
+
+# Readiness is a pure function of the catalog and a hire's rows, so a result can be reused
+# while both are unchanged: the key holds the catalog's fingerprint and every row. A cache
+# miss only costs the evaluation; nothing here can go stale. Bounded by clearing when full.
+_MEMO: dict[tuple[str, str, str, RawFacts], Readiness] = {}
+MEMO_SIZE = 20_000
+
+
+def evaluate_raw(catalog: Catalog, track: Track, items: Items, raw: RawFacts) -> Readiness:
+    """``evaluate`` for rows as ``gather_raw`` read them, reusing an earlier equal result."""
+    key = (catalog.fingerprint, track.role, track.content_hash, raw)
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        found = _MEMO[key] = evaluate(track, items, raw.facts())
+    return found
 
 
 def items_of(catalog: Catalog) -> Items:

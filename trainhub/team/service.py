@@ -8,7 +8,7 @@ functions over the rows. ``clear_for_clients`` is the manager's one write here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -18,10 +18,10 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog import Catalog
 from ..db import insert_ignore
-from ..readiness.facts import gather_facts
+from ..readiness.facts import NO_FACTS, gather_raw
 from ..readiness.models import Clearance
-from ..readiness.rules import STATUSES, HireFacts, Readiness, StepResult, evaluate
-from ..readiness.service import hires_of, items_of
+from ..readiness.rules import STATUSES, Readiness, StepResult
+from ..readiness.service import evaluate_raw, hires_of, items_of
 
 # Kinds of step whose wait is a mentor's review (sign-offs wait on the mentor too, but they
 # are practice to be seen, not work handed in).
@@ -46,6 +46,40 @@ class HireRow:
     cleared_at: datetime | None = None
     cleared_by: str | None = None
     clearance_note: str = ""
+    # Derived once here: sorting, filtering, the summary and the charts read them many times
+    # for every row (a cached_property takes a lock on each read in Python 3.11).
+    # Work handed in that waits for a mentor's review or grading, and since when.
+    waiting: tuple[StepResult, ...] = field(init=False)
+    waiting_since: datetime | None = field(init=False)
+    # Past the track's target days and still not ready.
+    is_behind: bool = field(init=False)
+    days_to_ready: int | None = field(init=False)
+    start_month: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        readiness = self.readiness
+        waiting = tuple(
+            s
+            for s in readiness.steps
+            if not s.done and s.waiting_on_mentor and s.kind in REVIEW_KINDS
+        )
+        since, started = readiness.ready_since, self.started_on
+        derived = {
+            "waiting": waiting,
+            "waiting_since": min(
+                (s.waiting_since for s in waiting if s.waiting_since), default=None
+            ),
+            "is_behind": readiness.status != "ready"
+            and self.days_in is not None
+            and self.target_days is not None
+            and self.days_in > self.target_days,
+            "days_to_ready": max(0, (since.date() - started).days)
+            if since is not None and started is not None
+            else None,
+            "start_month": started.isoformat()[:7] if started else "",
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @property
     def status(self) -> str:
@@ -58,40 +92,6 @@ class HireRow:
     @property
     def next_step(self) -> StepResult | None:
         return self.readiness.next_step
-
-    @property
-    def waiting(self) -> tuple[StepResult, ...]:
-        """Work handed in that waits for a mentor's review or grading."""
-        return tuple(
-            s
-            for s in self.readiness.steps
-            if not s.done and s.waiting_on_mentor and s.kind in REVIEW_KINDS
-        )
-
-    @property
-    def waiting_since(self) -> datetime | None:
-        return min((s.waiting_since for s in self.waiting if s.waiting_since), default=None)
-
-    @property
-    def is_behind(self) -> bool:
-        """Past the track's target days and still not ready."""
-        return (
-            not self.is_ready
-            and self.days_in is not None
-            and self.target_days is not None
-            and self.days_in > self.target_days
-        )
-
-    @property
-    def days_to_ready(self) -> int | None:
-        since = self.readiness.ready_since
-        if since is None or self.started_on is None:
-            return None
-        return max(0, (since.date() - self.started_on).days)
-
-    @property
-    def start_month(self) -> str:
-        return f"{self.started_on:%Y-%m}" if self.started_on else ""
 
 
 def _no_track(track: str | None) -> Readiness:
@@ -137,22 +137,15 @@ def team_rows(
         .order_by(User.name, User.id)
     )
     people = session.execute(query).all()
-    facts = gather_facts(session, sa.select(User.id).where(scope)) if people else {}
+    raw = gather_raw(session, sa.select(User.id).where(scope)) if people else {}
     items = items_of(cat)
-    # Hires who have done nothing share one result per track: often a quarter of a team.
-    untouched: dict[str, Readiness] = {}
     rows = []
     for p in people:
         track = cat.tracks.get(p.track or "")
-        hire_facts = facts.get(p.id)
         if track is None:
             readiness = _no_track(p.track)
-        elif hire_facts is None:
-            if track.role not in untouched:
-                untouched[track.role] = evaluate(track, items, HireFacts())
-            readiness = untouched[track.role]
         else:
-            readiness = evaluate(track, items, hire_facts)
+            readiness = evaluate_raw(cat, track, items, raw.get(p.id, NO_FACTS))
         rows.append(
             HireRow(
                 id=p.id,
