@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tests import factories
 from tests.conftest import sign_in
 from trainhub.audit.models import AuditEvent
+from trainhub.auth.models import User
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo import DEMO_PASSWORD, load_demo
@@ -300,3 +301,31 @@ def test_homes_of_mentor_and_manager(client, two_teams):
     assert 'data-testid="dashboard-summary"' in home
     assert 'data-testid="summary-ready">1<' in home
     assert "Ready of team 1" in home  # ready and not yet cleared: needs attention
+
+
+def test_new_records_show_at_once(client, app, two_teams):
+    # Results are reused while a hire's records are unchanged; a new record must count.
+    mine = two_teams[0]
+    sign_in(client, mine["manager"])
+    before = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
+    assert before["Fresh of team 1"]["status"] == "not_started"
+    with app.app_context():
+        cat = catalog()
+        fresh = db.session.get(User, mine["fresh"])
+        mentor = db.session.scalar(sa.select(User).where(User.email == mine["mentor"]))
+        factories.complete_track(db.session, cat, fresh, mentor, steps=1)
+        db.session.commit()
+    middle = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
+    assert middle["Fresh of team 1"]["status"] == "in_progress"
+    with app.app_context():
+        cat = catalog()
+        fresh = db.session.get(User, mine["fresh"])
+        mentor = db.session.scalar(sa.select(User).where(User.email == mine["mentor"]))
+        track = cat.tracks[fresh.track]
+        for step in track.steps[1:]:
+            if step.kind == "signoff":
+                factories.make_signoff(db.session, fresh, track, step.slug, by=mentor)
+        db.session.commit()
+    after = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
+    assert after["Fresh of team 1"]["reasons"] != middle["Fresh of team 1"]["reasons"]
+    assert "sign-off" not in after["Fresh of team 1"]["reasons"]
