@@ -27,7 +27,7 @@ from ..extensions import db
 from ..permissions import can_clear_for_clients, can_view_hire, can_view_team, is_staff
 from . import charts
 from .export import csv_text
-from .forms import SORT_LABELS, STATUS_LABELS, ClearForm, FilterForm
+from .forms import SORT_LABELS, ClearForm, FilterForm
 from .service import HireRow, NotReadyError, clear_for_clients, row_of, rows_of, select_rows
 from .service import summarize as summarize_rows
 from .timeline import timeline_of
@@ -40,9 +40,10 @@ FILTER_ARGS = ("track", "mentor", "status", "month", "sort", "order")
 
 def _filtered() -> tuple[FilterForm, list[HireRow], list[HireRow]]:
     """The viewer's rows, the filter form read from the query string, and the rows it keeps."""
-    rows = rows_of(db.session, catalog(), current_user, date.today())
+    cat = catalog()
+    rows = rows_of(db.session, cat, current_user, date.today())
     form = FilterForm(request.args)
-    form.fill_choices([(t.role, t.title) for t in catalog().tracks.values()], rows)
+    form.fill_choices([(t.role, t.title) for t in cat.tracks.values()], rows)
     form.validate()
     return form, rows, select_rows(rows, form.filters())
 
@@ -71,8 +72,6 @@ def dashboard():  # type: ignore[no-untyped-def]
         funnels=charts.funnels(chosen),
         days=charts.days_to_ready(chosen),
         sort_labels=SORT_LABELS,
-        status_labels=STATUS_LABELS,
-        clear_form=ClearForm(),
     ), status
 
 
