@@ -40,6 +40,7 @@ def _base_config(tmp: Path, url: str) -> dict[str, Any]:
         "SECRET_KEY": "test-" + "x1y2z3" * 8,
         "RENDER_CACHE": "",
         "CONTENT_CHECK_INTERVAL": 0.0,
+        "DEMO_BANNER_TTL": 0.0,
     }
 
 

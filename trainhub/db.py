@@ -32,7 +32,10 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# A view commits once and then only redirects or renders what it already holds: expiring
+# everything on commit would re-read each object in a second (on SQLite, write-locked)
+# transaction just to build a URL.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,11 @@ browser's Accept-Language.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, session, url_for
+from typing import Any
+
+from babel.support import NullTranslations
+from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask_babel import get_translations
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -31,6 +35,27 @@ def select_locale() -> str:
     if session.get("locale") in LANGUAGES:
         return session["locale"]
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def _translations() -> NullTranslations:
+    # Flask-Babel resolves the domain, the locale and the catalog on every call (~40 µs);
+    # a page calls it dozens of times, so the catalog is looked up once per request.
+    try:
+        return g._trainhub_translations  # type: ignore[no-any-return]
+    except AttributeError:
+        g._trainhub_translations = get_translations()
+        return g._trainhub_translations  # type: ignore[no-any-return]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext, faster in templates. The result is plain text: Jinja escapes it."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
 
 
 @bp.post("/language")

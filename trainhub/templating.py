@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, format_datetime, get_locale, ngettext
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .auth.models import User
 from .extensions import db
 from .i18n import LANGUAGES
+from .i18n import gettext as fast_gettext
+from .i18n import ngettext as fast_ngettext
 
 # Context processors that features add (e.g. the mentor's review-queue count for the nav).
 NAV_BADGES: list[Any] = []
 
 
+_demo_cache: dict[int, tuple[float, bool]] = {}
+
+
 def demo_data_present() -> bool:
-    """True while any demo account exists: the UI then shows a "demo data" banner."""
-    if "demo_data" not in g:
+    """True while any demo account exists: the UI then shows a "demo data" banner.
+
+    Cached per app for DEMO_BANNER_TTL seconds: it is a display hint, asked on every page,
+    and a query per page for it was a sixth of a lesson page's time.
+    """
+    if "demo_data" in g:
+        return bool(g.demo_data)
+    ttl = float(current_app.config.get("DEMO_BANNER_TTL", 30.0))
+    key = id(current_app._get_current_object())  # type: ignore[attr-defined]
+    cached = _demo_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < ttl:
+        g.demo_data = cached[1]
+    else:
         g.demo_data = bool(
             db.session.execute(sa.select(sa.exists().where(User.is_demo.is_(True)))).scalar()
         )
+        _demo_cache[key] = (now, g.demo_data)
     return bool(g.demo_data)
 
 
@@ -85,4 +103,12 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             for badge in NAV_BADGES:
                 badges.update(badge(current_user))
-        return {"nav_badges": badges, "_": _}
+        return {
+            "nav_badges": badges,
+            "_": fast_gettext,
+            "gettext": fast_gettext,
+            "ngettext": fast_ngettext,
+            # The signed-in person, resolved once: every `current_user.x` in a template goes
+            # through a context-local proxy, which adds up on a page with a full nav.
+            "me": current_user._get_current_object(),
+        }
