@@ -182,6 +182,7 @@ def _complete_steps(
     mentor_id: int,
     rng: random.Random,
     rows: Rows,
+    leave_pending: bool = False,
 ) -> None:
     ctx: dict[str, Any] = {
         "hire_id": hire.id,
@@ -195,6 +196,36 @@ def _complete_steps(
         if cat.item(step.kind, step.slug) is None and step.kind != "signoff":
             continue
         FABRICATORS[step.kind](step, cat, ctx, rows)
+    following = track.steps[count] if count < len(track.steps) else None
+    if (
+        leave_pending
+        and following is not None
+        and following.kind == "roleplay"
+        and following.slug in cat.roleplays
+        and rng.random() < 0.6
+    ):
+        # Some hires wait on their mentor, so the demo queue and dashboard show real waits.
+        _submit_for_review(following, cat, ctx, rows)
+
+
+def _submit_for_review(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
+    case = cat.roleplays[step.slug]
+    ctx["clock"] += timedelta(days=1)
+    rows[RoleplaySubmission].append(
+        {
+            "user_id": ctx["hire_id"],
+            "case_slug": case.slug,
+            "case_hash": case.content_hash,
+            "version": 1,
+            "text": "(demo answer, waiting for review) I would start by restating the client's "
+            "situation, ask two open questions about their priorities, and propose a concrete "
+            "next step with a date.",
+            "status": "submitted",
+            "created_at": ctx["clock"],
+            "updated_at": ctx["clock"],
+            "submitted_at": ctx["clock"],
+        }
+    )
 
 
 def _flush(session: Session, rows: Rows) -> None:
@@ -334,7 +365,9 @@ def _add_synthetic(
             rng.choice([0, 0, 1, 2, 3]) if rng.random() < 0.5 else rng.randint(0, len(track.steps))
         )
         start = datetime.combine(started, datetime.min.time(), now.tzinfo) + timedelta(hours=9)
-        _complete_steps(session, cat, hire, track, done, start, mentor_id, rng, rows)
+        _complete_steps(
+            session, cat, hire, track, done, start, mentor_id, rng, rows, leave_pending=True
+        )
         if (offset + 1) % BATCH == 0:
             _flush(session, rows)
             session.commit()
