@@ -1,0 +1,23 @@
+"""URL converters.
+
+Database ids are 64-bit at most; a larger number in a URL must be a 404, not an overflow
+deep in the database driver (SQLite raises OverflowError, PostgreSQL a NumericValueOutOfRange).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def register(app: Flask) -> None:
+    # Replaces the built-in "int" converter, so every <int:...> route is bounded.
+    app.url_map.converters["int"] = IdConverter
