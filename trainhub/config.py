@@ -68,7 +68,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SMTP_FROM": "trainhub@localhost",
         "SMTP_STARTTLS": True,
         "BASE_URL": None,
+        # Tokens live as long as the session: a hire may write a role-play answer for hours,
+        # and an expired token would throw the text away on submit.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Signed-in sessions end after a week without use (refreshed on every request).
+        "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",

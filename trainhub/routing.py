@@ -1,7 +1,8 @@
 """URL converters.
 
-Database ids are 64-bit at most; a larger number in a URL must be a 404, not an overflow
-deep in the database driver (SQLite raises OverflowError, PostgreSQL a NumericValueOutOfRange).
+Ids are INTEGER columns, 32 bits on PostgreSQL: a larger number in a URL must be a 404, not
+an overflow deep in the database driver (SQLite's OverflowError, PostgreSQL's
+NumericValueOutOfRange).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 class IdConverter(IntegerConverter):

@@ -7,7 +7,7 @@ run. Inline ``style`` attributes stay allowed (progress bars set their width tha
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 CSP = "; ".join(
     [
@@ -25,6 +25,9 @@ CSP = "; ".join(
 
 
 def _headers(response: Response) -> Response:
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Production runs over HTTPS only (secure cookies); tell browsers to never try HTTP.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -10,6 +10,7 @@ from ..access import requires
 from ..auth.models import User
 from ..extensions import db
 from ..permissions import can_manage_people
+from ..routing import MAX_ID
 from .models import AuditEvent
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -20,6 +21,8 @@ PAGE = 100
 @requires(can_manage_people)
 def log():  # type: ignore[no-untyped-def]
     before = request.args.get("before", type=int)
+    if before is not None and not 0 < before <= MAX_ID:
+        before = None  # a hand-edited page link; start from the newest
     actor, subject = aliased(User), aliased(User)
     query = (
         sa.select(AuditEvent, actor.name, subject.name)

@@ -52,24 +52,53 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def throttle_key(email: str, remote_addr: str | None) -> str:
-    return f"{normalize_email(email)}|{remote_addr or '-'}"
+# One address may fail this many times the per-account limit: enough for an office behind
+# one NAT, too few to try a password across every account (password spraying).
+ADDRESS_FACTOR = 2
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failed sign-ins are counted per account-and-address and per address."""
+
+    account_key: str
+    address_key: str
+
+    @classmethod
+    def of(cls, email: str, remote_addr: str | None) -> Throttle:
+        addr = remote_addr or "-"
+        return cls(f"{normalize_email(email)}|{addr}", f"address|{addr}")
 
 
 def is_throttled(
-    session: Session, key: str, now: datetime, limit: int, window_seconds: int
+    session: Session, throttle: Throttle, now: datetime, limit: int, window_seconds: int
 ) -> bool:
     since = now - timedelta(seconds=window_seconds)
-    count = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.key == key, LoginFailure.created_at >= since)
+    counts = dict(
+        session.execute(
+            sa.select(LoginFailure.key, sa.func.count())
+            .where(
+                LoginFailure.key.in_([throttle.account_key, throttle.address_key]),
+                LoginFailure.created_at >= since,
+            )
+            .group_by(LoginFailure.key)
+        ).all()
     )
-    return (count or 0) >= limit
+    return (
+        counts.get(throttle.account_key, 0) >= limit
+        or counts.get(throttle.address_key, 0) >= limit * ADDRESS_FACTOR
+    )
 
 
-def record_login_failure(session: Session, key: str, now: datetime, window_seconds: int) -> None:
-    session.add(LoginFailure(key=key, created_at=now))
+def record_login_failure(
+    session: Session, throttle: Throttle, now: datetime, window_seconds: int
+) -> None:
+    session.add_all(
+        [
+            LoginFailure(key=throttle.account_key, created_at=now),
+            LoginFailure(key=throttle.address_key, created_at=now),
+        ]
+    )
     # Old failures are of no use; trimming here keeps the table small without a cron job.
     session.execute(
         sa.delete(LoginFailure).where(
@@ -78,8 +107,14 @@ def record_login_failure(session: Session, key: str, now: datetime, window_secon
     )
 
 
-def clear_login_failures(session: Session, key: str) -> None:
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.key == key))
+def clear_login_failures(session: Session, throttle: Throttle) -> None:
+    # Only the account's count: a success on one account must not reset a spraying address.
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.key == throttle.account_key))
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session cookie of this person stops working (sign-out, role or password change)."""
+    user.session_version += 1
 
 
 @dataclass(frozen=True)
@@ -203,7 +238,7 @@ def update_user(
         changes["password"] = ["***", "***"]
     if {"role", "is_active", "password", "email"} & changes.keys():
         # Existing sessions were granted under the old role or password: end them.
-        user.session_version += 1
+        end_all_sessions(user)
     if changes:
         action = "user.role_changed" if "role" in changes else "user.updated"
         record_event(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -53,20 +63,22 @@ def login():  # type: ignore[no-untyped-def]
     form = LoginForm()
     if form.validate_on_submit():
         now = utcnow()
-        key = service.throttle_key(form.email.data or "", request.remote_addr)
+        throttle = service.Throttle.of(form.email.data or "", request.remote_addr)
         limit = current_app.config["RATELIMIT_LOGIN_ATTEMPTS"]
         window = current_app.config["RATELIMIT_LOGIN_WINDOW"]
-        if service.is_throttled(db.session, key, now, limit, window):
+        if service.is_throttled(db.session, throttle, now, limit, window):
             abort(429)
         user = service.authenticate(db.session, form.email.data or "", form.password.data or "")
         if user is None:
-            service.record_login_failure(db.session, key, now, window)
+            service.record_login_failure(db.session, throttle, now, window)
             db.session.commit()
             # The same message for an unknown e-mail and a wrong password.
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 401
-        service.clear_login_failures(db.session, key)
+        service.clear_login_failures(db.session, throttle)
         db.session.commit()
+        # A permanent session expires after PERMANENT_SESSION_LIFETIME without use.
+        session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
@@ -78,6 +90,10 @@ def logout():  # type: ignore[no-untyped-def]
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
+    # Clearing this browser's cookie is not enough: a copy of it (another device, a stolen
+    # cookie) would still work. Bumping the session version ends them all.
+    service.end_all_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -6,6 +6,7 @@ so the HTML is sanitized anyway. ``id`` attributes are kept for the table of con
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -179,3 +180,41 @@ _TAG_RE = re.compile(r"<[^>]+>")
 
 def plain_words(text: str) -> int:
     return len(_TAG_RE.sub(" ", text).split())
+
+
+_LIST_AFTER_TEXT = re.compile(
+    r"^(?!(?:[-*+]|\d+\.)[ \t])(\S[^\n]*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])", re.M
+)
+
+
+def loosen_lists(text: str) -> str:
+    """Put a blank line before a list that follows a line of text.
+
+    People write "Red flags:" and the list on the next line; Markdown would otherwise run the
+    items into the paragraph.
+    """
+    return _LIST_AFTER_TEXT.sub("\\1\n\n", text)
+
+
+# Text written by people (answers, review comments, notes) gets a stricter allow-list than
+# authored content: no id, class or style, so a hire's answer cannot restyle, cover or
+# imitate parts of the mentor's page (a position:fixed cell, a fake "saved" banner).
+USER_TAGS = ALLOWED_TAGS - {"img", "div", "span", "details", "summary", "h1", "h2"}
+USER_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+
+
+@functools.lru_cache(maxsize=4096)
+def render_user_text(text: str) -> str:
+    """People's Markdown as safe HTML. Pure and cached: submitted versions never change."""
+    html = markdown.markdown(
+        loosen_lists(text),
+        extensions=["sane_lists", "fenced_code", "tables"],
+        output_format="html",
+    )
+    return nh3.clean(
+        html,
+        tags=USER_TAGS,
+        attributes=USER_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )

@@ -8,14 +8,13 @@ get the mentor's half.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .courses import ALL_ROLES
 from .fields import Fields
-from .markdown import Renderer
+from .markdown import Renderer, loosen_lists
 from .problems import Problem, ProblemList
 from .sources import YamlError, content_hash, is_slug, split_front_matter
 
@@ -36,20 +35,6 @@ _TOP_KEYS = {
 }
 _PERSONA_KEYS = {"name", "role", "traits"}
 _CRITERION_KEYS = {"key", "title", "description", "weight", "levels"}
-
-
-_LIST_AFTER_TEXT = re.compile(
-    r"^(?!(?:[-*+]|\d+\.)[ \t])(\S[^\n]*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])", re.M
-)
-
-
-def loosen_lists(text: str) -> str:
-    """Put a blank line before a list that follows a line of text.
-
-    People write "Red flags:" and the list on the next line; Markdown would otherwise run the
-    items into the paragraph.
-    """
-    return _LIST_AFTER_TEXT.sub("\\1\n\n", text)
 
 
 @dataclass(frozen=True)

@@ -181,8 +181,7 @@ def _render_hire(hire: User, bound: dict[str, Any] | None = None, status: int = 
             forms[key] = SignOffForm(prefix=key, formdata=None)
         else:
             forms[key] = RevokeForm(prefix=key, formdata=None)
-    states = answers.case_states(db.session, hire.id)
-    histories = {slug: answers.history(db.session, hire.id, slug) for slug in states}
+    histories = answers.histories(db.session, hire.id)
     return render_template(
         "reviews/hire.html",
         hire=hire,
@@ -190,7 +189,7 @@ def _render_hire(hire: User, bound: dict[str, Any] | None = None, status: int = 
         items=items,
         forms=forms,
         cases=cat.roleplays,
-        histories={k: v for k, v in histories.items() if v},
+        histories=histories,
         may_sign=can_sign_off(current_user, hire),
         may_review=can_review_work_of(current_user, hire),
     ), status

@@ -86,10 +86,9 @@ def diff_lines(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def history(session: Session, hire_id: int, case_slug: str) -> list[Version]:
-    """Submitted versions, oldest first, each with its review and a diff to the one before."""
-    rows = [s for s in versions_of(session, hire_id, case_slug) if s.status != "draft"]
-    reviews = reviews_of(session, (s.id for s in rows))
+def _with_reviews(
+    rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]
+) -> list[Version]:
     versions: list[Version] = []
     previous: RoleplaySubmission | None = None
     for row in rows:
@@ -97,6 +96,29 @@ def history(session: Session, hire_id: int, case_slug: str) -> list[Version]:
         versions.append(Version(row, reviews.get(row.id), diff))
         previous = row
     return versions
+
+
+def history(session: Session, hire_id: int, case_slug: str) -> list[Version]:
+    """Submitted versions, oldest first, each with its review and a diff to the one before."""
+    rows = [s for s in versions_of(session, hire_id, case_slug) if s.status != "draft"]
+    return _with_reviews(rows, reviews_of(session, (s.id for s in rows)))
+
+
+def histories(session: Session, hire_id: int) -> dict[str, list[Version]]:
+    """``history`` of every case the hire submitted, in three queries whatever their number."""
+    rows = list(
+        session.scalars(
+            sa.select(RoleplaySubmission)
+            .where(RoleplaySubmission.user_id == hire_id, RoleplaySubmission.status != "draft")
+            .options(selectinload(RoleplaySubmission.attachments))
+            .order_by(RoleplaySubmission.case_slug, RoleplaySubmission.version)
+        )
+    )
+    reviews = reviews_of(session, (s.id for s in rows))
+    by_case: dict[str, list[RoleplaySubmission]] = {}
+    for row in rows:
+        by_case.setdefault(row.case_slug, []).append(row)
+    return {slug: _with_reviews(versions, reviews) for slug, versions in by_case.items()}
 
 
 def latest(rows: Sequence[RoleplaySubmission]) -> RoleplaySubmission | None:

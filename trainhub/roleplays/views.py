@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown
 from flask import (
     Blueprint,
     abort,
@@ -21,8 +20,8 @@ from markupsafe import Markup
 
 from ..access import authorize, requires
 from ..auth.models import User
-from ..catalog.markdown import sanitize
-from ..catalog.roleplays import RoleplayCase, loosen_lists
+from ..catalog.markdown import render_user_text
+from ..catalog.roleplays import RoleplayCase
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
@@ -36,13 +35,8 @@ bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
 
 
 def answer_html(text: str | None) -> Markup:
-    """A hire's or mentor's Markdown as sanitized HTML (raw HTML and javascript: links go)."""
-    html = markdown.markdown(
-        loosen_lists(text or ""),
-        extensions=["sane_lists", "fenced_code", "tables"],
-        output_format="html",
-    )
-    return Markup(sanitize(html))  # noqa: S704 (nh3 has cleaned it)
+    """A hire's or mentor's Markdown as HTML, through the strict allow-list for people's text."""
+    return Markup(render_user_text(text or ""))  # noqa: S704 (nh3 has cleaned it)
 
 
 bp.add_app_template_filter(answer_html, "answer_html")
@@ -171,8 +165,10 @@ def attachment(attachment_id: int):  # type: ignore[no-untyped-def]
     found = service.attachment_with_owner(db.session, attachment_id)
     if found is None:
         abort(404)
-    item, _submission, owner = found
+    item, submission, owner = found
     authorize(can_view_attachment(current_user, owner))
+    if submission.status == "draft" and current_user.id != owner.id:
+        abort(404)  # a draft, and so its file, is the hire's own until submitted
     path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), item.stored_name)
     if not path.is_file():
         abort(404)
