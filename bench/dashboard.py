@@ -151,12 +151,18 @@ def measure_dashboard(
     }
     if api_token:
         targets["api"] = ("/api/v1/readiness", {"Authorization": f"Bearer {api_token}"})
-    result: dict[str, object] = {"base_url": base_url, "concurrency": concurrency}
+    # Other processes on the machine inflate every figure: the load average says how much.
+    result: dict[str, object] = {
+        "base_url": base_url,
+        "concurrency": concurrency,
+        "load_before": round(os.getloadavg()[0], 2),
+    }
     for name, (path, headers) in targets.items():
         # Every worker loads its catalog and warms its connections first.
         _timed_requests(port, path, headers, warmup, concurrency)
         count = requests * (5 if name == "healthz" else 1)
         result[name] = _summary(_timed_requests(port, path, headers, count, concurrency))
+    result["load_after"] = round(os.getloadavg()[0], 2)
     health = result["healthz"]
     for name in targets:
         if name != "healthz":
@@ -240,7 +246,10 @@ def fresh_server(hires: int, workers: int = 2) -> Iterator[tuple[str, dict[str, 
 
 
 def _report(result: dict[str, object]) -> None:
-    print(f"server {result['base_url']}, {result['concurrency']} requests in flight")
+    print(
+        f"server {result['base_url']}, {result['concurrency']} requests in flight, "
+        f"load average {result['load_before']} -> {result['load_after']}"
+    )
     for name in ("dashboard", "csv", "api", "healthz"):
         figures = result.get(name)
         if not isinstance(figures, dict):
