@@ -14,6 +14,7 @@ from tests.conftest import sign_in
 from trainhub.audit.models import AuditEvent
 from trainhub.auth.models import User
 from trainhub.content import catalog
+from trainhub.courses.models import LessonCompletion
 from trainhub.db import utcnow
 from trainhub.demo import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
@@ -329,3 +330,23 @@ def test_new_records_show_at_once(client, app, two_teams):
     after = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
     assert after["Fresh of team 1"]["reasons"] != middle["Fresh of team 1"]["reasons"]
     assert "sign-off" not in after["Fresh of team 1"]["reasons"]
+
+
+def test_a_step_done_against_an_older_file_is_flagged(client, app, two_teams):
+    mine = two_teams[0]
+    with app.app_context():
+        db.session.execute(
+            sa.update(LessonCompletion)
+            .where(LessonCompletion.user_id == mine["ready"])
+            .values(lesson_hash="an-older-version")
+        )
+        db.session.commit()
+    sign_in(client, mine["manager"])
+    rows = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}
+    ready = rows["Ready of team 1"]
+    assert ready["status"] == "ready"  # still done: the manager decides whether to re-check
+    assert "course:sales-department-foundations" in ready["outdated_steps"]
+    assert rows["Fresh of team 1"]["outdated_steps"] == ""
+    assert "content changed since" in client.get("/team/").get_data(as_text=True)
+    hire_page = client.get(f"/team/{mine['ready']}").get_data(as_text=True)
+    assert 'data-testid="outdated"' in hire_page

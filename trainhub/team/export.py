@@ -27,6 +27,7 @@ HEADER = (
     "reviews_waiting",
     "waiting_since",
     "reasons",
+    "outdated_steps",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
 # return can hide one after leading whitespace).
@@ -72,6 +73,8 @@ def record(row: HireRow) -> list[str]:
         len(row.waiting),
         _when(row.waiting_since),
         "; ".join(row.readiness.reasons),
+        # Done against an older version of the content file: the manager may re-check.
+        " ".join(f"{s.kind}:{s.slug}" for s in row.readiness.steps if s.outdated),
     )
     return [neutralise(cell) for cell in cells]
 
