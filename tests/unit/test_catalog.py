@@ -26,13 +26,20 @@ def write(root: Path, rel: str, text: str) -> Path:
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A tiny valid content tree: one course with two lessons and one track."""
-    write(tmp_path, "content/courses/basics/course.yaml", """
+    write(
+        tmp_path,
+        "content/courses/basics/course.yaml",
+        """
         title: Basics
         summary: The basics.
         roles: [all]
         order: 1
-    """)
-    write(tmp_path, "content/courses/basics/01-intro.md", """
+    """,
+    )
+    write(
+        tmp_path,
+        "content/courses/basics/01-intro.md",
+        """
         ---
         title: Intro
         minutes: 5
@@ -41,8 +48,12 @@ def mini(tmp_path: Path) -> Path:
 
         ## Part one
         Text.
-    """)
-    write(tmp_path, "content/courses/basics/02-next.md", """
+    """,
+    )
+    write(
+        tmp_path,
+        "content/courses/basics/02-next.md",
+        """
         ---
         title: Next
         minutes: 3
@@ -51,8 +62,12 @@ def mini(tmp_path: Path) -> Path:
         | a | b |
         |---|---|
         | 1 | 2 |
-    """)
-    write(tmp_path, "content/tracks/seller.yaml", """
+    """,
+    )
+    write(
+        tmp_path,
+        "content/tracks/seller.yaml",
+        """
         title: Seller
         role: seller
         target_days: 10
@@ -60,7 +75,8 @@ def mini(tmp_path: Path) -> Path:
           - course: basics
           - signoff: shadowed
             title: Shadowed a call
-    """)
+    """,
+    )
     return tmp_path
 
 
@@ -97,51 +113,68 @@ def test_a_valid_tree_loads(mini: Path):
 
 
 def test_malformed_yaml_names_the_line(mini: Path):
-    write(mini, "content/tracks/seller.yaml", """
+    write(
+        mini,
+        "content/tracks/seller.yaml",
+        """
         title: Seller
         role: seller
         target_days: 10
         steps:
           - course: basics
           - signoff: [oops
-    """)
+    """,
+    )
     assert any(m.startswith("content/tracks/seller.yaml:6: invalid YAML") for m in messages(mini))
 
 
 def test_missing_and_mistyped_fields(mini: Path):
-    write(mini, "content/courses/basics/02-next.md", """
+    write(
+        mini,
+        "content/courses/basics/02-next.md",
+        """
         ---
         title: Next
         minutes: soon
         ---
         Body.
-    """)
-    assert "content/courses/basics/02-next.md:3: 'minutes' must be a whole number" in messages(
-        mini
+    """,
     )
-    write(mini, "content/courses/basics/02-next.md", """
+    assert "content/courses/basics/02-next.md:3: 'minutes' must be a whole number" in messages(mini)
+    write(
+        mini,
+        "content/courses/basics/02-next.md",
+        """
         ---
         minutes: 3
         ---
         Body.
-    """)
+    """,
+    )
     assert "content/courses/basics/02-next.md:2: missing required field 'title'" in messages(mini)
 
 
 def test_track_step_pointing_nowhere(mini: Path):
-    write(mini, "content/tracks/seller.yaml", """
+    write(
+        mini,
+        "content/tracks/seller.yaml",
+        """
         title: Seller
         role: seller
         target_days: 10
         steps:
           - course: basics
           - course: advanced
-    """)
+    """,
+    )
     assert "content/tracks/seller.yaml:6: course 'advanced' does not exist" in messages(mini)
 
 
 def test_broken_link_between_lessons(mini: Path):
-    write(mini, "content/courses/basics/02-next.md", """
+    write(
+        mini,
+        "content/courses/basics/02-next.md",
+        """
         ---
         title: Next
         minutes: 3
@@ -149,41 +182,54 @@ def test_broken_link_between_lessons(mini: Path):
         Line one.
 
         See [the missing lesson](03-missing.md) and [another course](../other/01-x.md).
-    """)
+    """,
+    )
     found = messages(mini)
     assert "content/courses/basics/02-next.md:7: broken link to '03-missing.md'" in found
     assert "content/courses/basics/02-next.md:7: broken link to '../other/01-x.md'" in found
 
 
 def test_duplicate_slugs_are_reported(mini: Path):
-    write(mini, "content/courses/basics/03-intro.md", """
+    write(
+        mini,
+        "content/courses/basics/03-intro.md",
+        """
         ---
         title: Intro again
         minutes: 2
         ---
         Body.
-    """)
+    """,
+    )
     assert any("duplicate lesson slug 'intro'" in m for m in messages(mini))
-    write(mini, "content/tracks/seller.yaml", """
+    write(
+        mini,
+        "content/tracks/seller.yaml",
+        """
         title: Seller
         role: seller
         target_days: 10
         steps:
           - course: basics
           - course: basics
-    """)
+    """,
+    )
     assert "content/tracks/seller.yaml:6: duplicate step course:basics" in messages(mini)
 
 
 def test_unknown_front_matter_keys_are_warnings(mini: Path):
-    write(mini, "content/courses/basics/02-next.md", """
+    write(
+        mini,
+        "content/courses/basics/02-next.md",
+        """
         ---
         title: Next
         minutes: 3
         author: Someone
         ---
         Body.
-    """)
+    """,
+    )
     catalog = load_catalog(mini)
     assert catalog.errors == ()
     assert [str(p) for p in catalog.problems] == [

@@ -50,15 +50,6 @@ class AnswerForm(FlaskForm):
     submit = SubmitField(_l("Submit for grading"))
 
 
-def field_names(index: int, entry: dict[str, Any]) -> list[str]:
-    question = entry["question"]
-    if question["type"] == "matching":
-        return [f"q{index}_{pair}" for pair in entry["order"]]
-    if question["type"] == "description":
-        return []
-    return [f"q{index}"]
-
-
 def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     question = entry["question"]
     kind = question["type"]

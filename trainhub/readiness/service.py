@@ -9,7 +9,7 @@ from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
 from .facts import RawFacts, facts_for
-from .rules import HireFacts, Items, Readiness, evaluate
+from .rules import Items, Readiness, evaluate
 
 # Readiness is a pure function of the catalog and a hire's rows, so a result can be reused
 # while both are unchanged: the key holds the catalog's fingerprint and every row. A cache
@@ -42,11 +42,6 @@ def readiness_of(session: Session, catalog: Catalog, hire: User) -> tuple[Track,
     if track is None:
         return None
     return track, evaluate(track, items_of(catalog), facts_for(session, hire))
-
-
-def evaluate_with(catalog: Catalog, hire: User, facts: HireFacts) -> Readiness | None:
-    track = track_of(catalog, hire)
-    return evaluate(track, items_of(catalog), facts) if track else None
 
 
 def hires_of(user: User) -> sa.ColumnElement[bool]:

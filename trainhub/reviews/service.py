@@ -20,6 +20,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import Track, TrackStep
+from ..readiness.service import hire_ids_of
 from ..roleplays.models import RoleplaySubmission
 from .models import DECISIONS, Review, SignOff
 from .rubric import is_passing, weighted_score
@@ -48,12 +49,11 @@ class QueueItem:
 
 
 def _hires_of(user: User) -> sa.Select[tuple[int]]:
-    query = sa.select(User.id).where(User.role == "hire")
-    if user.role == "admin":
-        return query
-    if user.role == "mentor":
-        return query.where(User.mentor_id == user.id, User.id != user.id)
-    return query.where(sa.false())
+    """Whose answers reach this person's queue: only reviewers have one; which hires is the
+    same rule as every team list (readiness.service.hires_of)."""
+    if user.role not in ("mentor", "admin"):
+        return sa.select(User.id).where(sa.false())
+    return hire_ids_of(user)
 
 
 def queue_for(session: Session, user: User) -> list[QueueItem]:

@@ -17,7 +17,7 @@ from flask_login import current_user
 from ..access import authorize, requires
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
-from ..catalog.tracks import Track
+from ..catalog.tracks import Track, TrackStep
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
@@ -203,15 +203,21 @@ def hire(user_id: int):  # type: ignore[no-untyped-def]
     return _render_hire(person)
 
 
-@bp.post("/hires/<int:user_id>/signoffs/<item_key>")
-@requires(is_staff)
-def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
+def _signoff_target(user_id: int, item_key: str) -> tuple[User, Track, TrackStep]:
+    """The hire, their track and the sign-off item, once the actor may sign it off."""
     person = _hire_or_404(user_id)
     authorize(can_sign_off(current_user, person))
     track = _track_of(person)
     step = track.step("signoff", item_key) if track else None
     if track is None or step is None:
         abort(404)
+    return person, track, step
+
+
+@bp.post("/hires/<int:user_id>/signoffs/<item_key>")
+@requires(is_staff)
+def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
+    person, track, step = _signoff_target(user_id, item_key)
     form = SignOffForm(prefix=item_key)
     if not form.validate_on_submit():
         return _render_hire(person, {item_key: form}, 422)
@@ -237,11 +243,7 @@ def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
 @bp.post("/hires/<int:user_id>/signoffs/<item_key>/revoke")
 @requires(is_staff)
 def revoke(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
-    person = _hire_or_404(user_id)
-    authorize(can_sign_off(current_user, person))
-    track = _track_of(person)
-    if track is None or track.step("signoff", item_key) is None:
-        abort(404)
+    person, _track, _step = _signoff_target(user_id, item_key)
     form = RevokeForm(prefix=item_key)
     if not form.validate_on_submit():
         return _render_hire(person, {item_key: form}, 422)

@@ -86,9 +86,7 @@ def diff_lines(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _with_reviews(
-    rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]
-) -> list[Version]:
+def _with_reviews(rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]) -> list[Version]:
     versions: list[Version] = []
     previous: RoleplaySubmission | None = None
     for row in rows:
