@@ -3,6 +3,9 @@
 Rendering is the slow part of loading the catalog (milliseconds per lesson). Keeping the
 result on disk, keyed by the hash of the source, makes a restart or a reload after editing
 one file cheap, and it is safe to share between workers: an entry never changes.
+
+A cold load (an empty cache, e.g. a first deploy of a large catalog) first records what is
+missing, renders it on every core, then parses again from the cache: see ``load_catalog``.
 """
 
 from __future__ import annotations
@@ -10,12 +13,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 
 from .markdown import LinkRewriter, Rendered, TocEntry, render
 
 # Bump when rendering changes (extensions, sanitizer rules) to invalidate old entries.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+# Below this many misses, starting worker processes costs more than it saves.
+PARALLEL_MIN = 64
+
+Task = tuple[str, str, str, LinkRewriter | None]  # key, digest, text, rewrite
+_PLACEHOLDER = Rendered("", ())
+
+
+def _render_task(task: Task) -> tuple[str, Rendered]:
+    key, _digest, text, rewrite = task
+    return key, render(text, rewrite)
+
+
+def cache_key(digest: str, rewrite: LinkRewriter | None) -> str:
+    # Links are rewritten relative to the course, so the course is part of the key.
+    scope = "-".join(str(a) for a in getattr(rewrite, "args", ()))
+    return f"{RENDER_VERSION}-{digest}" + (f"-{scope}" if scope else "")
 
 
 class RenderCache:
@@ -24,31 +48,65 @@ class RenderCache:
         self.memory: dict[str, Rendered] = {}
         self.hits = 0
         self.misses = 0
+        self._pending: dict[str, Task] | None = None
 
     def _file(self, key: str) -> Path | None:
-        return self.folder / key[:2] / f"{key}.json" if self.folder else None
+        return self.folder / key[:4] / f"{key}.json" if self.folder else None
+
+    def _from_disk(self, key: str) -> Rendered | None:
+        path = self._file(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return Rendered(raw["html"], tuple(TocEntry(*entry) for entry in raw["toc"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged entry is rendered again and overwritten
 
     def __call__(self, digest: str, text: str, rewrite: LinkRewriter | None) -> Rendered:
-        key = f"{RENDER_VERSION}-{digest}"
-        if key in self.memory:
+        key = cache_key(digest, rewrite)
+        found = self.memory.get(key) or self._from_disk(key)
+        if found is not None:
+            self.memory[key] = found
             self.hits += 1
-            return self.memory[key]
-        path = self._file(key)
-        if path is not None and path.is_file():
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-                result = Rendered(raw["html"], tuple(TocEntry(*entry) for entry in raw["toc"]))
-                self.memory[key] = result
-                self.hits += 1
-                return result
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # a damaged entry is rendered again and overwritten
+            return found
+        if self._pending is not None:
+            self._pending[key] = (key, digest, text, rewrite)
+            return _PLACEHOLDER
         self.misses += 1
-        result = render(text, rewrite)
+        return self._keep(key, render(text, rewrite))
+
+    def _keep(self, key: str, result: Rendered) -> Rendered:
         self.memory[key] = result
+        path = self._file(key)
         if path is not None:
             self._store(path, result)
         return result
+
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, Task]]:
+        """Within the block, misses are recorded instead of rendered (answers are blanks)."""
+        self._pending = {}
+        try:
+            yield self._pending
+        finally:
+            self._pending = None
+
+    def render_all(self, tasks: dict[str, Task]) -> None:
+        """Render recorded misses: on every core when there are many and it is safe to fork."""
+        self.misses += len(tasks)
+        workers = min(os.cpu_count() or 1, 8)
+        # Forking a process that runs other threads (a busy app worker) can copy a held lock
+        # into the child; then the misses are rendered here instead.
+        if len(tasks) >= PARALLEL_MIN and workers > 1 and threading.active_count() == 1:
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                chunk = max(1, len(tasks) // (workers * 4))
+                for key, result in pool.map(_render_task, tasks.values(), chunksize=chunk):
+                    self._keep(key, result)
+            return
+        for task in tasks.values():
+            key, result = _render_task(task)
+            self._keep(key, result)
 
     @staticmethod
     def _store(path: Path, result: Rendered) -> None:

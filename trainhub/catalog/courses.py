@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable
@@ -89,23 +90,25 @@ def _is_local_md(target: str) -> bool:
     return path.endswith(".md") and "://" not in path and not path.startswith(("/", "mailto:"))
 
 
-def link_rewriter(course_slug: str) -> Callable[[str], str | None]:
+def rewrite_link(course_slug: str, target: str) -> str | None:
     """Turn ``02-x.md`` / ``../c/01-y.md`` into URLs relative to ``/courses/<c>/<lesson>``.
 
     Relative URLs keep working when the app is mounted under a path prefix.
     """
+    if not _is_local_md(target):
+        return None
+    course, filename, fragment = _resolve(course_slug, target)
+    slug = lesson_slug(filename or "")
+    if course is None or slug is None:
+        return None
+    url = slug if course == course_slug else f"../{course}/{slug}"
+    return f"{url}#{fragment}" if fragment else url
 
-    def rewrite(target: str) -> str | None:
-        if not _is_local_md(target):
-            return None
-        course, filename, fragment = _resolve(course_slug, target)
-        slug = lesson_slug(filename or "")
-        if course is None or slug is None:
-            return None
-        url = slug if course == course_slug else f"../{course}/{slug}"
-        return f"{url}#{fragment}" if fragment else url
 
-    return rewrite
+def link_rewriter(course_slug: str) -> Callable[[str], str | None]:
+    # A partial, not a closure: it can be sent to a worker process, and the render cache
+    # reads its course from ``.args`` (the same file renders differently in another course).
+    return functools.partial(rewrite_link, course_slug)
 
 
 def parse_lesson(

@@ -186,10 +186,7 @@ def _cross_check(
                     problems.append(Problem(item.path, 1, f"{kind} role '{role}' has no track"))
 
 
-def load_catalog(root: Path, cache: RenderCache | None = None) -> Catalog:
-    root = root.resolve()
-    render = cache or RenderCache()
-    print_ = fingerprint(root)
+def _parse_all(root: Path, render: RenderCache, print_: str) -> Catalog:
     problems: list[Problem] = []
     if not any((root / top).is_dir() for top in CONTENT_DIRS):
         problems.append(Problem(str(root), 1, "no content/, quizzes/ or roleplays/ folder here"))
@@ -208,3 +205,18 @@ def load_catalog(root: Path, cache: RenderCache | None = None) -> Catalog:
         problems=tuple(sorted(set(problems))),
         fingerprint=print_,
     )
+
+
+def load_catalog(root: Path, cache: RenderCache | None = None) -> Catalog:
+    root = root.resolve()
+    render = cache or RenderCache()
+    print_ = fingerprint(root)
+    # First pass: parse everything, noting which Markdown is not rendered yet. Usually
+    # nothing is missing and this pass is the answer. Otherwise render the misses (on every
+    # core when there are many) and parse again, now entirely from the cache.
+    with render.recording() as missing:
+        catalog = _parse_all(root, render, print_)
+    if not missing:
+        return catalog
+    render.render_all(missing)
+    return _parse_all(root, render, print_)
