@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from trainhub.catalog import load_catalog
+from trainhub.catalog.cache import RenderCache
 from trainhub.catalog.courses import link_rewriter
 from trainhub.catalog.markdown import render
 from trainhub.catalog.sources import YamlError, load_yaml, split_front_matter
@@ -287,3 +288,38 @@ def test_yaml_lines_and_front_matter_offsets():
     with pytest.raises(YamlError) as info:
         split_front_matter("---\ntitle: T\n")
     assert info.value.line == 1
+
+
+def test_a_cold_load_of_many_lessons_renders_them_all(tmp_path: Path):
+    """Enough misses to render on worker processes: the result equals a one-by-one render."""
+    write(tmp_path, "content/courses/big/course.yaml", "title: Big\nroles: [all]\n")
+    for n in range(1, 81):
+        write(
+            tmp_path,
+            f"content/courses/big/{n:02d}-lesson-{n}.md",
+            f"""
+            ---
+            title: Lesson {n}
+            minutes: 2
+            ---
+            ## Part {n}
+            See [the first](01-lesson-1.md). | a | b |
+
+            | a | b |
+            |---|---|
+            | {n} | {n * 2} |
+        """,
+        )
+    cache = RenderCache(tmp_path / "cache")
+    catalog = load_catalog(tmp_path, cache)
+    lessons = catalog.courses["big"].lessons
+    assert len(lessons) == 80 and catalog.errors == ()
+    for lesson in lessons:
+        expected = render(
+            split_front_matter((tmp_path / lesson.path).read_text()).body,
+            link_rewriter("big"),
+        )
+        assert lesson.html == expected.html and lesson.html
+    assert 'href="lesson-1"' in lessons[-1].html
+    warm = load_catalog(tmp_path, RenderCache(tmp_path / "cache"))  # a restarted worker
+    assert [x.html for x in warm.courses["big"].lessons] == [x.html for x in lessons]
