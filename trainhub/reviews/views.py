@@ -8,6 +8,7 @@ or signs off their own work.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -214,52 +215,46 @@ def _signoff_target(user_id: int, item_key: str) -> tuple[User, Track, TrackStep
     return person, track, step
 
 
+def _change_signoff(
+    person: User, item_key: str, form: SignOffForm | RevokeForm, change: Any, done: str, clash: str
+):  # type: ignore[no-untyped-def]
+    """Validate, apply one sign-off change, commit once; a lost race is a message, not a 500."""
+    if not form.validate_on_submit():
+        return _render_hire(person, {item_key: form}, 422)
+    try:
+        change(note=form.note.data or "", actor=current_user, now=utcnow())
+        db.session.commit()
+    except service.SignOffConflict:
+        db.session.rollback()
+        flash(clash, "warning")
+    else:
+        flash(done, "success")
+    return redirect(url_for("reviews.hire", user_id=person.id) + f"#signoff-{item_key}")
+
+
 @bp.post("/hires/<int:user_id>/signoffs/<item_key>")
 @requires(is_staff)
 def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
     person, track, step = _signoff_target(user_id, item_key)
-    form = SignOffForm(prefix=item_key)
-    if not form.validate_on_submit():
-        return _render_hire(person, {item_key: form}, 422)
-    try:
-        service.sign_off_item(
-            db.session,
-            person,
-            track,
-            step,
-            note=form.note.data or "",
-            actor=current_user,
-            now=utcnow(),
-        )
-        db.session.commit()
-    except service.SignOffConflict:
-        db.session.rollback()
-        flash(_("This item is already signed off."), "warning")
-    else:
-        flash(_("Signed off: %(title)s.", title=step.title or step.slug), "success")
-    return redirect(url_for("reviews.hire", user_id=person.id) + f"#signoff-{item_key}")
+    return _change_signoff(
+        person,
+        item_key,
+        SignOffForm(prefix=item_key),
+        functools.partial(service.sign_off_item, db.session, person, track, step),
+        _("Signed off: %(title)s.", title=step.title or step.slug),
+        _("This item is already signed off."),
+    )
 
 
 @bp.post("/hires/<int:user_id>/signoffs/<item_key>/revoke")
 @requires(is_staff)
 def revoke(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
     person, _track, _step = _signoff_target(user_id, item_key)
-    form = RevokeForm(prefix=item_key)
-    if not form.validate_on_submit():
-        return _render_hire(person, {item_key: form}, 422)
-    try:
-        service.revoke_signoff(
-            db.session,
-            person,
-            item_key,
-            note=form.note.data or "",
-            actor=current_user,
-            now=utcnow(),
-        )
-        db.session.commit()
-    except service.SignOffConflict:
-        db.session.rollback()
-        flash(_("This item is not signed off (any more)."), "warning")
-    else:
-        flash(_("Sign-off revoked; the record is kept."), "success")
-    return redirect(url_for("reviews.hire", user_id=person.id) + f"#signoff-{item_key}")
+    return _change_signoff(
+        person,
+        item_key,
+        RevokeForm(prefix=item_key),
+        functools.partial(service.revoke_signoff, db.session, person, item_key),
+        _("Sign-off revoked; the record is kept."),
+        _("This item is not signed off (any more)."),
+    )
