@@ -6,21 +6,22 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You do not have access to this page.",
-    404: "There is nothing here.",
-    405: "That action is not allowed here.",
-    409: "Someone else changed this at the same time. Reload the page and try again.",
-    413: "The file is too large.",
-    429: "Too many attempts. Wait a few minutes and try again.",
-    500: "Something went wrong on our side. It has been logged.",
-    503: "The service is temporarily unavailable.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is nothing here."),
+    405: _l("That action is not allowed here."),
+    409: _l("Someone else changed this at the same time. Reload the page and try again."),
+    413: _l("The file is too large."),
+    429: _l("Too many attempts. Wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. It has been logged."),
+    503: _l("The service is temporarily unavailable."),
 }
 
 
@@ -43,9 +44,9 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException) -> object:
         code = error.code or 500
         message = error.description if code in (400, 409, 429) and error.description else None
-        return _render(code, message or _(MESSAGES.get(code, error.name)))
+        return _render(code, message or str(MESSAGES.get(code, error.name)))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> object:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _render(500, _(MESSAGES[500]))
+        return _render(500, str(MESSAGES[500]))

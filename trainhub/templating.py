@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, g, url_for
 from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .auth.models import User
@@ -65,6 +66,22 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
 
+# Codes stored in the database or content files, shown to people in their language.
+LABELS = {
+    "hire": _l("new hire"),
+    "mentor": _l("mentor"),
+    "manager": _l("manager"),
+    "admin": _l("admin"),
+    "introductory": _l("introductory"),
+    "intermediate": _l("intermediate"),
+    "advanced": _l("advanced"),
+}
+
+
+def label(code: str | None) -> str:
+    return str(LABELS[code]) if code in LABELS else (code or "")
+
+
 def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
@@ -90,6 +107,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.globals["step_url"] = step_url
     app.jinja_env.filters["waited"] = waited
+    app.jinja_env.filters["label"] = label
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["date"] = lambda v: format_date(v, "medium") if v else ""
     app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""

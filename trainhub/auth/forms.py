@@ -8,7 +8,6 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .models import ROLES
 from .service import MIN_PASSWORD_LENGTH
 
 
@@ -39,7 +38,15 @@ class PersonForm(FlaskForm):
             ),
         ],
     )
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in ROLES])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice("hire", _l("new hire")),
+            SelectChoice("mentor", _l("mentor")),
+            SelectChoice("manager", _l("manager")),
+            SelectChoice("admin", _l("admin")),
+        ],
+    )
     track = SelectField(_l("Track"), choices=[], validate_choice=True)
     mentor_id = SelectField(_l("Mentor"), choices=[], coerce=_to_int, validate_choice=True)
     manager_id = SelectField(_l("Manager"), choices=[], coerce=_to_int, validate_choice=True)
