@@ -6,8 +6,11 @@ the same. Feature packages add their own groups in ``register``.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -110,20 +113,10 @@ def users_create(email, name, role, track, mentor_email, manager_email, started_
         manager_id=person_id(manager_email),
         started_on=started_on.date() if started_on else (date.today() if role == "hire" else None),
     )
-    with write_intent():
-        try:
-            user = accounts.create_user(
-                db.session,
-                data,
-                password,
-                known_tracks=set(catalog().tracks),
-                actor=None,
-                now=utcnow(),
-            )
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            raise click.ClickException(str(exc)) from exc
-        db.session.commit()
+    with _account_change():
+        user = accounts.create_user(
+            db.session, data, password, known_tracks=set(catalog().tracks), actor=None, now=utcnow()
+        )
     click.echo(f"created {user.role} {user.email} (id {user.id})")
 
 
@@ -140,36 +133,27 @@ def users_list(role: str | None) -> None:
         )
 
 
-def _update(email: str, **changes: object) -> None:
-    user = accounts.find_by_email(db.session, email)
-    if user is None:
-        raise click.ClickException(f"no account with e-mail {email}")
-    current = accounts.PersonData(
-        email=user.email,
-        name=user.name,
-        role=user.role,
-        track=user.track,
-        mentor_id=user.mentor_id,
-        manager_id=user.manager_id,
-        started_on=user.started_on,
-        is_active=user.is_active,
-        locale=user.locale,
-    )
-    data = accounts.PersonData(**{**vars(current), **changes})  # type: ignore[arg-type]
+@contextlib.contextmanager
+def _account_change() -> Iterator[None]:
+    """One write transaction for an account command; a refused change exits with its reason."""
     with write_intent():
         try:
-            accounts.update_user(
-                db.session,
-                user,
-                data,
-                known_tracks=set(catalog().tracks),
-                actor=None,
-                now=utcnow(),
-            )
+            yield
         except accounts.AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
+
+
+def _update(email: str, **changes: object) -> None:
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account with e-mail {email}")
+    data = dataclasses.replace(accounts.PersonData.of(user), **changes)  # type: ignore[arg-type]
+    with _account_change():
+        accounts.update_user(
+            db.session, user, data, known_tracks=set(catalog().tracks), actor=None, now=utcnow()
+        )
 
 
 @users_cli.command("set-role")

@@ -129,6 +129,20 @@ class PersonData:
     is_active: bool = True
     locale: str | None = None
 
+    @classmethod
+    def of(cls, user: User) -> PersonData:
+        return cls(
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            track=user.track,
+            mentor_id=user.mentor_id,
+            manager_id=user.manager_id,
+            started_on=user.started_on,
+            is_active=user.is_active,
+            locale=user.locale,
+        )
+
 
 def _check(
     session: Session, data: PersonData, known_tracks: set[str], current: User | None
