@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import authorize, requires
+from ..access import authorize, load_with_owner, requires
 from ..auth.models import User
 from ..content import catalog
 from ..db import utcnow
@@ -50,13 +50,7 @@ def _quiz_or_404(slug: str) -> Any:
 
 
 def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    hire = db.session.get(User, attempt.user_id)
-    if hire is None:
-        abort(404)
-    return attempt, hire
+    return load_with_owner(QuizAttempt, attempt_id)
 
 
 def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import authorize, requires
+from ..access import authorize, load_with_owner, requires
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import Track, TrackStep
@@ -57,13 +57,7 @@ def queue():  # type: ignore[no-untyped-def]
 
 
 def _submission_and_hire(submission_id: int) -> tuple[RoleplaySubmission, User]:
-    submission = db.session.get(RoleplaySubmission, submission_id)
-    if submission is None:
-        abort(404)
-    hire = db.session.get(User, submission.user_id)
-    if hire is None:
-        abort(404)
-    return submission, hire
+    return load_with_owner(RoleplaySubmission, submission_id)
 
 
 def _required_score(hire: User, case: RoleplayCase) -> float:
