@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, i18n, models, routing, security, templating
+from . import commands, errors, i18n, models, routing, security, sessions, templating
 from . import config as config_module
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             x_prefix=app.config["PROXY_HOPS"],
         )
 
+    app.session_interface = sessions.SessionInterface()
     register_extensions(app)
     routing.register(app)
     register_blueprints(app)

@@ -34,6 +34,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "SMTP_STARTTLS": bool,
     "BASE_URL": str,
     "RENDER_CACHE": str,
+    "PAGE_CACHE_SIZE": int,
+    "SESSION_REFRESH_INTERVAL": int,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -71,8 +73,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # Tokens live as long as the session: a hire may write a role-play answer for hours,
         # and an expired token would throw the text away on submit.
         "WTF_CSRF_TIME_LIMIT": None,
-        # Signed-in sessions end after a week without use (refreshed on every request).
+        # Signed-in sessions end after a week without use. The cookie is re-signed (its week
+        # restarted) at most once per SESSION_REFRESH_INTERVAL seconds: see sessions.py.
         "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
+        "SESSION_REFRESH_INTERVAL": 300,
+        # Rendered pages kept per worker for re-reads (pagecache.py); 0 turns the cache off.
+        "PAGE_CACHE_SIZE": 2000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",
@@ -153,6 +159,11 @@ def build(
         settings["SECRET_KEY"] = local_secret(instance_path)
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A pooled PostgreSQL connection can die with a server restart or a proxy's idle timeout;
+    # a SQLite file cannot, so the ping would only cost a statement per request there.
+    settings.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        {"pool_pre_ping": not str(settings["DATABASE_URL"]).startswith("sqlite")},
+    )
     settings["MAX_CONTENT_LENGTH"] = settings["UPLOAD_MAX_BYTES"] + 1024 * 1024
     return settings

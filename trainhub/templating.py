@@ -101,6 +101,17 @@ def step_url(step: Any) -> str | None:
     return url_for(target[0], **{target[1]: step.slug})
 
 
+def nav_badges() -> dict[str, Any]:
+    """The counts shown in the nav (e.g. a mentor's waiting reviews), computed once a request."""
+    if "nav_badges" not in g:
+        badges: dict[str, Any] = {}
+        if current_user.is_authenticated:
+            for badge in NAV_BADGES:
+                badges.update(badge(current_user))
+        g.nav_badges = badges
+    return g.nav_badges  # type: ignore[no-any-return]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["languages"] = LANGUAGES
@@ -117,12 +128,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _nav() -> dict[str, Any]:
-        badges: dict[str, Any] = {}
-        if current_user.is_authenticated:
-            for badge in NAV_BADGES:
-                badges.update(badge(current_user))
         return {
-            "nav_badges": badges,
+            "nav_badges": nav_badges(),
             "_": fast_gettext,
             "gettext": fast_gettext,
             "ngettext": fast_ngettext,

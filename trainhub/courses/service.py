@@ -29,12 +29,19 @@ def complete_lesson(session: Session, hire: User, lesson: Lesson, now: datetime)
     )
 
 
+# Built once: the lesson page asks this on every view, and building a select costs more
+# than running it on SQLite.
+_DONE = sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
+    LessonCompletion.user_id == sa.bindparam("user_id")
+)
+_DONE_IN_COURSE = _DONE.where(LessonCompletion.course_slug == sa.bindparam("course_slug"))
+
+
 def completed_lessons(
     session: Session, user: User, course_slug: str | None = None
 ) -> set[tuple[str, str]]:
-    query = sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
-        LessonCompletion.user_id == user.id
-    )
-    if course_slug is not None:
-        query = query.where(LessonCompletion.course_slug == course_slug)
-    return {(row.course_slug, row.lesson_slug) for row in session.execute(query)}
+    if course_slug is None:
+        rows = session.execute(_DONE, {"user_id": user.id})
+    else:
+        rows = session.execute(_DONE_IN_COURSE, {"user_id": user.id, "course_slug": course_slug})
+    return {(course, lesson) for course, lesson in rows}

@@ -11,6 +11,7 @@ from ..access import requires
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
+from ..pagecache import render_cached
 from ..permissions import can_submit_work, is_signed_in
 from . import service
 
@@ -45,22 +46,29 @@ def course(course_slug: str):  # type: ignore[no-untyped-def]
 @bp.get("/<course_slug>/<lesson_slug>")
 @requires(is_signed_in)
 def lesson(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
-    found = catalog().lesson(course_slug, lesson_slug)
+    cat = catalog()
+    found = cat.lesson(course_slug, lesson_slug)
     if found is None:
         abort(404)
     course_, lesson_ = found
     done = service.completed_lessons(db.session, current_user, course_slug)
-    previous, following = course_.neighbours(lesson_slug)
-    return render_template(
-        "courses/lesson.html",
-        course=course_,
-        lesson=lesson_,
-        done=done,
-        previous=previous,
-        following=following,
-        form=CompleteForm(),
-        can_complete=can_submit_work(current_user),
-    )
+    can_complete = can_submit_work(current_user)
+
+    def context() -> dict[str, object]:
+        previous, following = course_.neighbours(lesson_slug)
+        return {
+            "course": course_,
+            "lesson": lesson_,
+            "done": done,
+            "previous": previous,
+            "following": following,
+            "form": CompleteForm(),
+            "can_complete": can_complete,
+        }
+
+    # The most re-read page: kept rendered per person while nothing it shows changes.
+    state = (cat.fingerprint, course_slug, lesson_slug, frozenset(done), can_complete)
+    return render_cached("courses/lesson.html", state, context)
 
 
 @bp.post("/<course_slug>/<lesson_slug>/complete")
