@@ -86,9 +86,7 @@ def _frame_key() -> tuple[Hashable, ...] | None:
     )
 
 
-def render_cached(
-    template: str, state: Hashable, context: Callable[[], dict[str, Any]]
-) -> str:
+def render_cached(template: str, state: Hashable, context: Callable[[], dict[str, Any]]) -> str:
     """``render_template(template, **context())``, or the page rendered before for the same
     person, frame and ``state``. ``state`` must name everything in the context that can vary
     for one person (done lessons, content version): the context itself is built only on a miss.
