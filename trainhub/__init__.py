@@ -21,7 +21,7 @@ from .audit.views import bp as audit_bp
 from .auth.views import bp as auth_bp
 from .catalog import CatalogStore
 from .courses.views import bp as courses_bp
-from .db import configure_engine, set_write_intent
+from .db import READS_FIRST, configure_engine, set_write_intent
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
 from .quizzes.views import bp as quizzes_bp
@@ -101,7 +101,11 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _mark_write_intent() -> None:
         # Set on every request, so a pooled thread never inherits the previous request's value.
-        set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+        view = app.view_functions.get(request.endpoint or "")
+        set_write_intent(
+            request.method not in {"GET", "HEAD", "OPTIONS"}
+            and not getattr(view, READS_FIRST, False)
+        )
 
     @app.teardown_request
     def _clear_write_intent(_exc: BaseException | None) -> None:

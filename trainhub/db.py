@@ -9,14 +9,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Named constraints make Alembic migrations reproducible across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -75,6 +77,29 @@ _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 def set_write_intent(value: bool) -> None:
     _write_intent.set(value)
+
+
+READS_FIRST = "reads_first"
+
+
+def reads_first(view: F) -> F:
+    """Mark a POST view whose request starts as a reader and calls ``start_writing`` once it
+    knows what to write. On SQLite a POST otherwise holds the database's one write lock from
+    its first query to its commit; a view that reads, checks and computes for a while (a quiz
+    submission grades every answer) would make every other writer wait all that time.
+    """
+    setattr(view, READS_FIRST, True)
+    return view
+
+
+def start_writing(session: Session) -> None:
+    """End the request's read transaction; the next one takes the write lock at once.
+
+    The rows read may change in between, so what is written next must carry its own guard:
+    a conditional UPDATE (``WHERE status = 'in_progress'``) or a unique key.
+    """
+    session.commit()
+    _write_intent.set(True)
 
 
 @contextlib.contextmanager

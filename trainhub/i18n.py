@@ -12,19 +12,19 @@ from babel.support import NullTranslations
 from flask import Blueprint, abort, g, redirect, request, session, url_for
 from flask_babel import get_translations
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
 from .access import public
 from .extensions import db
+from .forms import Form
 
 LANGUAGES = {"en": "English", "ru": "Русский", "uk": "Українська"}
 
 bp = Blueprint("i18n", __name__)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = HiddenField(validators=[AnyOf(list(LANGUAGES))])
 
 

@@ -396,3 +396,32 @@ def test_an_admin_may_grade_any_hires_essay(client, login_as, db_session):
     client.post_form(url, {"points_0": "0"}, token_from=url)
     row = _attempt(db_session, attempt)
     assert (row.status, row.percent, row.is_passed) == ("graded", 20.0, False)
+
+
+def test_a_submission_holds_sqlites_write_lock_only_to_write(app, client, login_as):
+    """Grading runs before the write lock is taken, so other writers never wait on it."""
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
+    login_as("hire")
+    attempt = attempt_id(start(client, "limited-quiz"))
+    url = f"/quizzes/attempts/{attempt}"
+    token = client.csrf_token(url)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()[:2]).upper())
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post(url, data={"csrf_token": token, "q0": "true", "submit": "1"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 302
+    begins = [i for i, s in enumerate(statements) if s.startswith("BEGIN")]
+    writes = [i for i, s in enumerate(statements) if s.split()[0] in {"UPDATE", "INSERT"}]
+    # Reads under a plain BEGIN; one BEGIN IMMEDIATE, right before the one UPDATE.
+    assert statements[begins[0]] == "BEGIN"
+    assert [statements[i] for i in begins[1:]] == ["BEGIN IMMEDIATE"]
+    assert writes == [begins[1] + 1] and statements[writes[0]] == "UPDATE QUIZ_ATTEMPTS"

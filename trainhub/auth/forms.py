@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..forms import Form
 from .service import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Empty: it exists for its CSRF token, so a link on another site cannot sign you out."""
 
 
@@ -24,7 +24,7 @@ def _to_int(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("E-mail"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..access import requires
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
+from ..forms import Form
 from ..pagecache import render_cached
 from ..permissions import can_submit_work, is_signed_in
 from . import service
@@ -18,7 +18,7 @@ from . import service
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     """Empty form: it carries the CSRF token of the "Mark as complete" button."""
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..access import authorize, load_with_owner, requires
 from ..auth.models import User
 from ..content import catalog
-from ..db import utcnow
+from ..db import reads_first, start_writing, utcnow
 from ..extensions import db
 from ..permissions import (
     can_review,
@@ -153,32 +153,39 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>")
 @requires(can_submit_work)
+@reads_first
 def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     found, _hire = _attempt_or_404(attempt_id)
     if found.user_id != current_user.id:
         abort(404)
     if found.status != "in_progress":
         # A second submit (double click, second tab) lands on the result of the first.
-        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     form = answer_form(found.layout, {})
     now = utcnow()
+    # Every write below is an UPDATE guarded by ``status = 'in_progress'``, so the request
+    # reads and grades without the write lock and takes it only for that one statement.
+    # Redirects use ``attempt_id``, not ``found.id``: a write expires ``found``, and reading
+    # it again would cost another transaction.
     if service.is_expired(found, now):
         # Too late for new answers: what was saved before the deadline is graded.
+        start_writing(db.session)
         service.close_if_expired(db.session, found, now)
         db.session.commit()
         flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
-        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if not form.validate_on_submit():
         return _render_form(found, form, 422)
     answers = answers_from(form, found.layout)
+    start_writing(db.session)
     if form.save.data and not form.submit.data:
         service.save_answers(db.session, found, answers, now)
         db.session.commit()
         flash(_("Your answers are saved. Submit them when you are ready."), "success")
-        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     service.submit_attempt(db.session, found, answers, now)
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.get("/grading")

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..catalog.roleplays import LEVELS, RoleplayCase
+from ..forms import Form
 
 MAX_COMMENT = 5000
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     comment = TextAreaField(
         _l("Overall comment"),
         validators=[
@@ -62,7 +62,7 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
     return form_class(**kwargs)  # type: ignore[no-any-return]
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     note = StringField(
         _l("Note"),
         validators=[DataRequired(_l("Say what you saw.")), Length(max=1000)],
@@ -70,7 +70,7 @@ class SignOffForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     note = StringField(
         _l("Reason"),
         validators=[DataRequired(_l("Say why the sign-off is revoked.")), Length(max=1000)],

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 from .service import MAX_ANSWER_CHARS
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     text = TextAreaField(
         _l("Your answer"),
         validators=[

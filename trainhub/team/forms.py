@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional
 
+from ..forms import Form
 from ..readiness.rules import STATUSES
 from .service import SORT_KEYS, HireRow, TeamFilters
 
@@ -33,7 +33,7 @@ def _to_int(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """Filters read from the query string. A GET form changes nothing, so it has no CSRF
     token; that also keeps the filtered URL shareable and the CSV link clean."""
 
@@ -88,7 +88,7 @@ class FilterForm(FlaskForm):
         )
 
 
-class ClearForm(FlaskForm):
+class ClearForm(Form):
     note = TextAreaField(
         _l("Note (optional)"),
         validators=[Length(max=2000)],
