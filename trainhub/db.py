@@ -44,6 +44,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A stored time as an aware UTC datetime: what ``UTCDateTime`` returns, for values read
+    raw (``raw_time``): SQLite's stored text, or PostgreSQL's naive datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def raw_time(column: Any) -> Any:
+    """Select a ``UTCDateTime`` column without converting it; ``as_utc`` converts it later.
+
+    Reading a thousand hires' records turns thousands of SQLite strings into datetimes on
+    every dashboard view, most of them only to find the readiness already evaluated. Raw
+    values are as good a cache key, and are converted only when the rules need them.
+    """
+    return sa.type_coerce(column, sa.String)
+
+
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Stores naive UTC, returns aware UTC.
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import User
 from ..courses.models import LessonCompletion
+from ..db import as_utc, raw_time
 from ..quizzes.models import QuizAttempt
 from ..reviews.models import Review, SignOff
 from ..roleplays.models import RoleplaySubmission
@@ -38,7 +39,8 @@ def _ids(hire_ids: HireIds) -> sa.Select[tuple[int]] | list[int]:
 @dataclass(frozen=True)
 class RawFacts:
     """One hire's rows, as read: (course, last completed, "lesson hash,...") per course,
-    attempts and submissions in number/version order, live sign-offs by item."""
+    attempts and submissions in number/version order, live sign-offs by item. Times are raw
+    (see ``db.raw_time``) until ``facts()`` converts them."""
 
     courses: tuple[tuple[Any, ...], ...] = ()
     attempts: tuple[tuple[Any, ...], ...] = ()
@@ -47,8 +49,10 @@ class RawFacts:
 
     def facts(self) -> HireFacts:
         attempts: dict[str, list[AttemptFact]] = defaultdict(list)
-        for quiz_slug, *rest in self.attempts:
-            attempts[quiz_slug].append(AttemptFact(*rest))
+        for quiz_slug, number, status, percent, quiz_hash, submitted_at in self.attempts:
+            attempts[quiz_slug].append(
+                AttemptFact(number, status, percent, quiz_hash, as_utc(submitted_at))
+            )
         submissions: dict[str, list[SubmissionFact]] = defaultdict(list)
         for (
             case_slug,
@@ -63,17 +67,25 @@ class RawFacts:
         ) in self.submissions:
             # The review's decision is what counts, whatever the submission row says.
             submissions[case_slug].append(
-                SubmissionFact(version, decision or status, case_hash, at, score, reviewed_at, by)
+                SubmissionFact(
+                    version,
+                    decision or status,
+                    case_hash,
+                    as_utc(at),
+                    score,
+                    as_utc(reviewed_at),
+                    by,
+                )
             )
         return HireFacts(
             courses={
-                slug: CourseFact(dict(p.split(" ", 1) for p in pairs.split(",")), last_at)
+                slug: CourseFact(dict(p.split(" ", 1) for p in pairs.split(",")), as_utc(last_at))
                 for slug, last_at, pairs in self.courses
             },
             attempts={k: tuple(v) for k, v in attempts.items()},
             submissions={k: tuple(v) for k, v in submissions.items()},
             signoffs={
-                key: SignOffFact(name or "—", at, track_hash)
+                key: SignOffFact(name or "—", as_utc(at), track_hash)
                 for key, at, track_hash, name in self.signoffs
             },
         )
@@ -98,7 +110,7 @@ def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
         sa.select(
             LessonCompletion.user_id,
             LessonCompletion.course_slug,
-            sa.func.max(LessonCompletion.completed_at),
+            raw_time(sa.func.max(LessonCompletion.completed_at)),
             read,
         )
         .where(LessonCompletion.user_id.in_(ids))
@@ -114,7 +126,7 @@ def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
             QuizAttempt.status,
             QuizAttempt.percent,
             QuizAttempt.quiz_hash,
-            QuizAttempt.submitted_at,
+            raw_time(QuizAttempt.submitted_at),
         )
         .where(QuizAttempt.user_id.in_(ids))
         .order_by(QuizAttempt.user_id, QuizAttempt.quiz_slug, QuizAttempt.number)
@@ -129,10 +141,10 @@ def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
             RoleplaySubmission.version,
             RoleplaySubmission.status,
             RoleplaySubmission.case_hash,
-            RoleplaySubmission.submitted_at,
+            raw_time(RoleplaySubmission.submitted_at),
             Review.score,
             Review.decision,
-            Review.created_at,
+            raw_time(Review.created_at),
             reviewer.name,
         )
         .outerjoin(Review, Review.submission_id == RoleplaySubmission.id)
@@ -147,7 +159,11 @@ def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
     signer = aliased(User)
     for user_id, *rest in conn.execute(
         sa.select(
-            SignOff.user_id, SignOff.item_key, SignOff.signed_at, SignOff.track_hash, signer.name
+            SignOff.user_id,
+            SignOff.item_key,
+            raw_time(SignOff.signed_at),
+            SignOff.track_hash,
+            signer.name,
         )
         .outerjoin(signer, signer.id == SignOff.signed_by_id)
         .where(SignOff.user_id.in_(ids), SignOff.revoked_at.is_(None))
