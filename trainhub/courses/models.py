@@ -13,7 +13,18 @@ from ..db import UTCDateTime, db, utcnow
 class LessonCompletion(db.Model):
     __tablename__ = "lesson_completions"
     # One row per hire and lesson: a double click or a second tab cannot add another.
-    __table_args__ = (sa.UniqueConstraint("user_id", "course_slug", "lesson_slug"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "course_slug", "lesson_slug"),
+        # Covers what readiness reads of every completion (readiness.facts.gather_raw).
+        sa.Index(
+            "ix_lesson_completions_facts",
+            "user_id",
+            "course_slug",
+            "completed_at",
+            "lesson_slug",
+            "lesson_hash",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
