@@ -50,21 +50,25 @@ class AnswerForm(Form):
     submit = SubmitField(_l("Submit for grading"))
 
 
+CHOICE_KINDS = frozenset({"single", "multiple"})
+
+
+def _choices(entry: dict[str, Any]) -> list[SelectChoice]:
+    """A choice question's options in the order this attempt shows them."""
+    question = entry["question"]
+    return [SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+
+
 def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     question = entry["question"]
     kind = question["type"]
     name = f"q{index}"
     label = _l("Your answer")
+    # Choices are set on each form (answer_form): the class is shared by every order.
     if kind == "single":
-        choices = [
-            SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]
-        ]
-        return {name: RadioField(label, choices=choices, validators=[Optional()])}
+        return {name: RadioField(label, choices=[], validators=[Optional()])}
     if kind == "multiple":
-        choices = [
-            SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]
-        ]
-        return {name: MultiCheckboxField(label, choices=choices, validators=[Optional()])}
+        return {name: MultiCheckboxField(label, choices=[], validators=[Optional()])}
     if kind == "true_false":
         choices = [SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))]
         return {name: RadioField(label, choices=choices, validators=[Optional()])}
@@ -87,25 +91,21 @@ def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
 
 # Answer form classes by the shape of a layout (see _shape). Building a form class binds a
 # field per question and sorts them: a third of a quiz submission's time, the same for every
-# attempt that drew the same questions in the same order. Bounded: cleared when full.
+# attempt that drew the same questions in the same order (choice orders are set per form).
+# Bounded: cleared when full.
 _FORM_CLASSES: dict[tuple[Any, ...], type[AnswerForm]] = {}
 FORM_CLASSES_SIZE = 512
 
 
 def _shape(layout: dict[str, Any]) -> tuple[Any, ...]:
-    """What the form's fields depend on: the quiz version, the questions and their orders."""
-    return (
-        layout.get("quiz_hash"),
-        tuple(
-            (
-                entry["question"]["id"],
-                entry["question"]["type"],
-                tuple(entry.get("order") or ()),
-                tuple(entry.get("options") or ()),
-            )
-            for entry in layout["questions"]
-        ),
-    )
+    """What the form's fields depend on: the quiz version, the questions in order, and the
+    order of a matching question's pairs (one field each)."""
+    shape = []
+    for entry in layout["questions"]:
+        kind = entry["question"]["type"]
+        order = () if kind in CHOICE_KINDS else tuple(entry.get("order") or ())
+        shape.append((entry["question"]["id"], kind, order, tuple(entry.get("options") or ())))
+    return (layout.get("quiz_hash"), tuple(shape))
 
 
 def _form_class(layout: dict[str, Any]) -> type[AnswerForm]:
@@ -142,7 +142,11 @@ def answer_form(layout: dict[str, Any], saved: dict[str, Any], **kwargs: Any) ->
             data[f"q{index}"] = "true" if value else "false"
         elif kind != "matching":
             data[f"q{index}"] = str(value)
-    return _form_class(layout)(data=data, **kwargs)
+    form = _form_class(layout)(data=data, **kwargs)
+    for index, entry in enumerate(layout["questions"]):
+        if entry["question"]["type"] in CHOICE_KINDS:
+            form[f"q{index}"].choices = _choices(entry)
+    return form
 
 
 def answers_from(form: AnswerForm, layout: dict[str, Any]) -> dict[str, Any]:

@@ -188,28 +188,49 @@ def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
 # --- writes -------------------------------------------------------------------------------
 
 
+# Built once, with every value a parameter: a submission is the busiest write, and building
+# (and cache-keying) an UPDATE with nine literal values cost a tenth of it.
+_ATTEMPTS = QuizAttempt.__table__
+_FINISHED = (
+    "status",
+    "answers",
+    "results",
+    "score",
+    "max_score",
+    "percent",
+    "is_passed",
+    "submitted_at",
+    "graded_at",
+)
+_FINISH = (
+    _ATTEMPTS.update()
+    .where(_ATTEMPTS.c.id == sa.bindparam("attempt_id"), _ATTEMPTS.c.status == "in_progress")
+    .values({name: sa.bindparam(f"new_{name}", type_=_ATTEMPTS.c[name].type) for name in _FINISHED})
+)
+
+
 def _finish(
     session: Session, attempt: QuizAttempt, answers: dict[str, Any], submitted_at: datetime
 ) -> bool:
+    """Grade and close an open attempt; the UPDATE's condition makes a rival's second
+    submission change nothing."""
     outcome = grade_layout(attempt.layout, answers)
+    values = {
+        "status": outcome.status,
+        "answers": answers,
+        "results": outcome.results,
+        "score": outcome.score,
+        "max_score": outcome.max_score,
+        "percent": outcome.percent,
+        "is_passed": outcome.is_passed,
+        "submitted_at": submitted_at,
+        "graded_at": submitted_at if outcome.status == "graded" else None,
+    }
     result = session.execute(
-        sa.update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
-        .values(
-            status=outcome.status,
-            answers=answers,
-            results=outcome.results,
-            score=outcome.score,
-            max_score=outcome.max_score,
-            percent=outcome.percent,
-            is_passed=outcome.is_passed,
-            submitted_at=submitted_at,
-            graded_at=submitted_at if outcome.status == "graded" else None,
-        )
-        .execution_options(synchronize_session=False)
+        _FINISH, {"attempt_id": attempt.id, **{f"new_{k}": v for k, v in values.items()}}
     )
     session.expire(attempt)
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
 def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
