@@ -230,7 +230,7 @@ def _finish(
         _FINISH, {"attempt_id": attempt.id, **{f"new_{k}": v for k, v in values.items()}}
     )
     session.expire(attempt)
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount == 1
 
 
 def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
