@@ -224,6 +224,7 @@ def run_backend(
             result.quiz_submits = len(lines)
             chunks = [lines[i :: args.rounds] for i in range(args.rounds)]
 
+            servers.quiesce(url)
             phase = max(2, args.seconds // args.rounds)
             print(
                 f"==> {kind}: gunicorn -w 2, {args.rounds} rounds of wrk, {phase} s per page",
@@ -275,6 +276,7 @@ def run_backend(
                     graded += done
                     result.load_errors += healthz.errors + quiz.errors
                     result.quiz_rounds.append(Round(healthz, done / quiz.seconds))
+                    servers.quiesce(url)
                     if done >= len(chunk):
                         result.notes.append(
                             f"round {number + 1}: all {done} prepared attempts were submitted "
@@ -354,6 +356,11 @@ def _fmt(value: float | None, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
 
 
+def _rounds(rounds: list[Round]) -> str:
+    """Each round's ratio, with the two rates it divides."""
+    return ", ".join(f"{_fmt(x.ratio, '.2f')} ({x.rps:.0f}/{x.healthz.rps:.0f})" for x in rounds)
+
+
 def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> list[list[str]]:
     """Rows of (figure, one column per database, target, verdicts)."""
     rows: list[list[str]] = []
@@ -377,7 +384,7 @@ def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> lis
     )
     row(
         "  each round",
-        [" ".join(_fmt(x.ratio, ".2f") for x in r.lesson_rounds) for r in results],
+        [_rounds(r.lesson_rounds) for r in results],
     )
     row("quiz submits/s", [_fmt(r.quiz_rps, ".0f") for r in results])
     row(
@@ -388,7 +395,7 @@ def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> lis
     )
     row(
         "  each round",
-        [" ".join(_fmt(x.ratio, ".2f") for x in r.quiz_rounds) for r in results],
+        [_rounds(r.quiz_rounds) for r in results],
     )
     row("dashboard /team/ p50 ms", [_fmt(r.dashboard_p50, ".1f") for r in results])
     limits = TARGETS["dashboard_p95_ms"]
