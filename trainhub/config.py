@@ -71,7 +71,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SMTP_STARTTLS": True,
         "BASE_URL": None,
         # Tokens live as long as the session: a hire may write a role-play answer for hours,
-        # and an expired token would throw the text away on submit.
+        # and an expired token would throw the text away on submit. (With a limit set, the
+        # page cache steps aside: a kept page's token would expire inside it.)
         "WTF_CSRF_TIME_LIMIT": None,
         # Signed-in sessions end after a week without use. The cookie is re-signed (its week
         # restarted) at most once per SESSION_REFRESH_INTERVAL seconds: see sessions.py.

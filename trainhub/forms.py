@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from babel.support import NullTranslations, Translations
+from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
+from wtforms.meta import DefaultMeta
 
 _CATALOGS: dict[str, NullTranslations] = {}
 
@@ -39,5 +41,7 @@ _MESSAGES = _Messages()
 
 class Form(FlaskForm):
     class Meta:
-        def get_translations(self, form: Any) -> _Messages:
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
             return _MESSAGES

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -69,6 +69,10 @@ def _frame_key() -> tuple[Hashable, ...] | None:
     """What base.html shows of this request and person, or None when it must be rendered."""
     if request.method != "GET" or not current_user.is_authenticated:
         return None
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        # A kept page carries the CSRF token signed when it was rendered: with a time limit
+        # it would expire inside the cache, and every form on the page would fail.
+        return None
     secret = session.get("csrf_token")
     if not secret or "_flashes" in session:
         return None
@@ -102,6 +106,4 @@ def render_cached(template: str, state: Hashable, context: Callable[[], dict[str
         # Rendering may have flashed or created the CSRF secret; such a page is not kept.
         if _frame_key() == frame:
             cache.put(key, page)
-    else:
-        g.page_cache_hit = True
     return page

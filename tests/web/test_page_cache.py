@@ -127,3 +127,12 @@ def test_the_session_cookie_is_re_signed_only_after_the_interval(app, client, lo
     app.config["SESSION_REFRESH_INTERVAL"] = 0
     refreshed = client.get(LESSON).headers.get("Set-Cookie", "")
     assert refreshed.startswith("session=") and "Expires=" in refreshed
+
+
+def test_with_a_csrf_time_limit_pages_are_not_kept(app, client, login_as):
+    # A kept page's token would expire inside the cache.
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    login_as("hire")
+    client.get(LESSON)
+    client.get(LESSON)
+    assert len(app.extensions.get(EXTENSION) or []) == 0

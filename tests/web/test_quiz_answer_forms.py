@@ -41,3 +41,17 @@ def test_a_choice_outside_the_question_is_refused(app):
     with app.test_request_context("/", method="POST", data={"q0": "2", "submit": "1"}):
         form = answer_form(_layout([0, 1, 2]), {}, meta={"csrf": False})
         assert form.validate(), form.errors
+
+
+def test_matching_prompts_come_from_each_attempts_own_layout(app):
+    def layout(prompt: str) -> dict:
+        pairs = [{"html": prompt}, {"html": "Second prompt"}]
+        question = {"id": "match", "type": "matching", "pairs": pairs}
+        entry = {"question": question, "order": [0, 1], "options": ["a", "b"]}
+        return {"quiz_hash": "h2", "questions": [entry]}
+
+    with app.test_request_context("/"):
+        old = answer_form(layout("Prompt as rendered last year"), {}, meta={"csrf": False})
+        new = answer_form(layout("Prompt as rendered today"), {}, meta={"csrf": False})
+        assert type(old) is type(new)
+        assert "last year" in str(old.q0_0.label) and "today" in str(new.q0_0.label)

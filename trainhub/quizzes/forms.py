@@ -20,6 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -79,11 +80,11 @@ def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     if kind == "essay":
         return {name: TextAreaField(label, validators=[Optional(), Length(max=ESSAY_MAX)])}
     if kind == "matching":
+        # Labels are set on each form (answer_form), like choices: they come from the
+        # attempt's stored layout, which the class's key does not pin.
         options = [SelectChoice("", "—")] + [SelectChoice(o, o) for o in entry["options"]]
         return {
-            f"{name}_{pair}": SelectField(
-                Markup(question["pairs"][pair]["html"]), choices=options, validators=[Optional()]
-            )
+            f"{name}_{pair}": SelectField("", choices=options, validators=[Optional()])
             for pair in entry["order"]
         }
     return {}
@@ -144,8 +145,13 @@ def answer_form(layout: dict[str, Any], saved: dict[str, Any], **kwargs: Any) ->
             data[f"q{index}"] = str(value)
     form = _form_class(layout)(data=data, **kwargs)
     for index, entry in enumerate(layout["questions"]):
-        if entry["question"]["type"] in CHOICE_KINDS:
+        question = entry["question"]
+        if question["type"] in CHOICE_KINDS:
             form[f"q{index}"].choices = _choices(entry)
+        elif question["type"] == "matching":
+            for pair in entry["order"]:
+                field = form[f"q{index}_{pair}"]
+                field.label = Label(field.id, Markup(question["pairs"][pair]["html"]))
     return form
 
 

@@ -170,6 +170,9 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     if service.is_expired(found, now):
         # Too late for new answers: what was saved before the deadline is graded.
         start_writing(db.session)
+        # Read again under the write lock: a save that was still in flight when we read
+        # above must be graded, not overwritten by the answers read before it.
+        db.session.refresh(found)
         service.close_if_expired(db.session, found, now)
         db.session.commit()
         flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
@@ -179,9 +182,12 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     answers = answers_from(form, found.layout)
     start_writing(db.session)
     if form.save.data and not form.submit.data:
-        service.save_answers(db.session, found, answers, now)
+        saved = service.save_answers(db.session, found, answers, now)
         db.session.commit()
-        flash(_("Your answers are saved. Submit them when you are ready."), "success")
+        if saved:
+            flash(_("Your answers are saved. Submit them when you are ready."), "success")
+        # Not saved: a submit from another tab, or the deadline, closed the attempt first;
+        # its result page says what was graded.
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     service.submit_attempt(db.session, found, answers, now)
     db.session.commit()
