@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from trainhub import create_app
 from trainhub.auth.models import User
+from trainhub.content import catalog
 from trainhub.extensions import db
 
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -130,6 +131,30 @@ def prepare_submissions(app: Flask, quiz: str, emails: list[str], out: Path) -> 
             continue
         body = urlencode({"csrf_token": token.group(1), "submit": "Submit for grading"})
         lines.append(f"{path}\t{cookie_of(client)}\t{body}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def prepare_first_views(app: Flask, emails: list[str], out: Path) -> int:
+    """Write "path TAB cookie" lines: every lesson of the catalog for each hire, each pair once,
+    interleaved so that neighbouring lines are other hires and other lessons. Each hire's
+    session has its CSRF secret already (a page was seen), as a signed-in browser's would."""
+    with app.app_context():
+        paths = [
+            f"/courses/{course.slug}/{lesson.slug}"
+            for course in catalog().courses.values()
+            for lesson in course.lessons
+        ]
+    cookies = []
+    for email in emails:
+        client = signed_in(app, email)
+        client.get("/courses/")
+        cookies.append(cookie_of(client))
+    lines = [
+        f"{paths[(n + k) % len(paths)]}\t{cookie}"
+        for k in range(len(paths))
+        for n, cookie in enumerate(cookies)
+    ]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
 

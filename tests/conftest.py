@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -128,9 +129,14 @@ class Client(FlaskClient):
     it sees what the request wrote (SQLite keeps a read snapshot until the transaction ends).
     """
 
+    # Concurrency tests send requests from several threads at once; one Session must not be
+    # committed by two of them together ("commit() already in progress").
+    _commit_lock = threading.Lock()
+
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        for session in self.application.extensions.get("test_sessions", []):
-            session.commit()
+        with self._commit_lock:
+            for session in self.application.extensions.get("test_sessions", []):
+                session.commit()
         return super().open(*args, **kwargs)
 
     def csrf_token(self, url: str = "/login") -> str:
