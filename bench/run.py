@@ -303,8 +303,8 @@ def run_backend(
                         )
                 if not lines:
                     result.notes.append("no quiz attempt could be started")
-                # The dashboard's own benchmark (bench/dashboard.py): two requests in flight,
-                # one per worker, so it is the latency a manager sees rather than a queue.
+                # The dashboard's own benchmark (bench/dashboard.py): one request at a time,
+                # the latency a manager sees.
                 dash = measure_dashboard(base, manager.cookie_header, requests=100)
                 figures = dash["dashboard"]
                 assert isinstance(figures, dict)
@@ -479,7 +479,7 @@ def report(
         f"threads); wrk -t2 -c16, {args.rounds} rounds of /healthz then the page, "
         f"{max(2, args.seconds // args.rounds)} s each (quiz: 1 s less); a ratio is the "
         "page's median over the rounds ÷ the run's best /healthz; dashboard: "
-        "bench/dashboard.py measure_dashboard, 100 requests, 2 in flight, a new connection each",
+        "bench/dashboard.py measure_dashboard, 100 requests, one at a time",
         "",
         markdown_table(["figure", *kinds, "target", "verdict"], figures(results, cat)),
         "",
