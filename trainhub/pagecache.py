@@ -2,15 +2,16 @@
 
 A lesson page is the same text for everyone, framed by one person's chrome: their name, their
 nav, their language, their CSRF token, which lessons of the course they have done. Rendering
-that frame costs three times the rest of the request, so the finished page is kept under a key
-that holds *everything the page shows*: the person and their session's CSRF secret, the
+it was half of the request's time, so the finished page is kept under a key that holds
+*everything the page shows*: the person and their session's CSRF secret, the
 language, the nav badges, the demo banner, the catalog version, and the view's own state. Any
 change (a lesson marked complete, new content, another language, a review waiting in a
 mentor's nav) is a different key, so an entry is never stale; old entries age out of an LRU.
 
 Nothing is shared between workers or hosts, and nothing needs to be: each one derives the
 same page from the same database and files. Not cached: a page that carries a flash message,
-and a session with no CSRF secret yet (rendering creates it, and the cookie must be sent).
+a session with no CSRF secret yet (rendering creates it, and the cookie must be sent), and any
+page while a CSRF time limit is set.
 """
 
 from __future__ import annotations
