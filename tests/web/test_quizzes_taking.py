@@ -398,10 +398,10 @@ def test_an_admin_may_grade_any_hires_essay(client, login_as, db_session):
     assert (row.status, row.percent, row.is_passed) == ("graded", 20.0, False)
 
 
+# SQLite only: its one write lock is what this is about (PostgreSQL locks rows).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_submission_holds_sqlites_write_lock_only_to_write(app, client, login_as):
     """Grading runs before the write lock is taken, so other writers never wait on it."""
-    if not app.config["DATABASE_URL"].startswith("sqlite"):
-        pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
     login_as("hire")
     attempt = attempt_id(start(client, "limited-quiz"))
     url = f"/quizzes/attempts/{attempt}"
