@@ -209,6 +209,18 @@ _FINISH = (
 )
 
 
+def graded_columns(outcome: Outcome) -> dict[str, Any]:
+    """The attempt's columns that grading sets (the rest say who, which quiz, and when)."""
+    return {
+        "status": outcome.status,
+        "results": outcome.results,
+        "score": outcome.score,
+        "max_score": outcome.max_score,
+        "percent": outcome.percent,
+        "is_passed": outcome.is_passed,
+    }
+
+
 def _finish(
     session: Session, attempt: QuizAttempt, answers: dict[str, Any], submitted_at: datetime
 ) -> bool:
@@ -216,13 +228,8 @@ def _finish(
     submission change nothing."""
     outcome = grade_layout(attempt.layout, answers)
     values = {
-        "status": outcome.status,
+        **graded_columns(outcome),
         "answers": answers,
-        "results": outcome.results,
-        "score": outcome.score,
-        "max_score": outcome.max_score,
-        "percent": outcome.percent,
-        "is_passed": outcome.is_passed,
         "submitted_at": submitted_at,
         "graded_at": submitted_at if outcome.status == "graded" else None,
     }
