@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import catalog_load, inprocess, servers
+from bench import catalog_load, ceilings, inprocess, servers
 from bench.dashboard import measure_dashboard
 from bench.load import HERE, REPORTER, Load, wrk
 from trainhub.config import PROJECT_ROOT
@@ -121,6 +121,8 @@ class BackendResult:
     lesson_rounds: list[Round] = field(default_factory=list)
     first_view_rounds: list[Round] = field(default_factory=list)
     quiz_rounds: list[Round] = field(default_factory=list)
+    # bench/ceilings.py: the probe's rounds, each after its own /healthz, by probe name.
+    probe_rounds: dict[str, list[Round]] = field(default_factory=dict)
     load_errors: int = 0
     dashboard_p50: float | None = None
     dashboard_p95: float | None = None
@@ -140,6 +142,18 @@ class BackendResult:
     def ratio(self, rounds: list[Round]) -> float | None:
         rps, baseline = _median_rps(rounds), self.healthz_rps
         return rps / baseline if rps is not None and baseline else None
+
+    def ceiling(self, probe: str) -> float | None:
+        """A probe's best round over the best /healthz of the probe server's rounds.
+
+        The best round, not the median: a ceiling should be the most a page could reach
+        here, so that a target above it is out of reach for any page doing that much.
+        """
+        rounds = self.probe_rounds.get(probe, [])
+        everything = [r for x in self.probe_rounds.values() for r in x]
+        best = max((r.rps for r in rounds), default=None)
+        baseline = max((r.healthz.rps for r in everything), default=None)
+        return best / baseline if best is not None and baseline else None
 
 
 def _content_root(tmp: Path) -> Path:
@@ -311,8 +325,34 @@ def run_backend(
                 result.dashboard_p50 = float(figures["p50_ms"])
                 result.dashboard_p95 = float(figures["p95_ms"])
                 result.dashboard_p95_x = float(figures["p95_ratio_to_healthz"])
+            measure_ceilings(result, env, tmp, wrk_bin, phase, args.rounds)
             inprocess.close(app)
     return result
+
+
+def measure_ceilings(
+    result: BackendResult, env: dict[str, str], tmp: Path, wrk_bin: str, phase: int, rounds: int
+) -> None:
+    """Rounds of /healthz and each probe of bench/ceilings.py, on a server of their own."""
+    print(f"==> {result.kind}: ceilings (bench/ceilings.py)", flush=True)
+    probe_app = f"{ceilings.__name__}:app"
+    with servers.gunicorn(env, 2, tmp / "gunicorn-probes.log", app=probe_app) as server:
+        servers.wait_until_up(server)
+        hire = servers.Session(server.port)
+        hire.sign_in("hire@demo.local", PASSWORD)
+        for probe in ceilings.PROBES:
+            _check(hire.request("GET", f"{ceilings.PREFIX}/{probe}"), f"probe {probe}")
+        for _ in range(rounds):
+            for probe in ceilings.PROBES:
+                healthz = wrk(wrk_bin, f"{server.base}/healthz", phase)
+                page = wrk(
+                    wrk_bin,
+                    f"{server.base}{ceilings.PREFIX}/{probe}",
+                    phase,
+                    cookie=hire.cookie_header,
+                )
+                result.probe_rounds.setdefault(probe, []).append(Round(healthz, page.rps))
+                result.load_errors += healthz.errors + page.errors
 
 
 def _graded(url: str) -> int:
@@ -413,6 +453,16 @@ def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> lis
                 [_verdict(x, TARGETS[target], True) for x in ratios],  # type: ignore[arg-type]
             )
         row("  each round: page/s, /healthz/s", [_rounds(x) for x in rounds])
+    probes = [
+        ("signed-in", "signed-in empty page (the session check)"),
+        ("read", "one primary-key read"),
+        ("write", "one read + one UPDATE, committed"),
+    ]
+    for probe, name in probes:
+        row(
+            f"ceiling: {name} ÷ /healthz, best round",
+            [_fmt(r.ceiling(probe), ".2f") for r in results],
+        )
     row("dashboard /team/ p50 ms", [_fmt(r.dashboard_p50, ".1f") for r in results])
     limits = TARGETS["dashboard_p95_ms"]
     row(

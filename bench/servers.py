@@ -165,12 +165,14 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[Server]:
+def gunicorn(
+    env: dict[str, str], workers: int, log: Path, app: str = "wsgi:app"
+) -> Iterator[Server]:
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", str(workers)]
-            + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            + ["--bind", f"127.0.0.1:{port}", app],
             cwd=PROJECT_ROOT,
             env={**env, "GUNICORN_ACCESSLOG": "", "GUNICORN_LOGLEVEL": "warning"},
             stdout=out,
