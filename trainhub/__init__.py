@@ -21,7 +21,7 @@ from .audit.views import bp as audit_bp
 from .auth.views import bp as auth_bp
 from .catalog import CatalogStore
 from .courses.views import bp as courses_bp
-from .db import READS_FIRST, configure_engine, set_write_intent
+from .db import READS_FIRST, configure_engine, set_reads_only, set_write_intent
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
 from .quizzes.views import bp as quizzes_bp
@@ -97,19 +97,23 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+# Methods that should not change anything; a view that writes on one still may (db.py).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _mark_write_intent() -> None:
         # Set on every request, so a pooled thread never inherits the previous request's value.
         view = app.view_functions.get(request.endpoint or "")
-        set_write_intent(
-            request.method not in {"GET", "HEAD", "OPTIONS"}
-            and not getattr(view, READS_FIRST, False)
-        )
+        reads_only = request.method in SAFE_METHODS
+        set_reads_only(reads_only)
+        set_write_intent(not reads_only and not getattr(view, READS_FIRST, False))
 
     @app.teardown_request
     def _clear_write_intent(_exc: BaseException | None) -> None:
         # The request may run in a caller's context (tests, CLI): leave nothing behind.
         set_write_intent(False)
+        set_reads_only(False)
 
     app.before_request(enforce_declared_policy)

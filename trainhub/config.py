@@ -160,11 +160,8 @@ def build(
         settings["SECRET_KEY"] = local_secret(instance_path)
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    # A pooled PostgreSQL connection can die with a server restart or a proxy's idle timeout;
-    # a SQLite file cannot, so the ping would only cost a statement per request there.
-    settings.setdefault(
-        "SQLALCHEMY_ENGINE_OPTIONS",
-        {"pool_pre_ping": not str(settings["DATABASE_URL"]).startswith("sqlite")},
-    )
+    # No pool_pre_ping: on PostgreSQL db.py pings the connections that have been idle, which
+    # are the ones a server restart or a proxy's idle timeout can have closed.
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     settings["MAX_CONTENT_LENGTH"] = settings["UPLOAD_MAX_BYTES"] + 1024 * 1024
     return settings
