@@ -234,6 +234,8 @@ def _configure_postgresql(engine: sa.Engine) -> None:
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
+    # Every statement runs in a SQLAlchemy transaction, begun by this event (autobegin), so the
+    # flag is set afresh for each one and needs no clearing when it ends.
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         if _reads_only.get():
@@ -254,9 +256,6 @@ def _configure_postgresql(engine: sa.Engine) -> None:
         if conn.info.get(_BEGIN_ON_WRITE) and not is_plain_read(statement):
             del conn.info[_BEGIN_ON_WRITE]
             cursor.execute("BEGIN")
-
-    for name in ("commit", "rollback"):
-        sa.event.listen(engine, name, lambda conn: conn.info.pop(_BEGIN_ON_WRITE, None))
 
 
 def insert_ignore(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,10 @@ MESSAGES = {
     500: _l("Something went wrong on our side. It has been logged."),
     503: _l("The service is temporarily unavailable."),
 }
+
+
+# English only: translating means knowing the person's language, which is in the database.
+FALLBACK_500 = "Something went wrong on our side. It has been logged. Try again in a minute."
 
 
 def _wants_json() -> bool:
@@ -49,4 +55,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> object:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _render(500, str(MESSAGES[500]))
+        # A failed statement (a lost connection) leaves the session unusable until it is
+        # rolled back, and the error page reads the signed-in person for its nav and language.
+        db.session.rollback()
+        try:
+            return _render(500, str(MESSAGES[500]))
+        except Exception:
+            # The database is still out of reach: a page that needs nothing from it.
+            log.exception("the error page failed too on %s %s", request.method, request.path)
+            return Response(FALLBACK_500, 500, mimetype="text/plain")
