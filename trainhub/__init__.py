@@ -21,7 +21,7 @@ from .audit.views import bp as audit_bp
 from .auth.views import bp as auth_bp
 from .catalog import CatalogStore
 from .courses.views import bp as courses_bp
-from .db import READS_FIRST, configure_engine, set_reads_only, set_write_intent
+from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_intent
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
 from .quizzes.views import bp as quizzes_bp
@@ -106,14 +106,14 @@ def register_request_hooks(app: Flask) -> None:
     def _mark_write_intent() -> None:
         # Set on every request, so a pooled thread never inherits the previous request's value.
         view = app.view_functions.get(request.endpoint or "")
-        reads_only = request.method in SAFE_METHODS
-        set_reads_only(reads_only)
-        set_write_intent(not reads_only and not getattr(view, READS_FIRST, False))
+        reads_first = request.method in SAFE_METHODS or getattr(view, READS_FIRST, False)
+        set_begins_at_write(reads_first)
+        set_write_intent(not reads_first)
 
     @app.teardown_request
     def _clear_write_intent(_exc: BaseException | None) -> None:
         # The request may run in a caller's context (tests, CLI): leave nothing behind.
         set_write_intent(False)
-        set_reads_only(False)
+        set_begins_at_write(False)
 
     app.before_request(enforce_declared_policy)

@@ -106,7 +106,8 @@ def reads_first(view: F) -> F:
     """Mark a POST view whose request starts as a reader and calls ``start_writing`` once it
     knows what to write. On SQLite a POST otherwise holds the database's one write lock from
     its first query to its commit; a view that reads, checks and computes for a while (a quiz
-    submission grades every answer) would make every other writer wait all that time.
+    submission grades every answer) would make every other writer wait all that time. On
+    PostgreSQL its reads run outside a transaction, and one begins at its first write.
     """
     setattr(view, READS_FIRST, True)
     return view
@@ -134,15 +135,16 @@ def write_intent() -> Iterator[None]:
 
 _configured: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 
-# Whether the current request only reads (GET, HEAD, OPTIONS). On PostgreSQL its transaction
-# begins at its first write, if it makes one: see _configure_postgresql.
-_reads_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "trainhub_reads_only", default=False
+# Whether the current request's transactions begin at their first write rather than at once:
+# requests that should only read (GET, HEAD, OPTIONS) and views marked ``reads_first``. Only
+# PostgreSQL makes use of it: see _configure_postgresql.
+_begins_at_write: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "trainhub_begins_at_write", default=False
 )
 
 
-def set_reads_only(value: bool) -> None:
-    _reads_only.set(value)
+def set_begins_at_write(value: bool) -> None:
+    _begins_at_write.set(value)
 
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out.
@@ -197,12 +199,13 @@ def _configure_postgresql(engine: sa.Engine) -> None:
     when the database is on another host), so they were most of a page's database time.
 
     - *No transaction for reads.* At READ COMMITTED, PostgreSQL's default and ours, each
-      statement sees its own snapshot whether or not it runs in a transaction, so a request
-      that only reads gains nothing from BEGIN and ROLLBACK. The driver runs in autocommit
-      mode and SQLAlchemy's "begin" sends BEGIN itself, as on SQLite; in a read-only request
-      (GET, HEAD, OPTIONS) it is sent just before the first statement that is not a plain
-      read. Whatever a GET writes is therefore still all-or-nothing, and everything else
-      (POSTs, the CLI, migrations, tests) begins at once.
+      statement sees its own snapshot whether or not it runs in a transaction, so reads gain
+      nothing from BEGIN and COMMIT or ROLLBACK. The driver runs in autocommit mode and
+      SQLAlchemy's "begin" sends BEGIN itself, as on SQLite. For a request that should only
+      read (GET, HEAD, OPTIONS) and for a ``reads_first`` view (a quiz submission: reads and
+      grades, then one guarded UPDATE) it is sent just before the first statement that is
+      not a plain read, so whatever such a request writes is still all-or-nothing. Everything
+      else (other POSTs, the CLI, migrations, tests) begins at once.
     - *Ping only idle connections.* A connection is pinged before it is handed out only if it
       has been idle for PING_AFTER_IDLE_S, the pessimistic check ``pool_pre_ping`` makes on
       every checkout: one that served a request a moment ago has not missed a server restart
@@ -238,7 +241,7 @@ def _configure_postgresql(engine: sa.Engine) -> None:
     # flag is set afresh for each one and needs no clearing when it ends.
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        if _reads_only.get():
+        if _begins_at_write.get():
             conn.info[_BEGIN_ON_WRITE] = True
         else:
             conn.info.pop(_BEGIN_ON_WRITE, None)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from psycopg import pq
 
 from tests import factories
 from tests.web.quiz_helpers import (
@@ -425,3 +426,30 @@ def test_a_submission_holds_sqlites_write_lock_only_to_write(app, client, login_
     assert statements[begins[0]] == "BEGIN"
     assert [statements[i] for i in begins[1:]] == ["BEGIN IMMEDIATE"]
     assert writes == [begins[1] + 1] and statements[writes[0]] == "UPDATE QUIZ_ATTEMPTS"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_submission_on_postgresql_reads_outside_a_transaction(app, client, login_as, db_session):
+    """Its reads need no transaction (READ COMMITTED gives each its own snapshot anyway); the
+    one guarded UPDATE runs in one, and is committed."""
+    login_as("hire")
+    attempt = attempt_id(start(client, "limited-quiz"))
+    url = f"/quizzes/attempts/{attempt}"
+    token = client.csrf_token(url)
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        status = conn.connection.driver_connection.info.transaction_status
+        seen.append((statement.split()[0].upper(), status != pq.TransactionStatus.IDLE))
+
+    sa.event.listen(engine, "after_cursor_execute", record)
+    try:
+        response = client.post(url, data={"csrf_token": token, "q0": "true", "submit": "1"})
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", record)
+    assert response.status_code == 302
+    assert [kind for kind, _ in seen].count("UPDATE") == 1
+    assert all(inside == (kind == "UPDATE") for kind, inside in seen), seen
+    assert _attempt(db_session, attempt).status == "graded"
