@@ -11,10 +11,11 @@ can pass, whatever its code.
   does this first.
 - ``/bench-probe/read``: one primary-key read, on a pooled connection of the app's engine
   (the pool's ping included on PostgreSQL, as in the app), with no ORM and no session check.
-- ``/bench-probe/write``: a read and an UPDATE of one row, committed (under the write lock on
-  SQLite): the least a recorded submission can do, again without the session check. Each
-  request takes the next account's row, as each submission writes its own attempt: requests
-  queueing on one row's lock would measure the lock, not the database.
+- ``/bench-probe/submit``: the session check, then a read and an UPDATE of one row, committed,
+  the way a quiz submission does them (``start_writing``: on SQLite the write lock is taken
+  for the UPDATE only). The least any recorded submission can do. Each request takes the
+  next account's row, as each submission writes its own attempt: requests queueing on one
+  row's lock would measure the lock, not the database.
 
 Never served by ``wsgi:app``: it exists only for ``gunicorn bench.ceilings:app``.
 """
@@ -27,13 +28,13 @@ import sqlalchemy as sa
 
 from trainhub.access import public, requires
 from trainhub.auth.models import User
-from trainhub.db import write_intent
+from trainhub.db import start_writing
 from trainhub.extensions import db
 from trainhub.permissions import is_signed_in
 from wsgi import app
 
 PREFIX = "/bench-probe"
-PROBES = ("signed-in", "read", "write")
+PROBES = ("signed-in", "read", "submit")
 
 _users = User.__table__
 _READ = sa.select(_users.c.id, _users.c.session_version, _users.c.is_active).where(
@@ -63,14 +64,15 @@ def read() -> str:
     return "ok"
 
 
-@public
-def write() -> str:
+@requires(is_signed_in)
+def submit() -> str:
     row = {"user_id": next(_numbers) % 1000 + 1}
-    with write_intent(), db.engine.begin() as conn:
-        conn.execute(_READ, row).first()
-        conn.execute(_WRITE, row)
+    db.session.execute(_READ, row).first()
+    start_writing(db.session)
+    db.session.execute(_WRITE, row)
+    db.session.commit()
     return "ok"
 
 
-for _name, _view in zip(PROBES, (signed_in, read, write), strict=True):
+for _name, _view in zip(PROBES, (signed_in, read, submit), strict=True):
     app.add_url_rule(f"{PREFIX}/{_name}", f"bench_probe_{_name.replace('-', '_')}", _view)

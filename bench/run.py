@@ -456,7 +456,7 @@ def figures(results: list[BackendResult], cat: catalog_load.CatalogTimes) -> lis
     probes = [
         ("signed-in", "signed-in empty page (the session check)"),
         ("read", "one primary-key read"),
-        ("write", "one read + one UPDATE, committed"),
+        ("submit", "session check + one read + one UPDATE, committed"),
     ]
     for probe, name in probes:
         row(
