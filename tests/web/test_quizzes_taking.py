@@ -399,27 +399,34 @@ def test_an_admin_may_grade_any_hires_essay(client, login_as, db_session):
     assert (row.status, row.percent, row.is_passed) == ("graded", 20.0, False)
 
 
-# SQLite only: its one write lock is what this is about (PostgreSQL locks rows).
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_submission_holds_sqlites_write_lock_only_to_write(app, client, login_as):
-    """Grading runs before the write lock is taken, so other writers never wait on it."""
-    login_as("hire")
+def _submit_listening(app, client, event: str, listener) -> int:  # type: ignore[no-untyped-def]
+    """Start an attempt of limited-quiz and submit it with ``listener`` on the engine's
+    ``event``: what the submission itself sends to the database."""
     attempt = attempt_id(start(client, "limited-quiz"))
     url = f"/quizzes/attempts/{attempt}"
     token = client.csrf_token(url)
     with app.app_context():
         engine = db.engine
+    sa.event.listen(engine, event, listener)
+    try:
+        response = client.post(url, data={"csrf_token": token, "q0": "true", "submit": "1"})
+    finally:
+        sa.event.remove(engine, event, listener)
+    assert response.status_code == 302
+    return attempt
+
+
+# SQLite only: its one write lock is what this is about (PostgreSQL locks rows).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_submission_holds_sqlites_write_lock_only_to_write(app, client, login_as):
+    """Grading runs before the write lock is taken, so other writers never wait on it."""
+    login_as("hire")
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
         statements.append(" ".join(statement.split()[:2]).upper())
 
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.post(url, data={"csrf_token": token, "q0": "true", "submit": "1"})
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 302
+    _submit_listening(app, client, "before_cursor_execute", record)
     begins = [i for i, s in enumerate(statements) if s.startswith("BEGIN")]
     writes = [i for i, s in enumerate(statements) if s.split()[0] in {"UPDATE", "INSERT"}]
     # Reads under a plain BEGIN; one BEGIN IMMEDIATE, right before the one UPDATE.
@@ -433,23 +440,13 @@ def test_a_submission_on_postgresql_reads_outside_a_transaction(app, client, log
     """Its reads need no transaction (READ COMMITTED gives each its own snapshot anyway); the
     one guarded UPDATE runs in one, and is committed."""
     login_as("hire")
-    attempt = attempt_id(start(client, "limited-quiz"))
-    url = f"/quizzes/attempts/{attempt}"
-    token = client.csrf_token(url)
-    with app.app_context():
-        engine = db.engine
     seen: list[tuple[str, bool]] = []
 
     def record(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
         status = conn.connection.driver_connection.info.transaction_status
         seen.append((statement.split()[0].upper(), status != pq.TransactionStatus.IDLE))
 
-    sa.event.listen(engine, "after_cursor_execute", record)
-    try:
-        response = client.post(url, data={"csrf_token": token, "q0": "true", "submit": "1"})
-    finally:
-        sa.event.remove(engine, "after_cursor_execute", record)
-    assert response.status_code == 302
+    attempt = _submit_listening(app, client, "after_cursor_execute", record)
     assert [kind for kind, _ in seen].count("UPDATE") == 1
     assert all(inside == (kind == "UPDATE") for kind, inside in seen), seen
     assert _attempt(db_session, attempt).status == "graded"
