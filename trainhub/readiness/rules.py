@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from ..catalog.tracks import Track, TrackStep
+from ..messages import N_
 
 Status = Literal["not_started", "in_progress", "awaiting_review", "ready"]
 STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "awaiting_review", "ready")
@@ -154,9 +155,9 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
             step.slug,
             step.slug,
             False,
-            "missing from the catalog",
+            N_("missing from the catalog"),
             0.0,
-            reason=f"course {step.slug}: not in the catalog",
+            reason=N_("course %(slug)s: not in the catalog", slug=step.slug),
         )
     lessons = course.lessons
     fact = facts.courses.get(step.slug)
@@ -164,23 +165,28 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
     finished = [lesson for lesson in lessons if lesson.slug in read]
     total = len(lessons)
     fraction = len(finished) / total if total else 1.0
-    detail = f"{len(finished)}/{total} lessons"
-    if len(finished) < total:
+    done = len(finished)
+    if done < total:
         return StepResult(
             "course",
             step.slug,
             course.title,
             False,
-            detail,
+            N_("%(done)s/%(total)s lessons", done=done, total=total),
             fraction,
-            reason=f"course {step.slug}: {len(finished)} of {total} lessons done",
+            reason=N_(
+                "course %(slug)s: %(done)s of %(total)s lessons done",
+                slug=step.slug,
+                done=done,
+                total=total,
+            ),
         )
     return StepResult(
         "course",
         step.slug,
         course.title,
         True,
-        f"completed, {detail}",
+        N_("completed, %(done)s/%(total)s lessons", done=done, total=total),
         1.0,
         done_at=fact.last_completed_at if fact else None,
         outdated=any(read[lesson.slug] != lesson.content_hash for lesson in lessons),
@@ -195,9 +201,9 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             step.slug,
             title,
             False,
-            "missing from the catalog",
+            N_("missing from the catalog"),
             0.0,
-            reason=f"quiz {step.slug}: not in the catalog",
+            reason=N_("quiz %(slug)s: not in the catalog", slug=step.slug),
         )
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
     attempts = facts.attempts.get(step.slug, ())
@@ -218,7 +224,7 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             step.slug,
             title,
             True,
-            f"passed {_fmt_pct(top)} (pass {pass_mark}%)",
+            N_("passed %(best)s (pass %(mark)s%%)", best=_fmt_pct(top), mark=pass_mark),
             1.0,
             done_at=first.submitted_at,
             outdated=first.quiz_hash != quiz.content_hash,
@@ -230,9 +236,9 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             step.slug,
             title,
             False,
-            "awaiting essay grading",
+            N_("awaiting essay grading"),
             0.5,
-            reason=f"quiz {step.slug}: essay answers wait for the mentor's grading",
+            reason=N_("quiz %(slug)s: essay answers wait for the mentor's grading", slug=step.slug),
             waiting_on_mentor=True,
             waiting_since=since,
         )
@@ -243,9 +249,14 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             step.slug,
             title,
             False,
-            f"best {_fmt_pct(pct)} (pass {pass_mark}%)",
+            N_("best %(best)s (pass %(mark)s%%)", best=_fmt_pct(pct), mark=pass_mark),
             0.0,
-            reason=f"quiz {step.slug}: best {_fmt_pct(pct)}, needs {pass_mark}%",
+            reason=N_(
+                "quiz %(slug)s: best %(best)s, needs %(mark)s%%",
+                slug=step.slug,
+                best=_fmt_pct(pct),
+                mark=pass_mark,
+            ),
         )
     if any(a.status == "in_progress" for a in attempts):
         return StepResult(
@@ -253,9 +264,13 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             step.slug,
             title,
             False,
-            "attempt in progress",
+            N_("attempt in progress"),
             0.0,
-            reason=f"quiz {step.slug}: an attempt is in progress (pass {pass_mark}%)",
+            reason=N_(
+                "quiz %(slug)s: an attempt is in progress (pass %(mark)s%%)",
+                slug=step.slug,
+                mark=pass_mark,
+            ),
         )
     return _not_attempted(step, title, pass_mark)
 
@@ -266,9 +281,11 @@ def _not_attempted(step: TrackStep, title: str, pass_mark: int) -> StepResult:
         step.slug,
         title,
         False,
-        "not attempted",
+        N_("not attempted"),
         0.0,
-        reason=f"quiz {step.slug}: not attempted yet (pass {pass_mark}%)",
+        reason=N_(
+            "quiz %(slug)s: not attempted yet (pass %(mark)s%%)", slug=step.slug, mark=pass_mark
+        ),
     )
 
 
@@ -280,9 +297,9 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             step.slug,
             title,
             False,
-            "missing from the catalog",
+            N_("missing from the catalog"),
             0.0,
-            reason=f"case {step.slug}: not in the catalog",
+            reason=N_("case %(slug)s: not in the catalog", slug=step.slug),
         )
     minimum = step.min_score if step.min_score is not None else case.passing_score
     versions = sorted(facts.submissions.get(step.slug, ()), key=lambda s: s.version)
@@ -299,14 +316,14 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             step.slug,
             title,
             True,
-            f"approved, {score:.1f}/4 (min {minimum:.1f})",
+            N_("approved, %(score)s/4 (min %(min)s)", score=f"{score:.1f}", min=f"{minimum:.1f}"),
             1.0,
             done_at=first.reviewed_at,
             outdated=first.case_hash != case.content_hash,
         )
     latest = versions[-1] if versions else None
     if latest is None or latest.status == "draft" and latest.version == 1:
-        detail = "draft saved" if latest else "not submitted"
+        detail = N_("draft saved") if latest else N_("not submitted")
         return StepResult(
             "roleplay",
             step.slug,
@@ -314,7 +331,7 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             False,
             detail,
             0.0,
-            reason=f"case {step.slug}: no answer submitted yet",
+            reason=N_("case %(slug)s: no answer submitted yet", slug=step.slug),
         )
     if latest.status == "submitted":
         return StepResult(
@@ -322,9 +339,13 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             step.slug,
             title,
             False,
-            f"version {latest.version} awaiting review",
+            N_("version %(version)s awaiting review", version=latest.version),
             0.5,
-            reason=f"case {step.slug}: version {latest.version} waits for review",
+            reason=N_(
+                "case %(slug)s: version %(version)s waits for review",
+                slug=step.slug,
+                version=latest.version,
+            ),
             waiting_on_mentor=True,
             waiting_since=latest.submitted_at,
         )
@@ -337,20 +358,35 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             step.slug,
             title,
             False,
-            f"approved at {score:.1f}/4, the track needs {minimum:.1f}",
+            N_(
+                "approved at %(score)s/4, the track needs %(min)s",
+                score=f"{score:.1f}",
+                min=f"{minimum:.1f}",
+            ),
             0.25,
-            reason=f"case {step.slug}: approved at {score:.1f}/4, needs {minimum:.1f}",
+            reason=N_(
+                "case %(slug)s: approved at %(score)s/4, needs %(min)s",
+                slug=step.slug,
+                score=f"{score:.1f}",
+                min=f"{minimum:.1f}",
+            ),
         )
-    score_txt = f" ({last.review_score:.1f}/4)" if last and last.review_score is not None else ""
-    return StepResult(
-        "roleplay",
-        step.slug,
-        title,
-        False,
-        f"sent back for more work{score_txt}",
-        0.25,
-        reason=f"case {step.slug}: sent back by the mentor{score_txt}, needs {minimum:.1f}",
-    )
+    needs = f"{minimum:.1f}"
+    if last is not None and last.review_score is not None:
+        marked = f"{last.review_score:.1f}"
+        detail = N_("sent back for more work (%(score)s/4)", score=marked)
+        reason = N_(
+            "case %(slug)s: sent back by the mentor (%(score)s/4), needs %(min)s",
+            slug=step.slug,
+            score=marked,
+            min=needs,
+        )
+    else:
+        detail = N_("sent back for more work")
+        reason = N_(
+            "case %(slug)s: sent back by the mentor, needs %(min)s", slug=step.slug, min=needs
+        )
+    return StepResult("roleplay", step.slug, title, False, detail, 0.25, reason=reason)
 
 
 def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepResult:
@@ -362,9 +398,9 @@ def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepR
             step.slug,
             title,
             False,
-            "not signed off",
+            N_("not signed off"),
             0.0,
-            reason=f"sign-off {step.slug}: not signed off by the mentor yet",
+            reason=N_("sign-off %(slug)s: not signed off by the mentor yet", slug=step.slug),
             waiting_on_mentor=True,
         )
     return StepResult(
@@ -372,7 +408,11 @@ def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepR
         step.slug,
         title,
         True,
-        f"signed off by {fact.signed_by} on {fact.signed_at:%Y-%m-%d}",
+        N_(
+            "signed off by %(who)s on %(day)s",
+            who=fact.signed_by,
+            day=f"{fact.signed_at:%Y-%m-%d}",
+        ),
         1.0,
         done_at=fact.signed_at,
         outdated=bool(fact.track_hash and track_hash and fact.track_hash != track_hash),

@@ -18,6 +18,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog import Catalog
 from ..db import insert_ignore
+from ..messages import N_
 from ..readiness.facts import NO_FACTS, gather_raw
 from ..readiness.models import Clearance
 from ..readiness.rules import STATUSES, Readiness, StepResult
@@ -95,7 +96,11 @@ class HireRow:
 
 
 def _no_track(track: str | None) -> Readiness:
-    reason = f"track {track}: not in the catalog" if track else "no onboarding track assigned"
+    reason = (
+        N_("track %(slug)s: not in the catalog", slug=track)
+        if track
+        else N_("no onboarding track assigned")
+    )
     return Readiness("not_started", (), (reason,), 0.0, None)
 
 
