@@ -213,6 +213,9 @@ def _configure_postgresql(engine: sa.Engine) -> None:
       then recognises the disconnect and replaces every pooled connection.
     """
     dbapi_error = engine.dialect.loaded_dbapi.Error
+    # create_engine(isolation_level=...): SQLAlchemy would hand it to the driver, which no
+    # longer begins transactions, so BEGIN carries it instead. (SQLAlchemy 2 keeps it here.)
+    engine_level = getattr(engine.dialect, "_on_connect_isolation_level", None)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(_dbapi_conn: Any, record: Any) -> None:
@@ -220,15 +223,16 @@ def _configure_postgresql(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        # Set on every checkout: SQLAlchemy resets a connection's isolation level when it
-        # returns to the pool, which turns the driver's autocommit off again.
-        dbapi_conn.autocommit = True
-        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) < PING_AFTER_IDLE_S:
-            return
+        idle = time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) >= PING_AFTER_IDLE_S
         try:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
+            # Set on every checkout: SQLAlchemy resets a connection's isolation level when it
+            # returns to the pool, which turns the driver's autocommit off again. (Setting it
+            # fails on a connection in a bad state: that one is replaced too.)
+            dbapi_conn.autocommit = True
+            if idle:
+                cursor = dbapi_conn.cursor()
+                cursor.execute("SELECT 1")
+                cursor.close()
         except dbapi_error as error:
             # The pool discards this connection and checks out (or opens) another.
             raise sa.exc.DisconnectionError() from error
@@ -241,24 +245,38 @@ def _configure_postgresql(engine: sa.Engine) -> None:
     # flag is set afresh for each one and needs no clearing when it ends.
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        if _begins_at_write.get():
+        conn.info.pop(_BEGIN_ON_WRITE, None)
+        # An isolation level asked for by the engine or the connection is honoured: AUTOCOMMIT
+        # (CREATE INDEX CONCURRENTLY in a migration) begins nothing, and any level other than
+        # the default begins at once with it, since a snapshot is what it is asked for.
+        level = conn.get_execution_options().get("isolation_level", engine_level)
+        if level == "AUTOCOMMIT":
+            return
+        if level and level != "READ COMMITTED":
+            conn.exec_driver_sql(f"BEGIN ISOLATION LEVEL {level}")
+        elif _begins_at_write.get():
             conn.info[_BEGIN_ON_WRITE] = True
         else:
-            conn.info.pop(_BEGIN_ON_WRITE, None)
             conn.exec_driver_sql("BEGIN")
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _begin_before_write(
         conn: sa.Connection,
-        cursor: Any,
+        _cursor: Any,
         statement: str,
         _parameters: Any,
-        _context: Any,
+        context: Any,
         _executemany: bool,
     ) -> None:
-        if conn.info.get(_BEGIN_ON_WRITE) and not is_plain_read(statement):
-            del conn.info[_BEGIN_ON_WRITE]
-            cursor.execute("BEGIN")
+        if not conn.info.get(_BEGIN_ON_WRITE):
+            return
+        # A server-side cursor (stream_results, yield_per) is DECLAREd: it needs a transaction.
+        streams = context is not None and context.execution_options.get("stream_results", False)
+        if is_plain_read(statement) and not streams:
+            return
+        del conn.info[_BEGIN_ON_WRITE]
+        # On the connection, not the statement's cursor, which may be a named (server) one.
+        conn.connection.driver_connection.execute("BEGIN")
 
 
 def insert_ignore(

@@ -55,10 +55,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> object:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        # A failed statement (a lost connection) leaves the session unusable until it is
-        # rolled back, and the error page reads the signed-in person for its nav and language.
-        db.session.rollback()
         try:
+            # A failed statement (a lost connection) leaves the session unusable until it is
+            # rolled back, and the error page reads the signed-in person for its nav and
+            # language.
+            db.session.rollback()
             return _render(500, str(MESSAGES[500]))
         except Exception:
             # The database is still out of reach: a page that needs nothing from it.

@@ -37,10 +37,6 @@ class Text(str):
 
         return _translations().ugettext(self.msgid)  # type: ignore[no-any-return]
 
-    def translated(self) -> str:
-        """Plain text in the request's language (English outside a request): for a CSV."""
-        return self._template() % dict(self.params) if self.params else self._template()
-
     def __html__(self) -> Markup:
         template = escape(self._template())
         # Markup's % escapes each value (a person's name in "signed off by ...").

@@ -199,3 +199,39 @@ def test_a_connection_closed_while_busy_fails_one_request_then_the_pool_recovers
     assert failed.status_code == 500
     assert "Something went wrong on our side" in failed.get_data(as_text=True)
     assert client.get(LESSON).status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_an_isolation_level_asked_for_is_honoured(app) -> None:
+    """AUTOCOMMIT runs what cannot run in a transaction (a migration's CREATE INDEX
+    CONCURRENTLY); another level begins at once with it, in a request that reads too."""
+    with app.app_context():
+        engine = db.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("CREATE INDEX CONCURRENTLY ix_test_users_name ON users (name)")
+        conn.exec_driver_sql("DROP INDEX CONCURRENTLY ix_test_users_name")
+    with app.test_request_context(LESSON, method="GET"):
+        app.preprocess_request()
+        try:
+            with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+                level = conn.exec_driver_sql("SHOW transaction_isolation").scalar()
+        finally:
+            app.do_teardown_request()
+    assert level == "repeatable read"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_read_only_request_can_stream_rows(app) -> None:
+    """A server-side cursor (stream_results, yield_per) needs a transaction: it gets one."""
+    with app.app_context():
+        for _ in range(3):
+            factories.make_user(db.session, "hire")
+        db.session.commit()
+    with app.test_request_context(LESSON, method="GET"):
+        app.preprocess_request()
+        try:
+            rows = db.session.execute(sa.select(User.id).execution_options(yield_per=2)).all()
+        finally:
+            app.do_teardown_request()
+            db.session.remove()
+    assert len(rows) == 3

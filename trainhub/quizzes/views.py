@@ -170,9 +170,10 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     if service.is_expired(found, now):
         # Too late for new answers: what was saved before the deadline is graded.
         start_writing(db.session)
-        # Read again under the write lock: a save that was still in flight when we read
-        # above must be graded, not overwritten by the answers read before it.
-        db.session.refresh(found)
+        # Read again under the write lock (on PostgreSQL, the row's lock): a save that was
+        # still in flight when we read above must be graded, not overwritten by the answers
+        # read before it.
+        db.session.refresh(found, with_for_update=True)
         service.close_if_expired(db.session, found, now)
         db.session.commit()
         flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
