@@ -15,6 +15,7 @@ attempt left open past its deadline is closed the same way the next time the hir
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.question_dicts import from_snapshot, snapshot
 from ..catalog.quizzes import Quiz
+from ..catalog.tracks import Track
 from ..db import insert_ignore
 from .grading import PENDING, essay_grade, grade
 from .models import EssayGrade, QuizAttempt
@@ -153,6 +155,24 @@ def open_attempt(session: Session, hire_id: int, quiz_slug: str) -> QuizAttempt 
 
 def has_passed(attempts: list[QuizAttempt]) -> bool:
     return any(a.status == "graded" and a.is_passed for a in attempts)
+
+
+def track_pass_mark(tracks: Mapping[str, Track], track: str | None, quiz: Quiz) -> int | None:
+    """The pass mark a hire's onboarding track asks of this quiz, when it is not the quiz's own.
+
+    Readiness counts the quiz step done at the track's mark, while the quiz itself (its
+    verdict, its "after pass" feedback) keeps its own: a hire must be told when the two differ.
+    """
+    found = tracks.get(track or "")
+    step = found.step("quiz", quiz.slug) if found else None
+    if step is None or step.pass_mark is None or step.pass_mark == quiz.pass_mark:
+        return None
+    return step.pass_mark
+
+
+def best_percent(attempts: list[QuizAttempt]) -> float | None:
+    graded = [a.percent for a in attempts if a.status == "graded" and a.percent is not None]
+    return max(graded, default=None)
 
 
 def shows_details(mode: str, passed: bool) -> bool:

@@ -72,6 +72,8 @@ def take(quiz_slug: str):  # type: ignore[no-untyped-def]
     quiz = _quiz_or_404(quiz_slug)
     attempts = service.attempts_of(db.session, current_user.id, quiz.slug)
     used = len(attempts)
+    track_mark = service.track_pass_mark(catalog().tracks, current_user.track, quiz)
+    best = service.best_percent(attempts)
     return render_template(
         "quizzes/take.html",
         quiz=quiz,
@@ -79,6 +81,8 @@ def take(quiz_slug: str):  # type: ignore[no-untyped-def]
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         left=None if not quiz.attempts else max(0, quiz.attempts - used),
         passed=service.has_passed(attempts),
+        track_mark=track_mark,
+        track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
         form=StartForm(),
     )
@@ -110,6 +114,8 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     mode = attempt.layout.get("feedback", "after_submit")
     details = not own or service.shows_details(mode, service.has_passed(attempts))
     rows = review_rows(attempt.layout, attempt.answers or {}, attempt.results or {}, details)
+    cat = catalog()
+    quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
         "quizzes/result.html",
         attempt=attempt,
@@ -118,7 +124,8 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
         rows=rows,
         details=details,
         attempts=attempts,
-        quiz=catalog().quizzes.get(attempt.quiz_slug),
+        quiz=quiz,
+        track_mark=service.track_pass_mark(cat.tracks, hire.track, quiz) if quiz else None,
         can_grade=attempt.status == "awaiting_grading" and can_review_work_of(current_user, hire),
     ), status
 
