@@ -12,8 +12,8 @@ from werkzeug.security import generate_password_hash
 from trainhub.auth.models import User
 from trainhub.courses.models import LessonCompletion
 from trainhub.quizzes.models import QuizAttempt
-from trainhub.reviews.models import Review, SignOff
-from trainhub.roleplays.models import RoleplaySubmission
+from trainhub.roleplays.models import Review, RoleplaySubmission
+from trainhub.signoffs.models import SignOff
 
 PASSWORD = "correct-horse-battery"
 # Hashing once keeps a test that makes twenty people from spending seconds in scrypt.

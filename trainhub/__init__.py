@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, i18n, models, routing, security, sessions, templating
+from . import commands, errors, i18n, language, models, routing, security, sessions, templating
 from . import config as config_module
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
@@ -27,6 +27,7 @@ from .home.views import bp as home_bp
 from .quizzes.views import bp as quizzes_bp
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
+from .signoffs.views import bp as signoffs_bp
 from .team.views import bp as team_bp
 
 BLUEPRINTS = (
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     admin_bp,
     roleplays_bp,
     reviews_bp,
+    signoffs_bp,
     audit_bp,
     team_bp,
     api_bp,
@@ -82,7 +84,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=language.select_locale)
     app.extensions["trainhub.catalog"] = CatalogStore(
         Path(app.config["CONTENT_ROOT"]),
         check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),

@@ -14,11 +14,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from .auth.models import User
-from .extensions import db
-
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
 
 POLICY_ATTR = "access_policy"
 # Endpoints that Flask itself adds.
@@ -66,13 +62,3 @@ def authorize(allowed: bool) -> None:
     """Object-level check inside a view: ``authorize(can_view_hire(current_user, hire))``."""
     if not allowed:
         abort(403)
-
-
-def load_with_owner(model: type[T], object_id: int) -> tuple[T, Any]:
-    """A learner record and the hire it belongs to, or 404: the owner is what permission
-    predicates judge (``can_review_work_of(current_user, owner)``)."""
-    found = db.session.get(model, object_id)
-    owner = db.session.get(User, found.user_id) if found is not None else None  # type: ignore[attr-defined]
-    if found is None or owner is None:
-        abort(404)
-    return found, owner

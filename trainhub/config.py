@@ -78,7 +78,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # restarted) at most once per SESSION_REFRESH_INTERVAL seconds: see sessions.py.
         "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
         "SESSION_REFRESH_INTERVAL": 300,
-        # Rendered pages kept per worker for re-reads (pagecache.py); 0 turns the cache off.
+        # Rendered pages kept per worker for re-reads (courses/pagecache.py); 0 turns the cache off.
         "PAGE_CACHE_SIZE": 2000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

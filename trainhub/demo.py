@@ -26,9 +26,9 @@ from .courses.models import LessonCompletion
 from .quizzes import service as quiz_service
 from .quizzes.model_answers import demo_answers
 from .quizzes.models import EssayGrade, QuizAttempt
-from .reviews.models import Review, SignOff
-from .reviews.rubric import is_passing, weighted_score
-from .roleplays.models import RoleplaySubmission
+from .roleplays.models import Review, RoleplaySubmission
+from .roleplays.rubric import is_passing, weighted_score
+from .signoffs.models import SignOff
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "demo.local"

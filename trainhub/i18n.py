@@ -1,16 +1,10 @@
-"""Interface language: English first, then Russian and Ukrainian.
-
-The choice is the person's saved preference, else the one picked on this browser, else the
-browser's Accept-Language.
+"""The language switch in the footer: saves the choice on this browser and, for a signed-in
+person, on their account (see ``language`` for how a request's language is chosen).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from babel.support import NullTranslations
-from flask import Blueprint, abort, g, redirect, request, session, url_for
-from flask_babel import get_translations
+from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
@@ -18,44 +12,13 @@ from wtforms.validators import AnyOf
 from .access import public
 from .extensions import db
 from .forms import Form
-
-LANGUAGES = {"en": "English", "ru": "Русский", "uk": "Українська"}
+from .language import LANGUAGES
 
 bp = Blueprint("i18n", __name__)
 
 
 class LanguageForm(Form):
     locale = HiddenField(validators=[AnyOf(list(LANGUAGES))])
-
-
-def select_locale() -> str:
-    saved = getattr(current_user, "locale", None) if current_user else None
-    if saved in LANGUAGES:
-        return saved
-    if session.get("locale") in LANGUAGES:
-        return session["locale"]
-    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
-
-
-def _translations() -> NullTranslations:
-    # Flask-Babel resolves the domain, the locale and the catalog on every call (~40 µs);
-    # a page calls it dozens of times, so the catalog is looked up once per request.
-    try:
-        return g._trainhub_translations  # type: ignore[no-any-return]
-    except AttributeError:
-        g._trainhub_translations = get_translations()
-        return g._trainhub_translations  # type: ignore[no-any-return]
-
-
-def gettext(string: str, **variables: Any) -> str:
-    """Flask-Babel's gettext, faster in templates. The result is plain text: Jinja escapes it."""
-    text = _translations().ugettext(string)
-    return text % variables if variables else text
-
-
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    variables.setdefault("num", num)
-    return _translations().ungettext(singular, plural, num) % variables
 
 
 @bp.post("/language")

@@ -17,6 +17,8 @@ from typing import Any
 from flask import has_request_context
 from markupsafe import Markup, escape
 
+from .language import translations
+
 
 class Text(str):
     """English text that is translated wherever a template shows it."""
@@ -33,9 +35,7 @@ class Text(str):
     def _template(self) -> str:
         if not has_request_context():
             return self.msgid
-        from .i18n import _translations  # i18n needs the app's modules: import when used
-
-        return _translations().ugettext(self.msgid)  # type: ignore[no-any-return]
+        return translations().ugettext(self.msgid)  # type: ignore[no-any-return]
 
     def __html__(self) -> Markup:
         template = escape(self._template())

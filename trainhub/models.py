@@ -5,9 +5,9 @@ from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
 from .courses.models import LessonCompletion
 from .quizzes.models import EssayGrade, QuizAttempt
-from .readiness.models import Clearance
-from .reviews.models import Review, SignOff
-from .roleplays.models import Attachment, RoleplaySubmission
+from .roleplays.models import Attachment, Review, RoleplaySubmission
+from .signoffs.models import SignOff
+from .team.models import Clearance
 
 __all__ = [
     "ApiToken",

@@ -29,6 +29,10 @@ def is_mentor(user: Person) -> bool:
     return user.role == "mentor"
 
 
+def is_manager(user: Person) -> bool:
+    return user.role == "manager"
+
+
 def is_admin(user: Person) -> bool:
     return user.role == "admin"
 

@@ -14,9 +14,9 @@ from flask_login import current_user
 
 from .auth.models import User
 from .extensions import db
-from .i18n import LANGUAGES
-from .i18n import gettext as fast_gettext
-from .i18n import ngettext as fast_ngettext
+from .language import LANGUAGES
+from .language import gettext as fast_gettext
+from .language import ngettext as fast_ngettext
 
 # Context processors that features add (e.g. the mentor's review-queue count for the nav).
 NAV_BADGES: list[Any] = []

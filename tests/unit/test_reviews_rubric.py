@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainhub.reviews.rubric import RubricError, Weighted, is_passing, weighted_score
+from trainhub.roleplays.rubric import RubricError, Weighted, is_passing, weighted_score
 
 RUBRIC = (
     Weighted("opening", 2),

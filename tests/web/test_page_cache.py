@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import sign_in
 from tests.web.roleplay_helpers import answer, as_user, team
 from trainhub.courses.models import LessonCompletion
-from trainhub.pagecache import EXTENSION, PageCache
+from trainhub.courses.pagecache import EXTENSION, PageCache
 
 LESSON = "/courses/sales-department-foundations/the-sales-conveyor"
 _TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')

@@ -10,8 +10,7 @@ from tests import factories
 from tests.conftest import Client, sign_in
 from tests.web.roleplay_helpers import CASE, CASE_URL, review_data
 from trainhub.audit.models import AuditEvent
-from trainhub.reviews.models import Review
-from trainhub.roleplays.models import RoleplaySubmission
+from trainhub.roleplays.models import Review, RoleplaySubmission
 
 ROUNDS = 4
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from tests import factories
 from tests.web.roleplay_helpers import CASE, CASE_URL, answer, as_user, decide, team
 from trainhub.audit.models import AuditEvent
-from trainhub.reviews.models import Review, SignOff
-from trainhub.roleplays.models import RoleplaySubmission
+from trainhub.roleplays.models import Review, RoleplaySubmission
+from trainhub.signoffs.models import SignOff
 
 
 def _versions(db_session, hire_id):

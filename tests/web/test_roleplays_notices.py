@@ -110,7 +110,7 @@ def test_a_mail_server_that_is_down_loses_nothing(app, client, db_session, caplo
         app.config["SMTP_PORT"] = closed.getsockname()[1]  # nothing listens there
     cast = team(db_session)
     as_user(client, cast["hire"].email)
-    with caplog.at_level(logging.WARNING, logger="trainhub.notices"):
+    with caplog.at_level(logging.WARNING, logger="trainhub.mail"):
         response = answer(client, "kept despite the mail server")
     assert response.status_code == 302
     row = db_session.scalars(sa.select(RoleplaySubmission)).one()
@@ -122,6 +122,6 @@ def test_without_smtp_the_notice_is_logged(app, client, db_session, caplog):
     app.config["SMTP_HOST"] = None
     cast = team(db_session)
     as_user(client, cast["hire"].email)
-    with caplog.at_level(logging.WARNING, logger="trainhub.notices"):
+    with caplog.at_level(logging.WARNING, logger="trainhub.mail"):
         assert answer(client, "x").status_code == 302
     assert any("e-mail not sent" in r.getMessage() for r in caplog.records)

@@ -18,7 +18,7 @@ from trainhub.courses.models import LessonCompletion
 from trainhub.db import utcnow
 from trainhub.demo import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
-from trainhub.readiness.models import Clearance
+from trainhub.team.models import Clearance
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request
-from sqlalchemy.orm import aliased
 
 from ..access import requires
-from ..auth.models import User
 from ..extensions import db
 from ..permissions import can_manage_people
 from ..routing import MAX_ID
-from .models import AuditEvent
+from .service import PAGE, events_page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-PAGE = 100
 
 
 @bp.get("/")
@@ -23,16 +19,6 @@ def log():  # type: ignore[no-untyped-def]
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before <= MAX_ID:
         before = None  # a hand-edited page link; start from the newest
-    actor, subject = aliased(User), aliased(User)
-    query = (
-        sa.select(AuditEvent, actor.name, subject.name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .outerjoin(subject, subject.id == AuditEvent.subject_id)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE)
-    )
-    if before:
-        query = query.where(AuditEvent.id < before)
-    rows = db.session.execute(query).all()
+    rows = events_page(db.session, before)
     older = rows[-1][0].id if len(rows) == PAGE else None
     return render_template("audit/log.html", rows=rows, older=older)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import quizzes as quiz_files
 from . import roleplays as roleplay_files
@@ -24,6 +25,13 @@ from .sources import is_slug
 from .tracks import Track, parse_track
 
 CONTENT_DIRS = ("content", "quizzes", "roleplays")
+
+
+class HasTrack(Protocol):
+    """A person as the catalog sees them: only the track (sales role) they follow."""
+
+    @property
+    def track(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,10 @@ class Catalog:
         course = self.courses.get(course_slug)
         lesson = course.lesson(lesson_slug) if course else None
         return (course, lesson) if course and lesson else None
+
+    def track_of(self, person: HasTrack) -> Track | None:
+        """The track a person follows, or None (no track, or one whose file is gone)."""
+        return self.tracks.get(person.track or "")
 
     def item(self, kind: str, slug: str) -> Course | Quiz | RoleplayCase | None:
         pool: Mapping[str, Course | Quiz | RoleplayCase] = {

@@ -11,9 +11,9 @@ from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
-from ..pagecache import render_cached
 from ..permissions import can_submit_work, is_signed_in
 from . import service
+from .pagecache import render_cached
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 

@@ -8,8 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import authorize, load_with_owner, requires
+from ..access import authorize, requires
+from ..auth.lookup import load_with_owner
 from ..auth.models import User
+from ..auth.scope import reviewees_of, reviewees_query
 from ..content import catalog
 from ..db import reads_first, start_writing, utcnow
 from ..extensions import db
@@ -20,7 +22,6 @@ from ..permissions import (
     can_view_hire,
     is_signed_in,
 )
-from ..readiness.service import hires_of_query
 from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
@@ -34,8 +35,7 @@ def essays_badge(user: User) -> dict[str, int]:
     """The mentor's count of quiz attempts whose essays wait for grading (for the nav)."""
     if not can_review(user):
         return {}
-    hire_ids = hires_of_query(user).with_only_columns(User.id)
-    return {"quiz_essays": service.grading_count(db.session, hire_ids)}
+    return {"quiz_essays": service.grading_count(db.session, reviewees_of(user))}
 
 
 if essays_badge not in NAV_BADGES:
@@ -205,9 +205,8 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/grading")
 @requires(can_review)
 def grading():  # type: ignore[no-untyped-def]
-    hire_ids = hires_of_query(current_user).with_only_columns(User.id)
-    waiting = service.grading_queue(db.session, hire_ids)
-    people = {u.id: u for u in db.session.scalars(hires_of_query(current_user))}
+    waiting = service.grading_queue(db.session, reviewees_of(current_user))
+    people = {u.id: u for u in db.session.scalars(reviewees_query(current_user))}
     cat = catalog()
     return render_template(
         "quizzes/grading.html", waiting=waiting, people=people, quizzes=cat.quizzes

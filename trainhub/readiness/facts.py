@@ -25,8 +25,8 @@ from ..auth.models import User
 from ..courses.models import LessonCompletion
 from ..db import as_utc, raw_time
 from ..quizzes.models import QuizAttempt
-from ..reviews.models import Review, SignOff
-from ..roleplays.models import RoleplaySubmission
+from ..roleplays.models import Review, RoleplaySubmission
+from ..signoffs.models import SignOff
 from .rules import AttemptFact, CourseFact, HireFacts, SignOffFact, SubmissionFact
 
 HireIds = sa.Select[tuple[int]] | Iterable[int]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -33,38 +32,8 @@ def items_of(catalog: Catalog) -> Items:
     return Items(courses=catalog.courses, quizzes=catalog.quizzes, roleplays=catalog.roleplays)
 
 
-def track_of(catalog: Catalog, hire: User) -> Track | None:
-    return catalog.tracks.get(hire.track or "")
-
-
 def readiness_of(session: Session, catalog: Catalog, hire: User) -> tuple[Track, Readiness] | None:
-    track = track_of(catalog, hire)
+    track = catalog.track_of(hire)
     if track is None:
         return None
     return track, evaluate(track, items_of(catalog), facts_for(session, hire))
-
-
-def hires_of(user: User) -> sa.ColumnElement[bool]:
-    """Which users are the active hires a person looks after: a mentor's, a manager's, or
-    everyone's for an admin. The one place that scopes every team list, CSV and API answer."""
-    base = sa.and_(User.role == "hire", User.is_active.is_(True))
-    if user.role == "mentor":
-        return sa.and_(base, User.mentor_id == user.id)
-    if user.role == "manager":
-        return sa.and_(base, User.manager_id == user.id)
-    if user.role == "admin":
-        return base
-    return sa.false()
-
-
-def hires_of_query(user: User) -> sa.Select[tuple[User]]:
-    return sa.select(User).where(hires_of(user)).order_by(User.name)
-
-
-def hire_ids_of(user: User) -> sa.Select[tuple[int]]:
-    """The same hires as a subquery, for ``gather_facts``: one statement whatever their number."""
-    return sa.select(User.id).where(hires_of(user))
-
-
-def people_of(session: Session, user: User) -> list[User]:
-    return list(session.scalars(hires_of_query(user)))

@@ -1,11 +1,11 @@
-"""Review and sign-off forms. The review form grows one level and one comment per criterion."""
+"""The mentor's review form: it grows one level and one comment per rubric criterion."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms import Field, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -60,18 +60,3 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
         )
     form_class = type("CaseReviewForm", (ReviewForm,), attrs)
     return form_class(**kwargs)  # type: ignore[no-any-return]
-
-
-class SignOffForm(Form):
-    note = StringField(
-        _l("Note"),
-        validators=[DataRequired(_l("Say what you saw.")), Length(max=1000)],
-        description=_l("What you saw, e.g. \u201cfive calls on 12 and 14 May, debriefed\u201d."),
-    )
-
-
-class RevokeForm(Form):
-    note = StringField(
-        _l("Reason"),
-        validators=[DataRequired(_l("Say why the sign-off is revoked.")), Length(max=1000)],
-    )

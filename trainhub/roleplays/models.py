@@ -1,8 +1,10 @@
-"""Learner history for role-play cases: versions of an answer, and their attachments."""
+"""Learner history for role-play cases: versions of an answer, their attachments, and the
+mentor's review of each version."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import UTCDateTime, db, utcnow
 
 SUBMISSION_STATUSES = ("draft", "submitted", "needs_work", "approved")
+DECISIONS = ("approved", "needs_work")
 
 
 class RoleplaySubmission(db.Model):
@@ -55,3 +58,29 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[RoleplaySubmission] = relationship(back_populates="attachments")
+
+
+class Review(db.Model):
+    """A mentor's decision on one submitted version, scored against the case's rubric."""
+
+    __tablename__ = "reviews"
+    # One decision per submitted version: two mentors deciding at once cannot both win.
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id"),
+        sa.CheckConstraint(sa.column("decision").in_(DECISIONS), name="decision_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("roleplay_submissions.id", ondelete="CASCADE")
+    )
+    mentor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # {criterion_key: {"level": 1-4, "comment": "..."}} as given by the mentor.
+    scores: Mapped[Any] = mapped_column(sa.JSON)
+    score: Mapped[float] = mapped_column(sa.Float)  # weighted, computed by the server
+    passing_score: Mapped[float] = mapped_column(sa.Float)  # the case's, at review time
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    decision: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import insert_ignore
-from ..reviews.models import Review
-from .models import Attachment, RoleplaySubmission
+from .models import Attachment, Review, RoleplaySubmission
 from .uploads import StoredFile
 
 MAX_ATTACHMENTS = 5

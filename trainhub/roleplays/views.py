@@ -25,10 +25,12 @@ from ..catalog.roleplays import RoleplayCase
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
-from ..notices import ReviewNotice, review_notices, send_mail, submitted_mail
+from ..mail import send_mail
 from ..permissions import can_submit_work, can_view_attachment, is_signed_in, is_staff
+from ..routing import absolute_url
 from . import service
 from .forms import AnswerForm
+from .notices import ReviewNotice, review_notices, submitted_mail
 from .uploads import UploadError, clean_name, download_name, store_upload, stored_path
 
 bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
@@ -49,13 +51,6 @@ def roleplay_notices() -> list[tuple[ReviewNotice, RoleplayCase | None]]:
         return []
     cases = catalog().roleplays
     return [(n, cases.get(n.case_slug)) for n in review_notices(db.session, current_user.id)]
-
-
-def absolute_url(endpoint: str, **values: object) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _case_or_404(case_slug: str) -> RoleplayCase:

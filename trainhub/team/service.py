@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, aliased
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..auth.scope import hires_of
 from ..catalog import Catalog
 from ..db import insert_ignore
 from ..messages import N_
 from ..readiness.facts import NO_FACTS, gather_raw
-from ..readiness.models import Clearance
 from ..readiness.rules import STATUSES, Readiness, StepResult
-from ..readiness.service import evaluate_raw, hires_of, items_of
+from ..readiness.service import evaluate_raw, items_of
+from .models import Clearance
 
 # Kinds of step whose wait is a mentor's review (sign-offs wait on the mentor too, but they
 # are practice to be seen, not work handed in).
@@ -146,7 +147,7 @@ def team_rows(
     items = items_of(cat)
     rows = []
     for p in people:
-        track = cat.tracks.get(p.track or "")
+        track = cat.track_of(p)
         if track is None:
             readiness = _no_track(p.track)
         else:

@@ -14,9 +14,9 @@ from ..auth.models import User
 from ..catalog import Catalog
 from ..courses.models import LessonCompletion
 from ..quizzes.models import QuizAttempt
-from ..readiness.models import Clearance
-from ..reviews.models import Review, SignOff
-from ..roleplays.models import RoleplaySubmission
+from ..roleplays.models import Review, RoleplaySubmission
+from ..signoffs.models import SignOff
+from .models import Clearance
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _clearance(session: Session, hire: User) -> list[Entry]:
 
 
 def timeline_of(session: Session, cat: Catalog, hire: User) -> list[Entry]:
-    track = cat.tracks.get(hire.track or "")
+    track = cat.track_of(hire)
     titles = {s.slug: s.title or s.slug for s in track.signoffs} if track else {}
     entries = [
         *_lessons(session, cat, hire),

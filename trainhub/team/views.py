@@ -110,7 +110,7 @@ def _render_hire(hire: User, form: ClearForm, status: int = 200):  # type: ignor
         "team/hire.html",
         hire=hire,
         row=row,
-        track=cat.tracks.get(hire.track or ""),
+        track=cat.track_of(hire),
         timeline=timeline_of(db.session, cat, hire),
         form=form,
         can_clear=can_clear_for_clients(current_user, hire),
@@ -135,7 +135,7 @@ def certificate(user_id: int):  # type: ignore[no-untyped-def]
         "team/certificate.html",
         hire=person,
         row=row,
-        track=cat.tracks.get(person.track or ""),
+        track=cat.track_of(person),
         issued_on=date.today(),
     )
 

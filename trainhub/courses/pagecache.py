@@ -25,7 +25,7 @@ from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .templating import demo_data_present, nav_badges
+from ..templating import demo_data_present, nav_badges
 
 EXTENSION = "trainhub.pages"
 

@@ -1,62 +1,20 @@
-"""Notices: what a hire sees on their home after a review, and the e-mails about reviews.
+"""What people are told about role-play answers: the e-mails to the mentor and the hire, and
+the notices a hire sees on their home after a review.
 
-E-mail goes through the SMTP settings (``TRAINHUB_SMTP_HOST`` ...) when they are set, and is
-only logged otherwise. It is sent after the commit, and a failure is logged, never raised:
-a mail server that is down must not lose a submission or a review.
+The e-mails are sent after the commit (``mail.send_mail`` never raises), so a mail server that
+is down cannot lose a submission or a review.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from .reviews.models import Review
-from .roleplays.models import RoleplaySubmission
-
-log = logging.getLogger(__name__)
-SMTP_TIMEOUT = 10
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
-
-
-def send_mail(config: Mapping[str, Any], mail: Mail) -> bool:
-    """Send one e-mail; True if the SMTP server accepted it. Never raises."""
-    host = config.get("SMTP_HOST")
-    if not host:
-        log.warning(
-            "e-mail not sent (no TRAINHUB_SMTP_HOST): to=%s subject=%s", mail.to, mail.subject
-        )
-        log.info("e-mail body:\n%s", mail.body)
-        return False
-    message = EmailMessage()
-    message["From"] = config.get("SMTP_FROM") or "trainhub@localhost"
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    try:
-        with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=SMTP_TIMEOUT) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if config.get("SMTP_USER"):
-                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("e-mail to %s failed: %s", mail.to, mail.subject)
-        return False
-    return True
+from ..mail import Mail
+from .models import Review, RoleplaySubmission
 
 
 def submitted_mail(

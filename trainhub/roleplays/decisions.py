@@ -1,0 +1,108 @@
+"""A mentor's decision on a submitted role-play answer. It writes its audit event in the same
+transaction.
+
+Two mentors deciding the same version at once cannot both win: the decision is a
+conditional UPDATE of the submission's status (``WHERE status = 'submitted'``), backed by the
+unique submission id on reviews. The loser gets ``AlreadyDecided``, never a half-written row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..audit.service import record_event
+from ..auth.models import User
+from ..catalog.roleplays import RoleplayCase
+from .models import DECISIONS, Review, RoleplaySubmission
+from .rubric import is_passing, weighted_score
+
+
+class AlreadyDecided(Exception):
+    """Another review of this version was recorded first (or it is no longer submitted)."""
+
+
+class ReviewRefused(ValueError):
+    """The decision does not fit the scores; ``field`` names the form field to blame."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def decide_submission(
+    session: Session,
+    submission: RoleplaySubmission,
+    case: RoleplayCase,
+    *,
+    levels: Mapping[str, int],
+    comments: Mapping[str, str],
+    comment: str,
+    decision: str,
+    actor: User,
+    now: datetime,
+    required_score: float | None = None,
+) -> Review:
+    """Record the mentor's decision on one submitted version. The score is computed here.
+
+    ``required_score`` is what approval needs: the case's passing score, or the hire's track
+    minimum when that is higher (an approval below it could never complete the step, and an
+    approved answer cannot be resubmitted).
+    """
+    required = max(case.passing_score, required_score or 0.0)
+    if decision not in DECISIONS:
+        raise ReviewRefused("Choose approve or needs work.", "decision")
+    score = weighted_score(case.rubric, levels)
+    if decision == "approved" and not is_passing(score, required):
+        raise ReviewRefused(
+            f"The score {score:.2f} is below the passing score {required:.1f}: "
+            "raise the levels that deserve it, or send it back for more work.",
+            "decision",
+        )
+    claimed = session.execute(
+        sa.update(RoleplaySubmission)
+        .where(RoleplaySubmission.id == submission.id, RoleplaySubmission.status == "submitted")
+        .values(status=decision, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided()
+    review = Review(
+        submission_id=submission.id,
+        mentor_id=actor.id,
+        scores={
+            c.key: {"level": int(levels[c.key]), "comment": comments.get(c.key, "").strip()}
+            for c in case.rubric
+        },
+        score=score,
+        passing_score=required,
+        comment=comment.strip(),
+        decision=decision,
+        created_at=now,
+    )
+    session.add(review)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise AlreadyDecided() from exc
+    record_event(
+        session,
+        actor=actor,
+        action=f"review.{decision}",
+        now=now,
+        subject=session.get(User, submission.user_id),
+        object_type="roleplay_submission",
+        object_id=submission.id,
+        data={
+            "case": case.slug,
+            "version": submission.version,
+            "score": score,
+            "passing_score": case.passing_score,
+            "required_score": required,
+        },
+    )
+    return review

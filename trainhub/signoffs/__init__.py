@@ -1,0 +1,1 @@
+"""Sign-offs: practical track steps ("shadowed five client calls") confirmed by a mentor."""
