@@ -12,18 +12,24 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import commands, errors, i18n, language, models, routing, security, sessions, templating
 from . import config as config_module
+from . import errors, i18n, language, models, routing, security, sessions, templating
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
+from .api.cli import api_token_cli
 from .api.views import bp as api_bp
 from .audit.views import bp as audit_bp
+from .auth.cli import users_cli
 from .auth.views import bp as auth_bp
+from .backup.cli import backup_command, restore_command
 from .catalog import CatalogStore
+from .catalog.cli import content_cli
 from .courses.views import bp as courses_bp
 from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_intent
+from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
+from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
@@ -43,6 +49,17 @@ BLUEPRINTS = (
     audit_bp,
     team_bp,
     api_bp,
+)
+
+# Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
+COMMANDS = (
+    content_cli,
+    users_cli,
+    demo_command,
+    backup_command,
+    restore_command,
+    api_token_cli,
+    quiz_cli,
 )
 
 PROJECT_ROOT = config_module.PROJECT_ROOT
@@ -72,7 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     errors.register(app)
     templating.register(app)
-    commands.register(app)
+    register_commands(app)
     security.register(app)
     return app
 
@@ -97,6 +114,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 # Methods that should not change anything; a view that writes on one still may (db.py).

@@ -7,6 +7,7 @@ Objects are checked through their owner (a submission through its hire), so the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -113,3 +114,12 @@ def can_read_team_api(user: Person) -> bool:
     """Read the readiness API with a token: the owner's own scope (a mentor's hires, a
     manager's hires, everyone for an admin). A hire's token is refused."""
     return user.role in {"mentor", "manager", "admin"}
+
+
+# Every predicate is a template global too (templating.register): a page asks the question a
+# route asks, in the same words, instead of restating which roles may.
+PREDICATES: dict[str, Callable[..., bool]] = {
+    name: value
+    for name, value in dict(globals()).items()
+    if name.startswith(("is_", "can_")) and callable(value)
+}

@@ -17,6 +17,7 @@ from .extensions import db
 from .language import LANGUAGES
 from .language import gettext as fast_gettext
 from .language import ngettext as fast_ngettext
+from .permissions import PREDICATES
 
 # Context processors that features add (e.g. the mentor's review-queue count for the nav).
 NAV_BADGES: list[Any] = []
@@ -114,6 +115,7 @@ def nav_badges() -> dict[str, Any]:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals.update(PREDICATES)
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["current_locale_code"] = lambda: str(get_locale() or "en")
     app.jinja_env.globals["step_url"] = step_url

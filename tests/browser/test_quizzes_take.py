@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from tests import factories
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.demo import load_demo
+from trainhub.demo.data import load_demo
 from trainhub.extensions import db
 from trainhub.quizzes.model_answers import model_answers
 from trainhub.quizzes.models import QuizAttempt

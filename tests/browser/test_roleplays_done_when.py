@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.demo import load_demo
+from trainhub.demo.data import load_demo
 from trainhub.extensions import db
 
 PASSWORD = "demo-password"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.demo import DEMO_PASSWORD, load_demo
+from trainhub.demo.data import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
 
 

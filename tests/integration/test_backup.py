@@ -16,7 +16,7 @@ from flask import Flask
 from tests.conftest import PROJECT_ROOT, Client, _base_config, sign_in
 from trainhub import create_app
 from trainhub.auth.models import LoginFailure, User
-from trainhub.backup import backup_database, check_integrity
+from trainhub.backup.service import backup_database, check_integrity
 from trainhub.db import configure_engine, utcnow, write_intent
 from trainhub.extensions import db
 

@@ -13,7 +13,7 @@ from trainhub.api.tokens import create_token
 from trainhub.auth.models import User
 from trainhub.content import catalog
 from trainhub.db import utcnow, write_intent
-from trainhub.demo import DEMO_PASSWORD, load_demo
+from trainhub.demo.data import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
 
 PAGES = ("/team/", "/team/?status=ready&sort=progress&order=desc", "/team/export.csv", "/")

@@ -12,7 +12,7 @@ from tests import factories
 from trainhub.api.models import ApiToken
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.demo import load_demo
+from trainhub.demo.data import load_demo
 from trainhub.extensions import db
 
 HIRE_KEYS = {

@@ -24,7 +24,7 @@ from trainhub.catalog.gift import parse_gift
 from trainhub.catalog.question_dicts import question_to_dict
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.demo import load_demo
+from trainhub.demo.data import load_demo
 from trainhub.extensions import db
 from trainhub.quizzes.model_answers import model_answers
 from trainhub.quizzes.models import EssayGrade, QuizAttempt

@@ -16,7 +16,7 @@ from trainhub.auth.models import User
 from trainhub.content import catalog
 from trainhub.courses.models import LessonCompletion
 from trainhub.db import utcnow
-from trainhub.demo import DEMO_PASSWORD, load_demo
+from trainhub.demo.data import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
 from trainhub.team.models import Clearance
 

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from ..auth import service as accounts
 from ..db import utcnow, write_intent
 from ..extensions import db
+from ..permissions import can_read_team_api
 from .tokens import TokenError, create_token, find_token, list_tokens, revoke_token
 
 
@@ -30,7 +31,7 @@ def create(email: str, name: str) -> None:
     with write_intent():
         token, secret = create_token(db.session, owner, name=name, actor=None, now=utcnow())
         db.session.commit()
-    if owner.role == "hire":
+    if not can_read_team_api(owner):
         click.echo("warning: a hire's token is refused by the readiness API (403)", err=True)
     click.echo(f"token {token.id} ({token.prefix}…) for {owner.email} ({owner.role})", err=True)
     click.echo("copy it now, it cannot be shown again:", err=True)

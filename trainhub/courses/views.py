@@ -11,7 +11,7 @@ from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
-from ..permissions import can_submit_work, is_signed_in
+from ..permissions import can_submit_work, is_hire, is_signed_in
 from . import service
 from .pagecache import render_cached
 
@@ -26,7 +26,7 @@ class CompleteForm(Form):
 @requires(is_signed_in)
 def index():  # type: ignore[no-untyped-def]
     cat = catalog()
-    role = current_user.track if current_user.is_hire else None
+    role = current_user.track if is_hire(current_user) else None
     mine = cat.courses_for(role) if role else list(cat.courses.values())
     others = [c for c in cat.courses.values() if c not in mine]
     done = service.completed_lessons(db.session, current_user)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..access import public, requires
 from ..content import catalog
 from ..extensions import db
-from ..permissions import is_signed_in
+from ..permissions import is_hire, is_signed_in
 from ..readiness.service import readiness_of
 from ..team.service import needs_attention, rows_of, summarize, waiting_reviews
 
@@ -25,7 +25,7 @@ MENTOR_ROWS = 100
 @bp.get("/")
 @requires(is_signed_in)
 def index():  # type: ignore[no-untyped-def]
-    if current_user.is_hire:
+    if is_hire(current_user):
         cat = catalog()
         result = readiness_of(db.session, cat, current_user)
         track, readiness = result if result else (None, None)

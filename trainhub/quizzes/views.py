@@ -20,6 +20,7 @@ from ..permissions import (
     can_review_work_of,
     can_submit_work,
     can_view_hire,
+    is_hire,
     is_signed_in,
 )
 from ..templating import NAV_BADGES
@@ -61,7 +62,7 @@ def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:
 @requires(is_signed_in)
 def index():  # type: ignore[no-untyped-def]
     cat = catalog()
-    role = current_user.track if current_user.is_hire else None
+    role = current_user.track if is_hire(current_user) else None
     quizzes = [q for q in cat.quizzes.values() if role is None or {"all", role} & set(q.roles)]
     return render_template("quizzes/index.html", quizzes=quizzes)
 

@@ -26,7 +26,7 @@ from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
 from ..mail import send_mail
-from ..permissions import can_submit_work, can_view_attachment, is_signed_in, is_staff
+from ..permissions import can_submit_work, can_view_attachment, is_hire, is_signed_in, is_staff
 from ..routing import absolute_url
 from . import service
 from .forms import AnswerForm
@@ -47,7 +47,7 @@ bp.add_app_template_filter(answer_html, "answer_html")
 @bp.app_template_global("roleplay_notices")
 def roleplay_notices() -> list[tuple[ReviewNotice, RoleplayCase | None]]:
     """The hire's latest reviewed answers, for the notice block on their home page."""
-    if not current_user.is_authenticated or not current_user.is_hire:
+    if not current_user.is_authenticated or not is_hire(current_user):
         return []
     cases = catalog().roleplays
     return [(n, cases.get(n.case_slug)) for n in review_notices(db.session, current_user.id)]
@@ -64,16 +64,16 @@ def _case_or_404(case_slug: str) -> RoleplayCase:
 @requires(is_signed_in)
 def index():  # type: ignore[no-untyped-def]
     cases = list(catalog().roleplays.values())
-    role = current_user.track if current_user.is_hire else None
+    role = current_user.track if is_hire(current_user) else None
     mine = [c for c in cases if c.is_for(role)] if role else cases
     others = [c for c in cases if c not in mine]
-    states = service.case_states(db.session, current_user.id) if current_user.is_hire else {}
+    states = service.case_states(db.session, current_user.id) if is_hire(current_user) else {}
     return render_template("roleplays/index.html", mine=mine, others=others, states=states)
 
 
 def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200):  # type: ignore[no-untyped-def]
     rows = (
-        service.versions_of(db.session, current_user.id, case.slug) if current_user.is_hire else []
+        service.versions_of(db.session, current_user.id, case.slug) if is_hire(current_user) else []
     )
     current = service.latest(rows)
     if not form.is_submitted():
@@ -85,7 +85,7 @@ def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200):  # ty
         current=current,
         draft=current if current is not None and current.status == "draft" else None,
         versions=service.history(db.session, current_user.id, case.slug)
-        if current_user.is_hire
+        if is_hire(current_user)
         else [],
         can_answer=can_submit_work(current_user) and service.is_open(current),
         show_mentor_view=is_staff(current_user),

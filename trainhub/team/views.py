@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import authorize, requires
+from ..auth.lookup import hire_or_404
 from ..auth.models import User
 from ..content import catalog
 from ..db import utcnow
@@ -96,9 +97,7 @@ def export_csv():  # type: ignore[no-untyped-def]
 
 
 def _load_hire(user_id: int) -> User:
-    hire = db.session.get(User, user_id)
-    if hire is None or hire.role != "hire":
-        abort(404)
+    hire = hire_or_404(user_id)
     authorize(can_view_hire(current_user, hire))
     return hire
 
@@ -143,9 +142,7 @@ def certificate(user_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:user_id>/clear")
 @requires(can_view_team)
 def clear(user_id: int):  # type: ignore[no-untyped-def]
-    person = db.session.get(User, user_id)
-    if person is None or person.role != "hire":
-        abort(404)
+    person = hire_or_404(user_id)
     authorize(can_clear_for_clients(current_user, person))
     form = ClearForm()
     if not form.validate_on_submit():

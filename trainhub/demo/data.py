@@ -17,18 +17,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .auth.models import User
-from .auth.service import hash_password
-from .catalog import Catalog
-from .catalog.roleplays import RoleplayCase
-from .catalog.tracks import Track, TrackStep
-from .courses.models import LessonCompletion
-from .quizzes import service as quiz_service
-from .quizzes.model_answers import demo_answers
-from .quizzes.models import EssayGrade, QuizAttempt
-from .roleplays.models import Review, RoleplaySubmission
-from .roleplays.rubric import is_passing, weighted_score
-from .signoffs.models import SignOff
+from ..auth.models import User
+from ..auth.service import hash_password
+from ..catalog import Catalog
+from ..catalog.roleplays import RoleplayCase
+from ..catalog.tracks import Track, TrackStep
+from ..courses.models import LessonCompletion
+from ..quizzes import service as quiz_service
+from ..quizzes.model_answers import demo_answers
+from ..quizzes.models import EssayGrade, QuizAttempt
+from ..roleplays.models import Review, RoleplaySubmission
+from ..roleplays.rubric import is_passing, weighted_score
+from ..signoffs.models import SignOff
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "demo.local"

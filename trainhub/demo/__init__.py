@@ -1,0 +1,1 @@
+"""Demo data: the contract's demo accounts and synthetic hires for benchmarks."""
