@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
-from .facts import RawFacts, facts_for
+from .gather import RawFacts, facts_for
 from .rules import Items, Readiness, evaluate
 
 # Readiness is a pure function of the catalog and a hire's rows, so a result can be reused
