@@ -27,7 +27,7 @@ from ..db import as_utc, raw_time
 from ..quizzes.models import QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
 from ..signoffs.models import SignOff
-from .rules import AttemptFact, CourseFact, HireFacts, SignOffFact, SubmissionFact
+from .facts import AttemptFact, CourseFact, HireFacts, SignOffFact, SubmissionFact
 
 HireIds = sa.Select[tuple[int]] | Iterable[int]
 
