@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from ..catalog.tracks import Track, TrackStep
+from ..catalog.tracks import Track, TrackStep, step_threshold
 from ..messages import N_
 from .facts import HireFacts
 
@@ -155,7 +155,7 @@ def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResul
             0.0,
             reason=N_("quiz %(slug)s: not in the catalog", slug=step.slug),
         )
-    pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
+    pass_mark = step_threshold(step, quiz)
     attempts = facts.attempts.get(step.slug, ())
     if not attempts:
         return _not_attempted(step, title, pass_mark)
@@ -251,7 +251,7 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
             0.0,
             reason=N_("case %(slug)s: not in the catalog", slug=step.slug),
         )
-    minimum = step.min_score if step.min_score is not None else case.passing_score
+    minimum = step_threshold(step, case)
     versions = sorted(facts.submissions.get(step.slug, ()), key=lambda s: s.version)
     approved = [
         s
