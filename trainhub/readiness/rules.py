@@ -13,16 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 from ..catalog.tracks import StepKind, Track, TrackStep, step_threshold
 from ..messages import N_, Text
 from .facts import HireFacts
-
-Status = Literal["not_started", "in_progress", "awaiting_review", "ready"]
-STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "awaiting_review", "ready")
-
+from .results import Readiness, Status, StepResult
 
 # --- the catalog items a track refers to (structural, so tests can hand-build them) -------
 
@@ -57,45 +53,6 @@ class Items:
     courses: Mapping[str, CourseLike] = field(default_factory=dict)
     quizzes: Mapping[str, QuizLike] = field(default_factory=dict)
     roleplays: Mapping[str, CaseLike] = field(default_factory=dict)
-
-
-# --- results ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepResult:
-    kind: str
-    slug: str
-    title: str
-    done: bool
-    detail: str
-    progress: float  # 0-1, partial credit for courses
-    reason: str | None = None  # why it is not done
-    waiting_on_mentor: bool = False
-    waiting_since: datetime | None = None
-    done_at: datetime | None = None
-    # Done against an older version of the content file than the current one.
-    outdated: bool = False
-
-
-@dataclass(frozen=True)
-class Readiness:
-    status: Status
-    steps: tuple[StepResult, ...]
-    reasons: tuple[str, ...]
-    progress: float
-    ready_since: datetime | None
-
-    @property
-    def next_step(self) -> StepResult | None:
-        """The first step the hire can act on, else the first one waiting on someone else."""
-        pending = [s for s in self.steps if not s.done]
-        actionable = [s for s in pending if not s.waiting_on_mentor]
-        return (actionable or pending or [None])[0]
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for s in self.steps if s.done)
 
 
 # A judge: one step of a kind, against the catalog's items and the hire's facts. The track's

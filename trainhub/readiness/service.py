@@ -8,7 +8,8 @@ from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
 from .gather import RawFacts, facts_for
-from .rules import Items, Readiness, evaluate
+from .results import Readiness
+from .rules import Items, evaluate
 
 # Readiness is a pure function of the catalog and a hire's rows, so a result can be reused
 # while both are unchanged: the key holds the catalog's fingerprint and every row. A cache

@@ -21,7 +21,7 @@ from ..catalog import Catalog
 from ..db import insert_ignore
 from ..messages import N_
 from ..readiness.gather import NO_FACTS, gather_raw
-from ..readiness.rules import STATUSES, Readiness, StepResult
+from ..readiness.results import STATUSES, Readiness, StepResult
 from ..readiness.service import evaluate_raw, items_of
 from .models import Clearance
 
