@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from tests import factories
 from trainhub.content import catalog
-from trainhub.readiness.facts import gather_facts, gather_raw
+from trainhub.readiness.gather import gather_facts, gather_raw
 
 STORED = datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
 

@@ -8,15 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from trainhub.catalog.tracks import Track, TrackStep
-from trainhub.readiness.rules import (
+from trainhub.readiness.facts import (
     AttemptFact,
     CourseFact,
     HireFacts,
-    Items,
     SignOffFact,
     SubmissionFact,
-    evaluate,
 )
+from trainhub.readiness.rules import Items, evaluate
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from trainhub.readiness.rules import Readiness, StepResult
+from trainhub.readiness.results import Readiness, StepResult
 from trainhub.team import charts
 from trainhub.team.export import csv_text, neutralise
 from trainhub.team.service import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..readiness.rules import STATUSES
+from ..readiness.results import STATUSES
 from ..team.service import HireRow
 
 STEP_KINDS = ["course", "quiz", "roleplay", "signoff"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, cast, overload
 
 from .fields import Fields, read_mapping
 from .problems import ProblemList
@@ -44,6 +44,49 @@ class Track:
     @property
     def signoffs(self) -> tuple[TrackStep, ...]:
         return tuple(s for s in self.steps if s.kind == "signoff")
+
+
+class HasPassMark(Protocol):
+    """A quiz, as far as its threshold goes (structural: readiness tests hand-build them)."""
+
+    @property
+    def pass_mark(self) -> int: ...
+
+
+class HasPassingScore(Protocol):
+    """A role-play case, as far as its threshold goes."""
+
+    @property
+    def passing_score(self) -> float: ...
+
+
+@overload
+def step_threshold(step: TrackStep, item: HasPassMark) -> int: ...
+@overload
+def step_threshold(step: TrackStep, item: HasPassingScore) -> float: ...
+@overload
+def step_threshold(step: TrackStep, item: None) -> None: ...
+def step_threshold(step: TrackStep, item: HasPassMark | HasPassingScore | None) -> float | None:
+    """What a hire must reach on a step's quiz (percent) or case (weighted rubric score, 1-4)
+    for readiness to count the step done: the track step's own figure when it sets one (a
+    quiz step's ``pass_mark``, a role-play step's ``min_score``), else the item's. The track
+    may ask less than the item as well as more.
+
+    None for a course or a sign-off, which have no score, and for an item missing from the
+    catalog. Readiness, the quiz page and the mentor's review page all read it here, so the
+    figure a hire is told is the figure they are judged by. (Approving an answer needs the
+    case's own passing score too: the review page takes the higher of the two.)
+    """
+    if item is None:
+        return None
+    # The step's kind says what its item is: a quiz step's item is a quiz, and so on.
+    if step.kind == "quiz":
+        own = cast(HasPassMark, item).pass_mark
+        return own if step.pass_mark is None else step.pass_mark
+    if step.kind == "roleplay":
+        score = cast(HasPassingScore, item).passing_score
+        return score if step.min_score is None else step.min_score
+    return None
 
 
 _STEP_KEYS = {

@@ -15,7 +15,7 @@ class LessonCompletion(db.Model):
     # One row per hire and lesson: a double click or a second tab cannot add another.
     __table_args__ = (
         sa.UniqueConstraint("user_id", "course_slug", "lesson_slug"),
-        # Covers what readiness reads of every completion (readiness.facts.gather_raw).
+        # Covers what readiness reads of every completion (readiness.gather.gather_raw).
         sa.Index(
             "ix_lesson_completions_facts",
             "user_id",

@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..auth.service import hash_password
 from ..catalog import Catalog
 from ..catalog.roleplays import RoleplayCase
-from ..catalog.tracks import Track, TrackStep
+from ..catalog.tracks import Track, TrackStep, step_threshold
 from ..courses.models import LessonCompletion
 from ..quizzes import service as quiz_service
 from ..quizzes.model_answers import demo_answers
@@ -61,7 +61,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     # A real attempt: drawn and ordered like a hire's, answered well enough to pass, and
     # graded by the quiz graders, so its result page reads like any other.
     quiz = cat.quizzes[step.slug]
-    pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
+    pass_mark = step_threshold(step, quiz)
     rng = ctx["rng"]
     layout = quiz_service.build_layout(quiz, rng)
     answers, outcome, essays = demo_answers(layout, pass_mark, rng)
@@ -127,7 +127,7 @@ def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows
     )
     session.add(submission)
     session.flush()
-    minimum = max(case.passing_score, step.min_score or 0.0)
+    minimum = max(case.passing_score, step_threshold(step, case))
     levels = _demo_levels(case, minimum)
     ctx["clock"] += timedelta(hours=5)
     rows[Review].append(

@@ -20,7 +20,7 @@ class QuizAttempt(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "quiz_slug", "number"),
         sa.CheckConstraint(sa.column("status").in_(ATTEMPT_STATUSES), name="status_known"),
-        # Covers what readiness reads of every attempt (readiness.facts.gather_raw), so the
+        # Covers what readiness reads of every attempt (readiness.gather.gather_raw), so the
         # dashboard never reads the rows themselves, whose layout and answers are large.
         sa.Index(
             "ix_quiz_attempts_facts",

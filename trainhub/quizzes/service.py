@@ -28,7 +28,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.question_dicts import from_snapshot, snapshot
 from ..catalog.quizzes import Quiz
-from ..catalog.tracks import Track
+from ..catalog.tracks import Track, step_threshold
 from ..db import insert_ignore
 from .grading import PENDING, essay_grade, grade
 from .models import EssayGrade, QuizAttempt
@@ -162,12 +162,14 @@ def track_pass_mark(tracks: Mapping[str, Track], track: str | None, quiz: Quiz) 
 
     Readiness counts the quiz step done at the track's mark, while the quiz itself (its
     verdict, its "after pass" feedback) keeps its own: a hire must be told when the two differ.
+    The mark is ``step_threshold``'s, the very figure readiness judges the step by.
     """
     found = tracks.get(track or "")
     step = found.step("quiz", quiz.slug) if found else None
-    if step is None or step.pass_mark is None or step.pass_mark == quiz.pass_mark:
+    if step is None:
         return None
-    return step.pass_mark
+    mark = step_threshold(step, quiz)
+    return None if mark == quiz.pass_mark else mark
 
 
 def best_percent(attempts: list[QuizAttempt]) -> float | None:

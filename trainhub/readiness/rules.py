@@ -1,74 +1,24 @@
 """Readiness: is a hire ready for clients, and if not, why not. Pure functions, no Flask.
 
 ``evaluate(track, items, facts)`` walks the track's steps in order and judges each against
-what the hire has done (``HireFacts``, gathered from the database elsewhere). Every step gets
-a human-readable detail, and every step that is not done gets a reason.
+what the hire has done (``HireFacts``, gathered from the database by ``readiness.gather``).
+Every step gets a human-readable detail, and every step that is not done gets a reason.
+
+Each step kind has one judge, registered in ``STEP_RULES`` by kind (the way quiz graders are
+in ``quizzes.grading.GRADERS``): a new kind of step is one judge and one entry, and a kind
+without a judge is refused rather than judged by another kind's rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
-from ..catalog.tracks import Track, TrackStep
-from ..messages import N_
-
-Status = Literal["not_started", "in_progress", "awaiting_review", "ready"]
-STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "awaiting_review", "ready")
-
-
-# --- facts: what the database knows about one hire --------------------------------------
-
-
-@dataclass(frozen=True)
-class CourseFact:
-    """What a hire read of one course: each completed lesson's slug with the hash of the
-    lesson file they read, and when they completed the last one."""
-
-    lessons: Mapping[str, str]
-    last_completed_at: datetime
-
-
-@dataclass(frozen=True)
-class AttemptFact:
-    number: int
-    status: str  # in_progress | awaiting_grading | graded
-    percent: float | None  # 0-100, None until graded
-    quiz_hash: str
-    submitted_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SubmissionFact:
-    version: int
-    status: str  # draft | submitted | needs_work | approved
-    case_hash: str
-    submitted_at: datetime | None
-    review_score: float | None = None
-    reviewed_at: datetime | None = None
-    reviewer: str | None = None
-
-
-@dataclass(frozen=True)
-class SignOffFact:
-    signed_by: str
-    signed_at: datetime
-    track_hash: str | None = None  # the track file's version the item was signed against
-
-
-@dataclass(frozen=True)
-class HireFacts:
-    courses: Mapping[str, CourseFact] = field(default_factory=dict)
-    attempts: Mapping[str, tuple[AttemptFact, ...]] = field(default_factory=dict)
-    submissions: Mapping[str, tuple[SubmissionFact, ...]] = field(default_factory=dict)
-    signoffs: Mapping[str, SignOffFact] = field(default_factory=dict)
-
-    @property
-    def has_activity(self) -> bool:
-        return bool(self.courses or self.attempts or self.submissions or self.signoffs)
-
+from ..catalog.tracks import StepKind, Track, TrackStep, step_threshold
+from ..messages import N_, Text
+from .facts import HireFacts
+from .results import Readiness, Status, StepResult
 
 # --- the catalog items a track refers to (structural, so tests can hand-build them) -------
 
@@ -105,60 +55,28 @@ class Items:
     roleplays: Mapping[str, CaseLike] = field(default_factory=dict)
 
 
-# --- results ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepResult:
-    kind: str
-    slug: str
-    title: str
-    done: bool
-    detail: str
-    progress: float  # 0-1, partial credit for courses
-    reason: str | None = None  # why it is not done
-    waiting_on_mentor: bool = False
-    waiting_since: datetime | None = None
-    done_at: datetime | None = None
-    # Done against an older version of the content file than the current one.
-    outdated: bool = False
-
-
-@dataclass(frozen=True)
-class Readiness:
-    status: Status
-    steps: tuple[StepResult, ...]
-    reasons: tuple[str, ...]
-    progress: float
-    ready_since: datetime | None
-
-    @property
-    def next_step(self) -> StepResult | None:
-        """The first step the hire can act on, else the first one waiting on someone else."""
-        pending = [s for s in self.steps if not s.done]
-        actionable = [s for s in pending if not s.waiting_on_mentor]
-        return (actionable or pending or [None])[0]
-
-    @property
-    def done_count(self) -> int:
-        return sum(1 for s in self.steps if s.done)
+# A judge: one step of a kind, against the catalog's items and the hire's facts. The track's
+# content hash is for sign-offs, which are signed against a version of the track file.
+StepRule = Callable[[TrackStep, Items, HireFacts, str | None], StepResult]
 
 
 def _fmt_pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
-def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> StepResult:
+def missing_from_catalog(step: TrackStep, reason: Text) -> StepResult:
+    """A step whose course, quiz or case is not in the catalog (removed, renamed, or left out
+    for errors in its file): never done, and titled by its slug since there is no title.
+    The reason is the judge's own literal ``N_`` text, so that Babel extracts it."""
+    return StepResult(
+        step.kind, step.slug, step.slug, False, N_("missing from the catalog"), 0.0, reason=reason
+    )
+
+
+def _course(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
+    course = items.courses.get(step.slug)
     if course is None:
-        return StepResult(
-            "course",
-            step.slug,
-            step.slug,
-            False,
-            N_("missing from the catalog"),
-            0.0,
-            reason=N_("course %(slug)s: not in the catalog", slug=step.slug),
-        )
+        return missing_from_catalog(step, N_("course %(slug)s: not in the catalog", slug=step.slug))
     lessons = course.lessons
     fact = facts.courses.get(step.slug)
     read = fact.lessons if fact else {}
@@ -193,19 +111,12 @@ def _course(step: TrackStep, course: CourseLike | None, facts: HireFacts) -> Ste
     )
 
 
-def _quiz(step: TrackStep, quiz: QuizLike | None, facts: HireFacts) -> StepResult:
-    title = quiz.title if quiz else step.slug
+def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
+    quiz = items.quizzes.get(step.slug)
     if quiz is None:
-        return StepResult(
-            "quiz",
-            step.slug,
-            title,
-            False,
-            N_("missing from the catalog"),
-            0.0,
-            reason=N_("quiz %(slug)s: not in the catalog", slug=step.slug),
-        )
-    pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
+        return missing_from_catalog(step, N_("quiz %(slug)s: not in the catalog", slug=step.slug))
+    title = quiz.title
+    pass_mark = step_threshold(step, quiz)
     attempts = facts.attempts.get(step.slug, ())
     if not attempts:
         return _not_attempted(step, title, pass_mark)
@@ -289,19 +200,14 @@ def _not_attempted(step: TrackStep, title: str, pass_mark: int) -> StepResult:
     )
 
 
-def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepResult:
-    title = case.title if case else step.slug
+def _roleplay(
+    step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None
+) -> StepResult:
+    case = items.roleplays.get(step.slug)
     if case is None:
-        return StepResult(
-            "roleplay",
-            step.slug,
-            title,
-            False,
-            N_("missing from the catalog"),
-            0.0,
-            reason=N_("case %(slug)s: not in the catalog", slug=step.slug),
-        )
-    minimum = step.min_score if step.min_score is not None else case.passing_score
+        return missing_from_catalog(step, N_("case %(slug)s: not in the catalog", slug=step.slug))
+    title = case.title
+    minimum = step_threshold(step, case)
     versions = sorted(facts.submissions.get(step.slug, ()), key=lambda s: s.version)
     approved = [
         s
@@ -389,7 +295,7 @@ def _roleplay(step: TrackStep, case: CaseLike | None, facts: HireFacts) -> StepR
     return StepResult("roleplay", step.slug, title, False, detail, 0.25, reason=reason)
 
 
-def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepResult:
+def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
     title = step.title or step.slug
     fact = facts.signoffs.get(step.slug)
     if fact is None:
@@ -419,16 +325,27 @@ def _signoff(step: TrackStep, track_hash: str | None, facts: HireFacts) -> StepR
     )
 
 
+STEP_RULES: Mapping[StepKind, StepRule] = {
+    "course": _course,
+    "quiz": _quiz,
+    "roleplay": _roleplay,
+    "signoff": _signoff,
+}
+
+
+class UnknownStepKind(ValueError):
+    """A step of a kind no judge is registered for."""
+
+
 def evaluate_step(
     step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None = None
 ) -> StepResult:
-    if step.kind == "course":
-        return _course(step, items.courses.get(step.slug), facts)
-    if step.kind == "quiz":
-        return _quiz(step, items.quizzes.get(step.slug), facts)
-    if step.kind == "roleplay":
-        return _roleplay(step, items.roleplays.get(step.slug), facts)
-    return _signoff(step, track_hash, facts)
+    rule = STEP_RULES.get(step.kind)
+    if rule is None:
+        # The track parser makes only STEP_KINDS and a test holds STEP_RULES to them, so this
+        # is a bug, not bad content: refuse it rather than call the step done or not done.
+        raise UnknownStepKind(f"no readiness rule for step kind {step.kind!r}")
+    return rule(step, items, facts, track_hash)
 
 
 def evaluate(track: Track, items: Items, facts: HireFacts) -> Readiness:

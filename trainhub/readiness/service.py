@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
-from .facts import RawFacts, facts_for
-from .rules import Items, Readiness, evaluate
+from .gather import RawFacts, facts_for
+from .results import Readiness
+from .rules import Items, evaluate
 
 # Readiness is a pure function of the catalog and a hire's rows, so a result can be reused
 # while both are unchanged: the key holds the catalog's fingerprint and every row. A cache

@@ -20,6 +20,7 @@ from ..auth.lookup import load_with_owner
 from ..auth.models import User
 from ..auth.scope import people_of
 from ..catalog.roleplays import RoleplayCase
+from ..catalog.tracks import step_threshold
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
@@ -63,11 +64,14 @@ def _submission_and_hire(submission_id: int) -> tuple[RoleplaySubmission, User]:
 
 
 def _required_score(hire: User, case: RoleplayCase) -> float:
-    """The score approval needs: the case's passing score or the hire's track minimum."""
+    """The score approval needs: the case's passing score, or what the hire's track step
+    needs (``step_threshold``) when higher. An approval below the step's figure could never
+    complete the step, and one below the case's own is refused whatever the track says."""
     track = catalog().track_of(hire)
     step = track.step("roleplay", case.slug) if track else None
-    minimum = step.min_score if step is not None and step.min_score is not None else 0.0
-    return max(case.passing_score, minimum)
+    if step is None:
+        return case.passing_score
+    return max(case.passing_score, step_threshold(step, case))
 
 
 def _render_review(

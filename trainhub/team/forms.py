@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, Optional
 
 from ..forms import Form
-from ..readiness.rules import STATUSES
+from ..readiness.results import STATUSES
 from .service import SORT_KEYS, HireRow, TeamFilters
 
 STATUS_LABELS = {

@@ -20,8 +20,8 @@ from ..auth.scope import hires_of
 from ..catalog import Catalog
 from ..db import insert_ignore
 from ..messages import N_
-from ..readiness.facts import NO_FACTS, gather_raw
-from ..readiness.rules import STATUSES, Readiness, StepResult
+from ..readiness.gather import NO_FACTS, gather_raw
+from ..readiness.results import STATUSES, Readiness, StepResult
 from ..readiness.service import evaluate_raw, items_of
 from .models import Clearance
 
