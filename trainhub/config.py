@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "RENDER_CACHE": str,
     "PAGE_CACHE_SIZE": int,
     "SESSION_REFRESH_INTERVAL": int,
+    "COMPANY_TIMEZONE": str,
+    "DUE_COUNT_WEEKENDS": bool,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -82,6 +85,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PAGE_CACHE_SIZE": 2000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Due on" is a date where the company works; a person's times show in their own zone.
+        "COMPANY_TIMEZONE": "UTC",
+        # Whether Saturdays and Sundays count as onboarding days for due dates.
+        "DUE_COUNT_WEEKENDS": False,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en", "ru", "uk"],
     }
@@ -158,6 +165,14 @@ def build(
         settings["SESSION_COOKIE_SECURE"] = True
     elif not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = local_secret(instance_path)
+
+    try:
+        ZoneInfo(settings["COMPANY_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"TRAINHUB_COMPANY_TIMEZONE: unknown time zone {settings['COMPANY_TIMEZONE']!r} "
+            "(an IANA name such as Europe/Kyiv)"
+        ) from exc
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     # No pool_pre_ping: on PostgreSQL db.py pings the connections that have been idle, which

@@ -6,6 +6,7 @@ from .auth.models import LoginFailure, Role, User
 from .courses.models import LessonCompletion
 from .quizzes.models import EssayGrade, QuizAttempt
 from .roleplays.models import Attachment, Review, RoleplaySubmission
+from .schedule.models import SchedulePause
 from .signoffs.models import SignOff
 from .team.models import Clearance
 
@@ -21,6 +22,7 @@ __all__ = [
     "Review",
     "Role",
     "RoleplaySubmission",
+    "SchedulePause",
     "SignOff",
     "User",
 ]

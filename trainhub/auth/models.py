@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     # Part of the session cookie's user id; bumping it signs the person out everywhere.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # An IANA zone ("Europe/Kyiv") for showing times; None: the browser's, else the company's.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     mentor: Mapped[User | None] = relationship(

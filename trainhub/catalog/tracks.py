@@ -22,6 +22,9 @@ class TrackStep:
     description: str | None = None
     pass_mark: int | None = None  # quiz: overrides the quiz's own pass mark
     min_score: float | None = None  # roleplay: minimum weighted rubric score (1-4)
+    # Due by the end of this onboarding day (1 = the start date); None: spread over the
+    # track's target days (schedule/rules.py).
+    due_day: int | None = None
 
     @property
     def key(self) -> str:
@@ -98,6 +101,7 @@ _STEP_KEYS = {
     "description",
     "pass_mark",
     "min_score",
+    "due_day",
 }
 
 
@@ -129,7 +133,29 @@ def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
         min_score = step.number("min_score", required=False, minimum=1, maximum=4)
     elif "min_score" in raw:
         problems.error(step.line("min_score"), "'min_score' applies only to roleplay steps")
-    return TrackStep(kind, slug, line, title, description, pass_mark, min_score)
+    due_day = step.integer("due_day", required=False, minimum=1, maximum=365)
+    return TrackStep(kind, slug, line, title, description, pass_mark, min_score, due_day)
+
+
+def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: ProblemList) -> None:
+    """Steps are done in order, so their due days never go back, and none is due after the
+    track's last day (it would be late on a schedule that is met)."""
+    latest: TrackStep | None = None
+    for step in steps:
+        if step.due_day is None:
+            continue
+        line = step.line
+        if target_days is not None and step.due_day > target_days:
+            problems.error(
+                line, f"'due_day' {step.due_day} is after the track's target_days ({target_days})"
+            )
+        if latest is not None and latest.due_day is not None and step.due_day < latest.due_day:
+            problems.error(
+                line,
+                f"'due_day' {step.due_day} comes before day {latest.due_day} of the step "
+                f"{latest.key} above it: steps are due in track order",
+            )
+        latest = step
 
 
 def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, ProblemList]:
@@ -160,6 +186,7 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
                 continue
             seen.add(step.key)
             steps.append(step)
+    _check_due_days(steps, target_days, problems)
     if problems.has_errors or title is None or target_days is None:
         return None, problems
     track = Track(
