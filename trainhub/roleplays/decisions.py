@@ -13,11 +13,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
+from ..db import DbSession
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
 
@@ -35,7 +35,7 @@ class ReviewRefused(ValueError):
 
 
 def decide_submission(
-    session: Session,
+    session: DbSession,
     submission: RoleplaySubmission,
     case: RoleplayCase,
     *,
