@@ -24,6 +24,7 @@ from .catalog.roleplays import RoleplayCase
 from .catalog.tracks import Track, TrackStep
 from .courses.models import LessonCompletion
 from .quizzes import service as quiz_service
+from .quizzes.layout import build_layout
 from .quizzes.model_answers import demo_answers
 from .quizzes.models import EssayGrade, QuizAttempt
 from .reviews.models import Review, SignOff
@@ -63,7 +64,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     quiz = cat.quizzes[step.slug]
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
     rng = ctx["rng"]
-    layout = quiz_service.build_layout(quiz, rng)
+    layout = build_layout(quiz, rng)
     answers, outcome, essays = demo_answers(layout, pass_mark, rng)
     ctx["clock"] += timedelta(hours=2)
     values = {
@@ -72,7 +73,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
         "quiz_hash": quiz.content_hash,
         "number": 1,
         **quiz_service.graded_columns(outcome),
-        "layout": layout,
+        "layout": layout.to_json(),
         "answers": answers,
         "started_at": ctx["clock"] - timedelta(minutes=15),
         "submitted_at": ctx["clock"] - timedelta(hours=1) if essays else ctx["clock"],
