@@ -53,10 +53,6 @@ def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
     return load_with_owner(QuizAttempt, attempt_id)
 
 
-def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:
-    return [e["question"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"]
-
-
 @bp.get("/")
 @requires(is_signed_in)
 def index():  # type: ignore[no-untyped-def]
@@ -111,9 +107,9 @@ def start(quiz_slug: str):  # type: ignore[no-untyped-def]
 def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
-    mode = attempt.layout.get("feedback", "after_submit")
-    details = not own or service.shows_details(mode, service.has_passed(attempts))
-    rows = review_rows(attempt.layout, attempt.answers or {}, attempt.results or {}, details)
+    layout = attempt.typed_layout
+    details = not own or service.shows_details(layout.feedback, service.has_passed(attempts))
+    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, details)
     cat = catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
@@ -135,7 +131,7 @@ def _render_form(attempt: QuizAttempt, form: Any, status: int = 200) -> Any:
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
     )
-    entries = list(enumerate(attempt.layout["questions"]))
+    entries = list(enumerate(attempt.typed_layout.questions))
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
@@ -154,7 +150,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     if found.status == "in_progress":
         if found.user_id != current_user.id:
             return render_template("quizzes/in_progress.html", attempt=found, hire=hire)
-        return _render_form(found, answer_form(found.layout, found.answers or {}))
+        return _render_form(found, answer_form(found.typed_layout, found.answers or {}))
     return _render_result(found, hire)
 
 
@@ -168,7 +164,7 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     if found.status != "in_progress":
         # A second submit (double click, second tab) lands on the result of the first.
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    form = answer_form(found.layout, {})
+    form = answer_form(found.typed_layout, {})
     now = utcnow()
     # Every write below is an UPDATE guarded by ``status = 'in_progress'``, so the request
     # reads and grades without the write lock and takes it only for that one statement.
@@ -187,7 +183,7 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if not form.validate_on_submit():
         return _render_form(found, form, 422)
-    answers = answers_from(form, found.layout)
+    answers = answers_from(form, found.typed_layout)
     start_writing(db.session)
     if form.save.data and not form.submit.data:
         saved = service.save_answers(db.session, found, answers, now)
@@ -221,7 +217,7 @@ def grade(attempt_id: int):  # type: ignore[no-untyped-def]
     authorize(can_review_work_of(current_user, hire))
     if found.status != "awaiting_grading":
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
-    essays = _essays(found)
+    essays = found.typed_layout.essays
     form = grade_form(essays)
     if form.validate_on_submit():
         done = service.grade_essays(
@@ -232,7 +228,7 @@ def grade(attempt_id: int):  # type: ignore[no-untyped-def]
             flash(_("Essays graded. The hire can see the result now."), "success")
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
     answers = found.answers or {}
-    items = [(i, q, answers.get(q["id"]) or "") for i, q in enumerate(essays)]
+    items = [(i, q, answers.get(q.id) or "") for i, q in enumerate(essays)]
     status = 422 if form.is_submitted() else 200
     return render_template(
         "quizzes/grade.html", attempt=found, hire=hire, form=form, items=items
