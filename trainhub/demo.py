@@ -24,7 +24,6 @@ from .catalog.roleplays import RoleplayCase
 from .catalog.tracks import Track, TrackStep
 from .courses.models import LessonCompletion
 from .quizzes import service as quiz_service
-from .quizzes.layout import build_layout
 from .quizzes.model_answers import demo_answers
 from .quizzes.models import EssayGrade, QuizAttempt
 from .reviews.models import Review, SignOff
@@ -64,7 +63,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     quiz = cat.quizzes[step.slug]
     pass_mark = step.pass_mark if step.pass_mark is not None else quiz.pass_mark
     rng = ctx["rng"]
-    layout = build_layout(quiz, rng)
+    layout = quiz_service.build_layout(quiz, rng)
     answers, outcome, essays = demo_answers(layout, pass_mark, rng)
     ctx["clock"] += timedelta(hours=2)
     values = {
