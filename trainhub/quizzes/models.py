@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, db, utcnow
-from .layout import Layout
 
 ATTEMPT_STATUSES = ("in_progress", "awaiting_grading", "graded")
 
@@ -58,21 +57,6 @@ class QuizAttempt(db.Model):
     essay_grades: Mapped[list[EssayGrade]] = relationship(
         back_populates="attempt", lazy="raise_on_sql", order_by="EssayGrade.id"
     )
-
-    @property
-    def typed_layout(self) -> Layout:
-        """The layout read into its dataclasses (``layout`` is the JSON as stored).
-
-        Read once per loaded row: a request asks for it several times (form, grading,
-        template), and it is the largest thing an attempt holds. Kept with the JSON it was read
-        from, so a reloaded or replaced layout is read again.
-        """
-        stored = self.layout
-        read = self.__dict__.get("_typed_layout")
-        if read is None or read[0] is not stored:
-            read = (stored, Layout.from_json(stored))
-            self.__dict__["_typed_layout"] = read
-        return read[1]
 
 
 class EssayGrade(db.Model):

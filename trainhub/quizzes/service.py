@@ -28,7 +28,7 @@ from ..auth.models import User
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track
 from ..db import insert_ignore
-from .layout import Outcome, build_layout, clean_answers, grade_layout
+from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 
 GRACE = timedelta(seconds=30)
@@ -44,6 +44,12 @@ class AttemptsUsedUp(QuizError):
 
 
 # --- queries ------------------------------------------------------------------------------
+
+
+def layout_of(attempt: QuizAttempt) -> Layout:
+    """The attempt's layout, read from the JSON it was stored as (a tenth of a millisecond for
+    a ten-question quiz: read once per use, not kept)."""
+    return Layout.from_json(attempt.layout)
 
 
 def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
@@ -155,11 +161,15 @@ def graded_columns(outcome: Outcome) -> dict[str, Any]:
 
 
 def _finish(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], submitted_at: datetime
+    session: Session,
+    attempt: QuizAttempt,
+    layout: Layout,
+    answers: dict[str, Any],
+    submitted_at: datetime,
 ) -> bool:
     """Grade and close an open attempt; the UPDATE's condition makes a rival's second
     submission change nothing."""
-    outcome = grade_layout(attempt.typed_layout, answers)
+    outcome = grade_layout(layout, answers)
     values = {
         **graded_columns(outcome),
         "answers": answers,
@@ -178,7 +188,7 @@ def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> b
     if attempt.status != "in_progress" or not is_expired(attempt, now):
         return False
     assert attempt.deadline_at is not None
-    return _finish(session, attempt, attempt.answers or {}, attempt.deadline_at)
+    return _finish(session, attempt, layout_of(attempt), attempt.answers or {}, attempt.deadline_at)
 
 
 def start_attempt(
@@ -233,7 +243,7 @@ def save_answers(
     result = session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
-        .values(answers=clean_answers(attempt.typed_layout, answers))
+        .values(answers=clean_answers(layout_of(attempt), answers))
         .execution_options(synchronize_session=False)
     )
     session.expire(attempt)
@@ -248,7 +258,8 @@ def submit_attempt(
         return False
     if is_expired(attempt, now):
         return close_if_expired(session, attempt, now)
-    return _finish(session, attempt, clean_answers(attempt.typed_layout, answers), now)
+    layout = layout_of(attempt)
+    return _finish(session, attempt, layout, clean_answers(layout, answers), now)
 
 
 def grade_essays(
@@ -264,7 +275,8 @@ def grade_essays(
     Returns True if this call completed the grading. A second submit of the same form adds
     nothing: each essay's grade is unique per attempt.
     """
-    essays = {question.id for question in attempt.typed_layout.essays}
+    layout = layout_of(attempt)
+    essays = {question.id for question in layout.essays}
     for key, (points, comment) in marks.items():
         if key not in essays:
             continue
@@ -286,7 +298,7 @@ def grade_essays(
             EssayGrade.attempt_id == attempt.id
         )
     ).all()
-    outcome = grade_layout(attempt.typed_layout, attempt.answers or {}, {r[0]: r[1] for r in rows})
+    outcome = grade_layout(layout, attempt.answers or {}, {r[0]: r[1] for r in rows})
     if outcome.status != "graded":
         return False
     for key, _points, comment in rows:
