@@ -72,7 +72,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
         "quiz_hash": quiz.content_hash,
         "number": 1,
         **quiz_service.graded_columns(outcome),
-        "layout": layout,
+        "layout": layout.to_json(),
         "answers": answers,
         "started_at": ctx["clock"] - timedelta(minutes=15),
         "submitted_at": ctx["clock"] - timedelta(hours=1) if essays else ctx["clock"],

@@ -26,6 +26,7 @@ from ..permissions import (
 from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
+from .layout import Layout
 from .models import QuizAttempt
 from .review import review_rows
 
@@ -52,10 +53,6 @@ def _quiz_or_404(slug: str) -> Any:
 
 def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
     return load_with_owner(QuizAttempt, attempt_id)
-
-
-def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:
-    return [e["question"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"]
 
 
 @bp.get("/")
@@ -112,14 +109,15 @@ def start(quiz_slug: str):  # type: ignore[no-untyped-def]
 def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
-    mode = attempt.layout.get("feedback", "after_submit")
-    details = not own or service.shows_details(mode, service.has_passed(attempts))
-    rows = review_rows(attempt.layout, attempt.answers or {}, attempt.results or {}, details)
+    layout = service.layout_of(attempt)
+    details = not own or service.shows_details(layout.feedback, service.has_passed(attempts))
+    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, details)
     cat = catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
         "quizzes/result.html",
         attempt=attempt,
+        layout=layout,
         hire=hire,
         own=own,
         rows=rows,
@@ -131,15 +129,16 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     ), status
 
 
-def _render_form(attempt: QuizAttempt, form: Any, status: int = 200) -> Any:
+def _render_form(attempt: QuizAttempt, layout: Layout, form: Any, status: int = 200) -> Any:
     now = utcnow()
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
     )
-    entries = list(enumerate(attempt.layout["questions"]))
+    entries = list(enumerate(layout.questions))
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
+        layout=layout,
         form=form,
         entries=entries,
         expired=service.is_expired(attempt, now),
@@ -153,9 +152,12 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     found, hire = _attempt_or_404(attempt_id)
     authorize(can_view_hire(current_user, hire))
     if found.status == "in_progress":
+        layout = service.layout_of(found)
         if found.user_id != current_user.id:
-            return render_template("quizzes/in_progress.html", attempt=found, hire=hire)
-        return _render_form(found, answer_form(found.layout, found.answers or {}))
+            return render_template(
+                "quizzes/in_progress.html", attempt=found, layout=layout, hire=hire
+            )
+        return _render_form(found, layout, answer_form(layout, found.answers or {}))
     return _render_result(found, hire)
 
 
@@ -169,7 +171,8 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
     if found.status != "in_progress":
         # A second submit (double click, second tab) lands on the result of the first.
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    form = answer_form(found.layout, {})
+    layout = service.layout_of(found)
+    form = answer_form(layout, {})
     now = utcnow()
     # Every write below is an UPDATE guarded by ``status = 'in_progress'``, so the request
     # reads and grades without the write lock and takes it only for that one statement.
@@ -187,8 +190,8 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
         flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if not form.validate_on_submit():
-        return _render_form(found, form, 422)
-    answers = answers_from(form, found.layout)
+        return _render_form(found, layout, form, 422)
+    answers = answers_from(form, layout)
     start_writing(db.session)
     if form.save.data and not form.submit.data:
         saved = service.save_answers(db.session, found, answers, now)
@@ -210,7 +213,11 @@ def grading():  # type: ignore[no-untyped-def]
     people = {u.id: u for u in db.session.scalars(reviewees_query(current_user))}
     cat = catalog()
     return render_template(
-        "quizzes/grading.html", waiting=waiting, people=people, quizzes=cat.quizzes
+        "quizzes/grading.html",
+        waiting=waiting,
+        layouts={a.id: service.layout_of(a) for a in waiting},
+        people=people,
+        quizzes=cat.quizzes,
     )
 
 
@@ -221,7 +228,8 @@ def grade(attempt_id: int):  # type: ignore[no-untyped-def]
     authorize(can_review_work_of(current_user, hire))
     if found.status != "awaiting_grading":
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
-    essays = _essays(found)
+    layout = service.layout_of(found)
+    essays = layout.essays
     form = grade_form(essays)
     if form.validate_on_submit():
         done = service.grade_essays(
@@ -232,8 +240,8 @@ def grade(attempt_id: int):  # type: ignore[no-untyped-def]
             flash(_("Essays graded. The hire can see the result now."), "success")
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
     answers = found.answers or {}
-    items = [(i, q, answers.get(q["id"]) or "") for i, q in enumerate(essays)]
+    items = [(i, q, answers.get(q.id) or "") for i, q in enumerate(essays)]
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "quizzes/grade.html", attempt=found, hire=hire, form=form, items=items
+        "quizzes/grade.html", attempt=found, layout=layout, hire=hire, form=form, items=items
     ), status
