@@ -14,7 +14,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -130,7 +130,7 @@ def reads_first(view: F) -> F:
     return view
 
 
-def start_writing(session: Session) -> None:
+def start_writing(session: DbSession) -> None:
     """End the request's read transaction; the next one takes the write lock at once.
 
     The rows read may change in between, so what is written next must carry its own guard:
@@ -296,6 +296,11 @@ def _configure_postgresql(engine: sa.Engine) -> None:
         driver = conn.connection.driver_connection
         assert driver is not None  # a connection in use has its driver connection
         driver.execute("BEGIN")
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: how a conditional UPDATE says whether it won."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def insert_ignore(

@@ -193,7 +193,8 @@ def grade_form(essays: Sequence[Question], **kwargs: Any) -> GradeFormBase:
             _l("Comment for the hire"), validators=[Optional(), Length(max=5000)]
         )
     form_class = type("EssayGradeForm", (GradeFormBase,), fields)
-    return form_class(**kwargs)
+    form: GradeFormBase = form_class(**kwargs)
+    return form
 
 
 def marks_from(form: GradeFormBase, essays: Sequence[Question]) -> dict[str, tuple[float, str]]:

@@ -106,7 +106,8 @@ def _lists(value: Any) -> Any:
 
 def _question_json(question: Question) -> dict[str, Any]:
     # Every field, in the dataclass's order: the snapshot stored since the first release.
-    return _lists(asdict(question))
+    snapshot: dict[str, Any] = _lists(asdict(question))
+    return snapshot
 
 
 def _question_from_json(data: Mapping[str, Any]) -> Question:

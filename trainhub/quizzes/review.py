@@ -7,7 +7,7 @@ the hire typed is escaped here. Right answers and feedback are included only whe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ class ReviewRow:
     comment: str | None = None
 
 
-def _join(parts: list[Markup | str]) -> Markup:
+def _join(parts: Sequence[Markup | str]) -> Markup:
     return Markup("; ").join(parts) if parts else Markup("<em>—</em>")
 
 

@@ -17,17 +17,16 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
-from ..db import insert_ignore
+from ..db import DbSession, insert_ignore, rowcount
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 
@@ -52,7 +51,7 @@ def layout_of(attempt: QuizAttempt) -> Layout:
     return Layout.from_json(attempt.layout)
 
 
-def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
+def attempts_of(session: DbSession, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
     return list(
         session.scalars(
             sa.select(QuizAttempt)
@@ -62,7 +61,7 @@ def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAtte
     )
 
 
-def open_attempt(session: Session, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
+def open_attempt(session: DbSession, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
     return session.scalar(
         sa.select(QuizAttempt).where(
             QuizAttempt.user_id == hire_id,
@@ -105,7 +104,7 @@ def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
 
 
-def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[QuizAttempt]:
+def grading_queue(session: DbSession, hire_ids: sa.Select[int]) -> list[QuizAttempt]:
     return list(
         session.scalars(
             sa.select(QuizAttempt)
@@ -115,7 +114,7 @@ def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[Qui
     )
 
 
-def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
+def grading_count(session: DbSession, hire_ids: sa.Select[int]) -> int:
     return (
         session.scalar(
             sa.select(sa.func.count())
@@ -131,7 +130,7 @@ def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
 
 # Built once, with every value a parameter: a submission is the busiest write, and building
 # (and cache-keying) an UPDATE with nine literal values cost a tenth of it.
-_ATTEMPTS = QuizAttempt.__table__
+_ATTEMPTS = cast(sa.Table, QuizAttempt.__table__)
 _FINISHED = (
     "status",
     "answers",
@@ -163,7 +162,7 @@ def graded_columns(outcome: Outcome) -> dict[str, Any]:
 
 
 def _finish(
-    session: Session,
+    session: DbSession,
     attempt: QuizAttempt,
     layout: Layout,
     answers: dict[str, Any],
@@ -182,10 +181,10 @@ def _finish(
         _FINISH, {"attempt_id": attempt.id, **{f"new_{k}": v for k, v in values.items()}}
     )
     session.expire(attempt)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
-def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
+def close_if_expired(session: DbSession, attempt: QuizAttempt, now: datetime) -> bool:
     """Grade an attempt left open past its deadline with the answers saved in time."""
     if attempt.status != "in_progress" or not is_expired(attempt, now):
         return False
@@ -194,7 +193,7 @@ def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> b
 
 
 def start_attempt(
-    session: Session, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
+    session: DbSession, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
 ) -> QuizAttempt:
     """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
     rng = rng or random.Random()
@@ -236,7 +235,7 @@ def start_attempt(
 
 
 def save_answers(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+    session: DbSession, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
 ) -> bool:
     """Keep the answers so far (the attempt stays open). False once it is closed or late."""
     if is_expired(attempt, now):
@@ -249,11 +248,11 @@ def save_answers(
         .execution_options(synchronize_session=False)
     )
     session.expire(attempt)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def submit_attempt(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+    session: DbSession, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
 ) -> bool:
     """Grade and close the attempt. True if this call did it (False: already submitted)."""
     if attempt.status != "in_progress":
@@ -265,7 +264,7 @@ def submit_attempt(
 
 
 def grade_essays(
-    session: Session,
+    session: DbSession,
     attempt: QuizAttempt,
     marks: dict[str, tuple[float, str]],
     actor: User,
@@ -321,7 +320,7 @@ def grade_essays(
         .execution_options(synchronize_session=False)
     )
     session.expire(attempt)
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     record_event(
         session,

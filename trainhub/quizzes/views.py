@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -57,7 +58,7 @@ def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
 
 @bp.get("/")
 @requires(is_signed_in)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     cat = catalog()
     role = current_user.track if is_hire(current_user) else None
     quizzes = [q for q in cat.quizzes.values() if role is None or {"all", role} & set(q.roles)]
@@ -66,7 +67,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<quiz_slug>")
 @requires(is_signed_in)
-def take(quiz_slug: str):  # type: ignore[no-untyped-def]
+def take(quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(quiz_slug)
     attempts = service.attempts_of(db.session, current_user.id, quiz.slug)
     used = len(attempts)
@@ -88,7 +89,7 @@ def take(quiz_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<quiz_slug>/start")
 @requires(can_submit_work)
-def start(quiz_slug: str):  # type: ignore[no-untyped-def]
+def start(quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(quiz_slug)
     if not StartForm().validate_on_submit():
         abort(400)
@@ -106,7 +107,7 @@ def start(quiz_slug: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
+def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> ResponseReturnValue:
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
     layout = service.layout_of(attempt)
@@ -129,7 +130,9 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     ), status
 
 
-def _render_form(attempt: QuizAttempt, layout: Layout, form: Any, status: int = 200) -> Any:
+def _render_form(
+    attempt: QuizAttempt, layout: Layout, form: Any, status: int = 200
+) -> ResponseReturnValue:
     now = utcnow()
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
@@ -148,7 +151,7 @@ def _render_form(attempt: QuizAttempt, layout: Layout, form: Any, status: int = 
 
 @bp.get("/attempts/<int:attempt_id>")
 @requires(is_signed_in)
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     found, hire = _attempt_or_404(attempt_id)
     authorize(can_view_hire(current_user, hire))
     if found.status == "in_progress":
@@ -164,7 +167,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/attempts/<int:attempt_id>")
 @requires(can_submit_work)
 @reads_first
-def answer(attempt_id: int):  # type: ignore[no-untyped-def]
+def answer(attempt_id: int) -> ResponseReturnValue:
     found, _hire = _attempt_or_404(attempt_id)
     if found.user_id != current_user.id:
         abort(404)
@@ -208,7 +211,7 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/grading")
 @requires(can_review)
-def grading():  # type: ignore[no-untyped-def]
+def grading() -> ResponseReturnValue:
     waiting = service.grading_queue(db.session, reviewees_of(current_user))
     people = {u.id: u for u in db.session.scalars(reviewees_query(current_user))}
     cat = catalog()
@@ -223,7 +226,7 @@ def grading():  # type: ignore[no-untyped-def]
 
 @bp.route("/attempts/<int:attempt_id>/grade", methods=["GET", "POST"])
 @requires(can_review)
-def grade(attempt_id: int):  # type: ignore[no-untyped-def]
+def grade(attempt_id: int) -> ResponseReturnValue:
     found, hire = _attempt_or_404(attempt_id)
     authorize(can_review_work_of(current_user, hire))
     if found.status != "awaiting_grading":

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
-from ..db import DbSession
+from ..db import DbSession, rowcount
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
 
@@ -69,7 +69,7 @@ def decide_submission(
         .values(status=decision, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         raise AlreadyDecided()
     review = Review(
         submission_id=submission.id,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
-from ..db import DbSession, insert_ignore
+from ..db import DbSession, insert_ignore, rowcount
 from .models import Attachment, Review, RoleplaySubmission
 from .uploads import StoredFile
 
@@ -197,7 +197,7 @@ def save_answer(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise AnswerLocked(None)
     if upload is not None:
         count = session.scalar(

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.tracks import Track, TrackStep
-from ..db import DbSession
+from ..db import DbSession, rowcount
 from .models import SignOff
 
 
@@ -109,7 +109,7 @@ def revoke_signoff(
         .values(revoked_at=now, revoked_by_id=actor.id, revoke_note=note.strip())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise SignOffConflict()
     record_event(
         session,
