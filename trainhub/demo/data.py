@@ -299,7 +299,8 @@ def load_demo(
         session.add_all([hire, ready])
         session.flush()
         rows: Rows = defaultdict(list)
-        start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)  # type: ignore[arg-type]
+        assert ready.started_on is not None  # set just above: the demo hire has a start date
+        start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)
         _complete_steps(
             session,
             cat,
