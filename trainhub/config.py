@@ -135,7 +135,8 @@ def local_secret(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Owner-only: the folder holds the secret key, the SQLite database and the uploads.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
