@@ -23,6 +23,7 @@ from ..access import public, requires
 from ..db import utcnow
 from ..extensions import db, login_manager
 from ..permissions import is_signed_in
+from ..sessions import restart
 from . import service
 from .forms import LoginForm, LogoutForm
 from .models import User
@@ -81,7 +82,9 @@ def login() -> ResponseReturnValue:
             return render_template("auth/login.html", form=form), 401
         service.clear_login_failures(db.session, throttle)
         db.session.commit()
-        # A permanent session expires after PERMANENT_SESSION_LIFETIME without use.
+        # A new session (and CSRF secret): nothing set before sign-in carries over. It expires
+        # after PERMANENT_SESSION_LIFETIME without use, or SESSION_ABSOLUTE_LIFETIME after now.
+        restart(session, now.timestamp())
         session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
@@ -99,5 +102,6 @@ def logout() -> ResponseReturnValue:
     service.end_all_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    restart(session, utcnow().timestamp())
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
