@@ -25,6 +25,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "PROXY_HOPS": int,
     "RATELIMIT_LOGIN_ATTEMPTS": int,
     "RATELIMIT_LOGIN_WINDOW": int,
+    "RATELIMIT_ACCOUNT_ATTEMPTS": int,
+    "RATELIMIT_ACCOUNT_WINDOW": int,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_FOLDER": str,
     "SMTP_HOST": str,
@@ -64,6 +66,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PROXY_HOPS": 0,
         "RATELIMIT_LOGIN_ATTEMPTS": 10,
         "RATELIMIT_LOGIN_WINDOW": 900,
+        # Failures per account from every address together: guesses spread over many
+        # addresses do not multiply (a refused sign-in waits; the account is never locked).
+        "RATELIMIT_ACCOUNT_ATTEMPTS": 30,
+        "RATELIMIT_ACCOUNT_WINDOW": 3600,
         "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "RENDER_CACHE": str(instance_path / "cache" / "render"),

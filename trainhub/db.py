@@ -142,6 +142,13 @@ def start_writing(session: DbSession) -> None:
     _write_intent.set(True)
 
 
+def finish_writing(session: DbSession) -> None:
+    """Commit what ``start_writing`` began; the request's next transaction reads again (on
+    SQLite: no write lock while it works on, e.g. while a password is hashed)."""
+    session.commit()
+    _write_intent.set(False)
+
+
 @contextlib.contextmanager
 def write_intent() -> Iterator[None]:
     """Mark the transactions opened inside the block as writers (CLI commands, tests)."""

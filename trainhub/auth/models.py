@@ -81,10 +81,23 @@ class User(UserMixin, Model):
 
 
 class LoginFailure(Model):
-    """Failed sign-ins, kept in the database so the limit holds across workers and hosts."""
+    """Failed sign-ins (and attempts still being checked), kept in the database so the limit
+    holds across workers and hosts."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginThrottle(Model):
+    """One row per throttle key, locked by each sign-in attempt while it counts and reserves
+    its failures: parallel attempts on one key are counted one after another, so a burst
+    cannot check more passwords than the limit allows (READ COMMITTED alone would let every
+    attempt of the burst count the same number)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
