@@ -39,6 +39,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RENDER_CACHE": str,
     "PAGE_CACHE_SIZE": int,
     "SESSION_REFRESH_INTERVAL": int,
+    "API_TOKEN_DAYS": int,
     "SESSION_ABSOLUTE_LIFETIME": int,
     "COMPANY_TIMEZONE": str,
     "DUE_COUNT_WEEKENDS": bool,
@@ -88,6 +89,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # restarted) at most once per SESSION_REFRESH_INTERVAL seconds: see sessions.py.
         "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
         "SESSION_REFRESH_INTERVAL": 300,
+        # API tokens stop working this many days after they are made.
+        "API_TOKEN_DAYS": 90,
         # However often it is used, a signed-in session ends this many seconds after sign-in.
         "SESSION_ABSOLUTE_LIFETIME": 12 * 3600,
         # Rendered pages kept per worker for re-reads (courses/pagecache.py); 0 turns the cache off.

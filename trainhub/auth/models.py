@@ -45,6 +45,9 @@ class User(UserMixin, Model):
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # Part of the session cookie's user id; bumping it signs the person out everywhere.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    # Bumped when what a credential was granted under changes (role, password, e-mail, active):
+    # API tokens carry the version they were made under and die with it, for good.
+    credentials_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # An IANA zone ("Europe/Kyiv") for showing times; None: the browser's, else the company's.
     time_zone: Mapped[str | None] = mapped_column(sa.String(64))

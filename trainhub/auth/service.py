@@ -277,8 +277,10 @@ def update_user(
         user.password_hash = hash_password(password)
         changes["password"] = ["***", "***"]
     if {"role", "is_active", "password", "email"} & changes.keys():
-        # Existing sessions were granted under the old role or password: end them.
+        # Existing sessions and API tokens were granted under the old role or password: end
+        # them. Tokens do not come back when a deactivated account is reactivated.
         end_all_sessions(user)
+        user.credentials_version += 1
     if changes:
         action = "user.role_changed" if "role" in changes else "user.updated"
         record_event(
