@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 import time
 from datetime import UTC, date, datetime
 from typing import Any
@@ -114,7 +117,32 @@ def nav_badges() -> dict[str, Any]:
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _asset_version(path: str, mtime_ns: int, size: int) -> str:
+    """The first characters of a static file's SHA-256; the key changes with the file."""
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:12]
+
+
+def asset_version(static_folder: str, filename: str) -> str | None:
+    path = os.path.join(static_folder, filename)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _asset_version(path, stat.st_mtime_ns, stat.st_size)
+
+
 def register(app: Flask) -> None:
+    @app.url_defaults
+    def _versioned_assets(endpoint: str, values: dict[str, Any]) -> None:
+        # /static/css/app.css?v=<hash>: a proxy or browser may keep assets for a long time,
+        # and a new release's files get new URLs, so nobody runs old CSS with new pages.
+        if endpoint == "static" and "v" not in values and app.static_folder:
+            version = asset_version(app.static_folder, str(values.get("filename", "")))
+            if version:
+                values["v"] = version
+
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals.update(PREDICATES)
     app.jinja_env.globals["languages"] = LANGUAGES

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from pathlib import Path
+
 from trainhub.auth.models import User
 
 
@@ -30,3 +34,14 @@ def test_unknown_language_is_refused(client):
 def test_browser_language_is_used_before_any_choice(client):
     page = client.get("/login", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
     assert '<html lang="ru">' in page.get_data(as_text=True)
+
+
+def test_asset_urls_carry_their_content_hash(client, app):
+    page = client.get("/login").get_data(as_text=True)
+    found = re.search(r'href="/static/css/app\.css\?v=([0-9a-f]{12})"', page)
+    assert found is not None
+    css = (Path(app.static_folder) / "css" / "app.css").read_bytes()
+    assert found.group(1) == hashlib.sha256(css).hexdigest()[:12]
+    served = client.get(f"/static/css/app.css?v={found.group(1)}")
+    assert served.status_code == 200
+    served.close()
