@@ -13,7 +13,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import errors, i18n, language, models, routing, security, sessions, templating
+from . import errors, i18n, language, models, routing, security, sessions, templating, zones
 from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
 from .api.cli import api_token_cli
@@ -101,7 +101,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=language.select_locale)
+    babel.init_app(
+        app, locale_selector=language.select_locale, timezone_selector=zones.select_timezone
+    )
     app.extensions["trainhub.catalog"] = CatalogStore(
         Path(app.config["CONTENT_ROOT"]),
         check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),
