@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import errors, i18n, language, models, routing, security, sessions, templating, zones
 from .access import enforce_declared_policy
+from .account.views import bp as account_bp
 from .admin.views import bp as admin_bp
 from .api.cli import api_token_cli
 from .api.views import bp as api_bp
@@ -22,6 +23,7 @@ from .audit.views import bp as audit_bp
 from .auth.cli import users_cli
 from .auth.views import bp as auth_bp
 from .backup.cli import backup_command, restore_command
+from .calendar.views import bp as calendar_bp
 from .catalog import CatalogStore
 from .catalog.cli import content_cli
 from .courses.views import bp as courses_bp
@@ -49,6 +51,8 @@ BLUEPRINTS = (
     audit_bp,
     team_bp,
     api_bp,
+    account_bp,
+    calendar_bp,
 )
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..forms import Form
 from .service import MIN_PASSWORD_LENGTH
@@ -50,7 +52,11 @@ class PersonForm(Form):
     track = SelectField(_l("Track"), choices=[], validate_choice=True)
     mentor_id = SelectField(_l("Mentor"), choices=[], coerce=_to_int, validate_choice=True)
     manager_id = SelectField(_l("Manager"), choices=[], coerce=_to_int, validate_choice=True)
-    started_on = DateField(_l("Start date"), validators=[Optional()])
+    started_on = DateField(
+        _l("Start date"),
+        validators=[Optional()],
+        description=_l("Required for a new hire: due dates count from it."),
+    )
     locale = SelectField(
         _l("Language"),
         choices=[
@@ -66,3 +72,9 @@ class PersonForm(Form):
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
         description=_l("At least %(n)d characters. Leave empty to keep it.", n=MIN_PASSWORD_LENGTH),
     )
+
+    def validate_started_on(self, field: Any) -> None:
+        # A hire without a start date has no due dates and shows "not scheduled"; the form
+        # never makes one. (Existing rows without one are shown as such, never "on track".)
+        if self.role.data == "hire" and field.data is None and not field.errors:
+            raise ValidationError(_l("A new hire needs a start date."))
