@@ -88,8 +88,13 @@ def test_behind_means_a_step_past_its_due_date_and_not_ready():
 def test_a_hire_without_a_start_date_is_not_scheduled_never_behind_or_on_track():
     unscheduled = row("New", started_on=None, days_in=None)
     assert unscheduled.schedule_state == "not_scheduled" and not unscheduled.is_behind
-    cells = dict(zip(csv_text([unscheduled]).splitlines()[0].split(","),
-                     csv_text([unscheduled]).splitlines()[1].split(","), strict=False))  # fmt: skip
+    cells = dict(
+        zip(
+            csv_text([unscheduled]).splitlines()[0].split(","),
+            csv_text([unscheduled]).splitlines()[1].split(","),
+            strict=False,
+        )
+    )
     assert cells["schedule"] == "not scheduled"
     assert cells["schedule_state"] == "not_scheduled"
 
@@ -98,8 +103,11 @@ def test_a_paused_hire_is_never_behind_and_paused_days_move_the_due_date():
     started = TODAY - timedelta(days=31)
     on_leave = row("Away", started_on=started, pauses=(Pause(TODAY - timedelta(days=5)),))
     assert on_leave.schedule_state == "paused" and not on_leave.is_behind
-    back = row("Back", started_on=started,
-               pauses=(Pause(TODAY - timedelta(days=20), TODAY - timedelta(days=15)),))  # fmt: skip
+    back = row(
+        "Back",
+        started_on=started,
+        pauses=(Pause(TODAY - timedelta(days=20), TODAY - timedelta(days=15)),),
+    )
     # Five paused days: due on TODAY + 3 instead of two days ago.
     assert back.schedule.steps[0].due_on == TODAY + timedelta(days=3)
     assert not back.is_behind

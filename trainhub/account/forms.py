@@ -15,7 +15,9 @@ class SettingsForm(Form):
     time_zone = SelectField(
         _l("Time zone"),
         choices=[],
-        description=_l("Times are shown in this zone. Dates things are due on follow the company's calendar."),
+        description=_l(
+            "Times are shown in this zone. Dates things are due on follow the company's calendar."
+        ),
     )
     locale = SelectField(_l("Language"), choices=[])
 

@@ -29,9 +29,7 @@ def feed(token: str):  # type: ignore[no-untyped-def]
     owner = owner_of(db.session, token)
     if owner is None:
         abort(404)
-    rows = rows_for_feed(
-        db.session, catalog(), owner, today(), count_weekends=counts_weekends()
-    )
+    rows = rows_for_feed(db.session, catalog(), owner, today(), count_weekends=counts_weekends())
     # The calendar program has no language of its own here: the owner's choice is used.
     with force_locale(owner.locale or "en"):
         own = is_hire(owner)

@@ -197,9 +197,7 @@ def due_against_done(row: HireRow, zone: str = "UTC") -> list[PlanEntry]:
     for step, due in row.steps_with_due():
         done_on = step.done_at.astimezone(ZoneInfo(zone)).date() if step.done_at else None
         late = (
-            max(0, (done_on - due.due_on).days)
-            if done_on and due is not None and due.due_on
-            else 0
+            max(0, (done_on - due.due_on).days) if done_on and due is not None and due.due_on else 0
         )
         entries.append(PlanEntry(step, due, done_on, late))
     return entries
