@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ from .rules import (
     schedule_state,
 )
 
-HireIds = sa.Select[tuple[int]] | Iterable[int]
+HireIds = sa.Select[Any] | Iterable[int]
 # The audit actions this module writes; the hire's page lists them as the schedule's history.
 MOVED, PAUSED, RESUMED = "schedule.start_moved", "schedule.paused", "schedule.resumed"
 ACTIONS = (MOVED, PAUSED, RESUMED)
