@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..forms import Form
 from .service import MIN_PASSWORD_LENGTH
@@ -73,8 +73,11 @@ class PersonForm(Form):
         description=_l("At least %(n)d characters. Leave empty to keep it.", n=MIN_PASSWORD_LENGTH),
     )
 
-    def validate_started_on(self, field: Any) -> None:
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
         # A hire without a start date has no due dates and shows "not scheduled"; the form
-        # never makes one. (Existing rows without one are shown as such, never "on track".)
-        if self.role.data == "hire" and field.data is None and not field.errors:
-            raise ValidationError(_l("A new hire needs a start date."))
+        # never makes one. (Not an inline validator: ``Optional`` stops those on empty input.)
+        if self.role.data == "hire" and self.started_on.data is None and not self.started_on.errors:
+            self.started_on.errors = [_l("A new hire needs a start date.")]
+            return False
+        return valid
