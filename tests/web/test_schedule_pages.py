@@ -17,6 +17,7 @@ from trainhub import clock
 from trainhub.audit.models import AuditEvent
 from trainhub.auth.models import User
 from trainhub.schedule.models import SchedulePause
+from trainhub.schedule.rules import company_today
 
 # Wednesday 2 December 2026. The lead-generation track: foundations due on day 3, prospecting
 # on day 7 (working days), the rest spread to day 21.
@@ -210,3 +211,13 @@ def test_the_timeline_shows_due_against_done(client, app, db_session, team):
     text = _text(client.get(f"/team/{team['hire']}"))
     assert "Due against done" in text
     assert "Nov 25, 2026 Nov 27, 2026 done 2 days late" in text
+
+
+def test_today_is_the_companys_date_not_the_servers(app):
+    late_evening_utc = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
+    for zone, expected in (("UTC", date(2026, 12, 2)), ("Europe/Kyiv", date(2026, 12, 3)),
+                           ("America/Los_Angeles", date(2026, 12, 2))):  # fmt: skip
+        app.config["COMPANY_TIMEZONE"] = zone
+        with app.app_context():
+            assert clock.today(late_evening_utc) == expected
+            assert company_today(late_evening_utc, zone) == expected
