@@ -4,7 +4,7 @@ Each person may have a private calendar feed URL; only the SHA-256 of its secret
 A table is added; no row is rewritten.
 
 Revision ID: c4a1e5d7f902
-Revises: 009b009c2b49
+Revises: edcde43a7673 (re-chained after main on merge; written on 009b009c2b49)
 Create Date: 2026-12-01 22:10:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = "c4a1e5d7f902"
-down_revision = "009b009c2b49"
+down_revision = "edcde43a7673"
 branch_labels = None
 depends_on = None
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from ..audit.service import record_event
 from ..auth.models import User
+from ..db import DbSession
 from ..language import LANGUAGES
 from ..zones import is_zone
 
@@ -17,7 +16,7 @@ class SettingsError(ValueError):
 
 
 def save_settings(
-    session: Session,
+    session: DbSession,
     person: User,
     *,
     time_zone: str | None,

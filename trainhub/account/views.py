@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,9 @@ from .service import save_settings
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-def _render(form: SettingsForm | None = None, feed_url: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _render(
+    form: SettingsForm | None = None, feed_url: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     if form is None:
         form = SettingsForm(
             formdata=None, time_zone=current_user.time_zone or "", locale=current_user.locale or ""
@@ -35,13 +38,13 @@ def _render(form: SettingsForm | None = None, feed_url: str | None = None, statu
 
 @bp.get("/")
 @requires(is_signed_in)
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     return _render()
 
 
 @bp.post("/")
 @requires(is_signed_in)
-def save():  # type: ignore[no-untyped-def]
+def save() -> ResponseReturnValue:
     form = SettingsForm()
     form.fill_choices(browser_zone())
     if not form.validate_on_submit():
@@ -63,7 +66,7 @@ def save():  # type: ignore[no-untyped-def]
 
 @bp.post("/calendar")
 @requires(is_signed_in)
-def create_calendar():  # type: ignore[no-untyped-def]
+def create_calendar() -> ResponseReturnValue:
     if not CalendarForm().validate_on_submit():
         return _render(status=422)
     secret = create_feed_token(db.session, current_user, actor=current_user, now=utcnow())
@@ -75,7 +78,7 @@ def create_calendar():  # type: ignore[no-untyped-def]
 
 @bp.post("/calendar/revoke")
 @requires(is_signed_in)
-def revoke_calendar():  # type: ignore[no-untyped-def]
+def revoke_calendar() -> ResponseReturnValue:
     if not CalendarForm().validate_on_submit():
         return _render(status=422)
     revoked = revoke_feed_token(db.session, current_user, actor=current_user, now=utcnow())

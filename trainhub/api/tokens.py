@@ -11,10 +11,10 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..db import DbSession
 from .models import ApiToken
 
 SCHEME = "th_"
@@ -32,11 +32,20 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+DEFAULT_LIFETIME = timedelta(days=90)
+
+
 def create_token(
-    session: Session, owner: User, *, name: str, actor: User | None, now: datetime
+    session: DbSession,
+    owner: User,
+    *,
+    name: str,
+    actor: User | None,
+    now: datetime,
+    lifetime: timedelta = DEFAULT_LIFETIME,
 ) -> tuple[ApiToken, str]:
-    """A new token for ``owner``; the returned secret is never stored and cannot be shown
-    again."""
+    """A new token for ``owner``, valid for ``lifetime``; the returned secret is never stored
+    and cannot be shown again."""
     secret = SCHEME + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=owner.id,
@@ -44,6 +53,8 @@ def create_token(
         token_hash=hash_token(secret),
         prefix=secret[:PREFIX_LENGTH],
         created_at=now,
+        expires_at=now + lifetime,
+        credentials_version=owner.credentials_version,
     )
     session.add(token)
     session.flush()
@@ -55,13 +66,14 @@ def create_token(
         subject=owner,
         object_type="api_token",
         object_id=token.id,
-        data={"name": token.name, "prefix": token.prefix},
+        data={"name": token.name, "prefix": token.prefix, "expires": f"{now + lifetime:%Y-%m-%d}"},
     )
     return token, secret
 
 
-def verify_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
-    """The live token and its active owner, or None for a wrong, revoked or orphan token."""
+def verify_token(session: DbSession, secret: str, now: datetime) -> tuple[ApiToken, User] | None:
+    """The live token and its active owner, or None for a wrong, revoked, expired or orphan
+    token, or one made before its owner's role, password, e-mail or activity changed."""
     if not secret.startswith(SCHEME) or len(secret) > 200:
         return None
     row = session.execute(
@@ -70,6 +82,8 @@ def verify_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
         .where(
             ApiToken.token_hash == hash_token(secret),
             ApiToken.revoked_at.is_(None),
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            ApiToken.credentials_version == User.credentials_version,
             User.is_active.is_(True),
         )
     ).first()
@@ -84,7 +98,7 @@ def touch_statement(token_id: int, now: datetime) -> sa.Update:
     return sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
 
 
-def find_token(session: Session, ref: str) -> ApiToken:
+def find_token(session: DbSession, ref: str) -> ApiToken:
     """A token by its id or by the start of its prefix (as ``list`` shows it)."""
     ref = ref.strip()
     if ref.isdigit():
@@ -105,7 +119,7 @@ def find_token(session: Session, ref: str) -> ApiToken:
     return matches[0]
 
 
-def revoke_token(session: Session, token: ApiToken, *, actor: User | None, now: datetime) -> bool:
+def revoke_token(session: DbSession, token: ApiToken, *, actor: User | None, now: datetime) -> bool:
     """Revoke a token; False if it already was. The row stays, for the record."""
     if token.revoked_at is not None:
         return False
@@ -123,7 +137,20 @@ def revoke_token(session: Session, token: ApiToken, *, actor: User | None, now: 
     return True
 
 
-def list_tokens(session: Session) -> list[tuple[ApiToken, User]]:
+def token_state(token: ApiToken, owner: User, now: datetime) -> str:
+    """Why a token works or does not, for ``api-token list``."""
+    if token.revoked_at is not None:
+        return f"revoked {token.revoked_at:%Y-%m-%d}"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    if token.credentials_version != owner.credentials_version:
+        return "ended (owner's role, password, e-mail or activity changed)"
+    if not owner.is_active:
+        return "owner deactivated"
+    return "active"
+
+
+def list_tokens(session: DbSession) -> list[tuple[ApiToken, User]]:
     rows = session.execute(
         sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
     ).all()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -22,7 +22,7 @@ class Role(StrEnum):
 ROLES = tuple(r.value for r in Role)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role_known"),)
 
@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # Part of the session cookie's user id; bumping it signs the person out everywhere.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    # Bumped when what a credential was granted under changes (role, password, e-mail, active):
+    # API tokens carry the version they were made under and die with it, for good.
+    credentials_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # An IANA zone ("Europe/Kyiv") for showing times; None: the browser's, else the company's.
     time_zone: Mapped[str | None] = mapped_column(sa.String(64))
@@ -80,11 +83,24 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class LoginFailure(db.Model):
-    """Failed sign-ins, kept in the database so the limit holds across workers and hosts."""
+class LoginFailure(Model):
+    """Failed sign-ins (and attempts still being checked), kept in the database so the limit
+    holds across workers and hosts."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginThrottle(Model):
+    """One row per throttle key, locked by each sign-in attempt while it counts and reserves
+    its failures: parallel attempts on one key are counted one after another, so a burst
+    cannot check more passwords than the limit allows (READ COMMITTED alone would let every
+    attempt of the burst count the same number)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,13 +15,15 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public, requires
-from ..db import utcnow
+from ..db import finish_writing, reads_first, start_writing, utcnow
 from ..extensions import db, login_manager
 from ..permissions import is_signed_in
+from ..sessions import restart
 from . import service
 from .forms import LoginForm, LogoutForm
 from .models import User
@@ -32,7 +34,6 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = None
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     # The id carries the session version: bumping it (password or role change, deactivation)
     # invalidates every existing session of that person.
@@ -45,6 +46,10 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+# Registered by a call: Flask-Login's decorator is untyped and would hide this signature.
+login_manager.user_loader(load_user)
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login is a phishing tool."""
     if not target:
@@ -55,29 +60,43 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _limits(throttle: service.Throttle) -> dict[str, service.Limit]:
+    config = current_app.config
+    return throttle.limits(
+        service.Limit(config["RATELIMIT_LOGIN_ATTEMPTS"], config["RATELIMIT_LOGIN_WINDOW"]),
+        service.Limit(config["RATELIMIT_ACCOUNT_ATTEMPTS"], config["RATELIMIT_ACCOUNT_WINDOW"]),
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login():  # type: ignore[no-untyped-def]
+@reads_first
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         now = utcnow()
         throttle = service.Throttle.of(form.email.data or "", request.remote_addr)
-        limit = current_app.config["RATELIMIT_LOGIN_ATTEMPTS"]
-        window = current_app.config["RATELIMIT_LOGIN_WINDOW"]
-        if service.is_throttled(db.session, throttle, now, limit, window):
+        # Count the attempt first, in a short write transaction of its own; the password
+        # is hashed afterwards, holding no lock (SQLite has one write lock for everyone).
+        start_writing(db.session)
+        reserved = service.reserve_login_attempt(db.session, throttle, _limits(throttle), now)
+        if reserved is None:
+            db.session.rollback()
             abort(429)
+        finish_writing(db.session)
         user = service.authenticate(db.session, form.email.data or "", form.password.data or "")
+        start_writing(db.session)
+        service.settle_login_attempt(db.session, throttle, reserved, succeeded=user is not None)
+        finish_writing(db.session)
         if user is None:
-            service.record_login_failure(db.session, throttle, now, window)
-            db.session.commit()
             # The same message for an unknown e-mail and a wrong password.
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 401
-        service.clear_login_failures(db.session, throttle)
-        db.session.commit()
-        # A permanent session expires after PERMANENT_SESSION_LIFETIME without use.
+        # A new session (and CSRF secret): nothing set before sign-in carries over. It expires
+        # after PERMANENT_SESSION_LIFETIME without use, or SESSION_ABSOLUTE_LIFETIME after now.
+        restart(session, now.timestamp())
         session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
@@ -86,7 +105,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @requires(is_signed_in)
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
@@ -95,5 +114,6 @@ def logout():  # type: ignore[no-untyped-def]
     service.end_all_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    restart(session, utcnow().timestamp())
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.scope import hires_of
 from ..catalog import Catalog
+from ..db import DbSession
 from ..permissions import is_hire
 from ..team.service import HireRow, team_rows
 from .ics import AllDayEvent
 
 
 def rows_for_feed(
-    session: Session, cat: Catalog, owner: User, today: date, *, count_weekends: bool
+    session: DbSession, cat: Catalog, owner: User, today: date, *, count_weekends: bool
 ) -> list[HireRow]:
     scope = User.id == owner.id if is_hire(owner) else hires_of(owner)
     return team_rows(session, cat, scope, today, count_weekends=count_weekends)

@@ -12,10 +12,10 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..db import DbSession, rowcount
 from .models import CalendarToken
 
 SCHEME = "cal_"
@@ -27,7 +27,7 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def live_token(session: Session, owner: User) -> CalendarToken | None:
+def live_token(session: DbSession, owner: User) -> CalendarToken | None:
     return session.scalar(
         sa.select(CalendarToken).where(
             CalendarToken.user_id == owner.id, CalendarToken.revoked_at.is_(None)
@@ -35,16 +35,16 @@ def live_token(session: Session, owner: User) -> CalendarToken | None:
     )
 
 
-def _revoke_all(session: Session, owner: User, now: datetime) -> int:
+def _revoke_all(session: DbSession, owner: User, now: datetime) -> int:
     result = session.execute(
         sa.update(CalendarToken)
         .where(CalendarToken.user_id == owner.id, CalendarToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
-def create_feed_token(session: Session, owner: User, *, actor: User, now: datetime) -> str:
+def create_feed_token(session: DbSession, owner: User, *, actor: User, now: datetime) -> str:
     """A new feed secret for ``owner`` (the old one stops working); never stored."""
     _revoke_all(session, owner, now)
     secret = SCHEME + secrets.token_urlsafe(32)
@@ -63,7 +63,7 @@ def create_feed_token(session: Session, owner: User, *, actor: User, now: dateti
     return secret
 
 
-def revoke_feed_token(session: Session, owner: User, *, actor: User, now: datetime) -> bool:
+def revoke_feed_token(session: DbSession, owner: User, *, actor: User, now: datetime) -> bool:
     """Stop the owner's feed URL from working; False when there was none."""
     if not _revoke_all(session, owner, now):
         return False
@@ -78,7 +78,7 @@ def revoke_feed_token(session: Session, owner: User, *, actor: User, now: dateti
     return True
 
 
-def owner_of(session: Session, secret: str) -> User | None:
+def owner_of(session: DbSession, secret: str) -> User | None:
     """The active owner of a live token, or None for a wrong, revoked or orphan one."""
     if not secret.startswith(SCHEME) or len(secret) > MAX_LENGTH:
         return None

@@ -7,6 +7,7 @@ public and a wrong or revoked token is a plain 404, the same as a page that does
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -25,7 +26,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 @bp.get("/<token>.ics")
 @public
-def feed(token: str):  # type: ignore[no-untyped-def]
+def feed(token: str) -> ResponseReturnValue:
     owner = owner_of(db.session, token)
     if owner is None:
         abort(404)

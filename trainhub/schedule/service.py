@@ -18,11 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..audit.models import AuditEvent
 from ..audit.service import record_event
 from ..auth.models import User
+from ..db import DbSession
 from ..messages import N_, Text
 from .models import SchedulePause
 from .rules import (
@@ -102,7 +102,7 @@ def schedule_of(
     return Schedule(state, steps)
 
 
-def pauses_of(session: Session, hire_ids: HireIds) -> dict[int, tuple[Pause, ...]]:
+def pauses_of(session: DbSession, hire_ids: HireIds) -> dict[int, tuple[Pause, ...]]:
     """Every pause of these hires, oldest first, in one statement (hires without any are
     left out)."""
     ids = hire_ids if isinstance(hire_ids, sa.Select) else list(hire_ids)
@@ -117,7 +117,7 @@ def pauses_of(session: Session, hire_ids: HireIds) -> dict[int, tuple[Pause, ...
     return {user_id: tuple(pauses) for user_id, pauses in found.items()}
 
 
-def pause_rows(session: Session, hire: User) -> list[SchedulePause]:
+def pause_rows(session: DbSession, hire: User) -> list[SchedulePause]:
     """One hire's pauses with their reasons, newest first (the hire page's history)."""
     return list(
         session.scalars(
@@ -136,7 +136,7 @@ class HistoryEntry:
     data: dict[str, object]
 
 
-def schedule_history(session: Session, hire: User) -> list[HistoryEntry]:
+def schedule_history(session: DbSession, hire: User) -> list[HistoryEntry]:
     """Moves, pauses and resumes of one hire, newest first, from the audit log."""
     actor = sa.table("users", sa.column("id", sa.Integer), sa.column("name", sa.String)).alias()
     rows = session.execute(
@@ -174,7 +174,7 @@ def _require_hire(hire: User) -> date:
 
 
 def move_start(
-    session: Session, hire: User, new_date: date, reason: str, *, actor: User, now: datetime
+    session: DbSession, hire: User, new_date: date, reason: str, *, actor: User, now: datetime
 ) -> None:
     """Give the hire a new start date: every due date follows, nothing done is rewritten."""
     if not hire.is_hire:
@@ -208,7 +208,7 @@ def move_start(
 
 
 def pause_hire(
-    session: Session,
+    session: DbSession,
     hire: User,
     starts_on: date,
     resumes_on: date | None,
@@ -255,7 +255,7 @@ def pause_hire(
     return pause
 
 
-def current_pause(session: Session, hire: User, today: date) -> SchedulePause | None:
+def current_pause(session: DbSession, hire: User, today: date) -> SchedulePause | None:
     """The pause a resume would end: the open one, else the one covering ``today``."""
     for pause in pause_rows(session, hire):
         if pause.resumes_on is None or (pause.starts_on <= today < pause.resumes_on):
@@ -264,7 +264,7 @@ def current_pause(session: Session, hire: User, today: date) -> SchedulePause | 
 
 
 def resume_hire(
-    session: Session,
+    session: DbSession,
     hire: User,
     resumes_on: date,
     reason: str,

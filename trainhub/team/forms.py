@@ -7,7 +7,7 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from ..forms import Form, NoControlCharacters
+from ..forms import Form
 from ..readiness.results import STATUSES
 from .service import SORT_KEYS, HireRow, TeamFilters
 
@@ -30,7 +30,7 @@ SORT_LABELS = {
 
 
 def _to_int(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+    return int(str(value)) if value not in (None, "", "None") else None
 
 
 class FilterForm(Form):
@@ -107,7 +107,7 @@ def _reason(required: bool) -> TextAreaField:
     checks = [DataRequired()] if required else [Optional()]
     return TextAreaField(
         _l("Reason") if required else _l("Reason (optional)"),
-        validators=[*checks, Length(max=500), NoControlCharacters()],
+        validators=[*checks, Length(max=500)],
         description=REASON_HINT if required else None,
     )
 

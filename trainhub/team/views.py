@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -72,7 +73,7 @@ def _filter_args(form: FilterForm) -> dict[str, str]:
 
 @bp.get("/")
 @requires(can_view_team)
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     form, everyone, chosen = _filtered()
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
@@ -95,7 +96,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 @bp.get("/export.csv")
 @requires(can_view_team)
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv() -> ResponseReturnValue:
     form, _everyone, chosen = _filtered()
     if form.errors:
         problems = "; ".join(f"{name}: {', '.join(errs)}" for name, errs in form.errors.items())
@@ -132,9 +133,9 @@ def _schedule_forms(hire: User) -> dict[str, Form]:
     }
 
 
-def _render_hire(  # type: ignore[no-untyped-def]
+def _render_hire(
     hire: User, form: ClearForm | None = None, status: int = 200, **forms: Form
-):
+) -> ResponseReturnValue:
     cat = catalog()
     row = _row(hire)
     can_schedule = can_schedule_hire(current_user, hire)
@@ -160,13 +161,13 @@ def _render_hire(  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:user_id>")
 @requires(is_staff)
-def hire(user_id: int):  # type: ignore[no-untyped-def]
+def hire(user_id: int) -> ResponseReturnValue:
     return _render_hire(_load_hire(user_id))
 
 
 @bp.get("/<int:user_id>/certificate")
 @requires(is_staff)
-def certificate(user_id: int):  # type: ignore[no-untyped-def]
+def certificate(user_id: int) -> ResponseReturnValue:
     person = _load_hire(user_id)
     cat = catalog()
     row = _row(person)
@@ -183,7 +184,7 @@ def certificate(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/clear")
 @requires(can_view_team)
-def clear(user_id: int):  # type: ignore[no-untyped-def]
+def clear(user_id: int) -> ResponseReturnValue:
     person = hire_or_404(user_id)
     authorize(can_clear_for_clients(current_user, person))
     form = ClearForm()
@@ -221,7 +222,7 @@ def _load_schedulable(user_id: int) -> User:
     return person
 
 
-def _refused(person: User, form: Form, error: ScheduleError, name: str):  # type: ignore[no-untyped-def]
+def _refused(person: User, form: Form, error: ScheduleError, name: str) -> ResponseReturnValue:
     """The hire page again, with the service's reason next to the field it is about."""
     db.session.rollback()
     field = form._fields.get(error.field) if error.field else None
@@ -234,7 +235,7 @@ def _refused(person: User, form: Form, error: ScheduleError, name: str):  # type
 
 @bp.post("/<int:user_id>/schedule/start")
 @requires(can_view_team)
-def move_start_date(user_id: int):  # type: ignore[no-untyped-def]
+def move_start_date(user_id: int) -> ResponseReturnValue:
     person = _load_schedulable(user_id)
     form = MoveStartForm()
     if not form.validate_on_submit() or form.started_on.data is None:
@@ -257,7 +258,7 @@ def move_start_date(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/schedule/pause")
 @requires(can_view_team)
-def pause(user_id: int):  # type: ignore[no-untyped-def]
+def pause(user_id: int) -> ResponseReturnValue:
     person = _load_schedulable(user_id)
     form = PauseForm()
     if not form.validate_on_submit() or form.starts_on.data is None:
@@ -281,7 +282,7 @@ def pause(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/schedule/resume")
 @requires(can_view_team)
-def resume(user_id: int):  # type: ignore[no-untyped-def]
+def resume(user_id: int) -> ResponseReturnValue:
     person = _load_schedulable(user_id)
     form = ResumeForm()
     if not form.validate_on_submit() or form.resumes_on.data is None:
