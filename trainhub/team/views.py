@@ -99,7 +99,10 @@ def dashboard() -> ResponseReturnValue:
 def export_csv() -> ResponseReturnValue:
     form, _everyone, chosen = _filtered()
     if form.errors:
-        problems = "; ".join(f"{name}: {', '.join(errs)}" for name, errs in form.errors.items())
+        # Messages may be lazy strings (the forms' own checks): join them as text.
+        problems = "; ".join(
+            f"{name}: {', '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
         return Response(problems, status=422, mimetype="text/plain")
     # A BOM so spreadsheet programs read the names as UTF-8.
     body = "\ufeff" + csv_text(chosen)
