@@ -13,8 +13,9 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import errors, i18n, language, models, routing, security, sessions, templating
+from . import errors, i18n, language, models, routing, security, sessions, templating, zones
 from .access import enforce_declared_policy
+from .account.views import bp as account_bp
 from .admin.views import bp as admin_bp
 from .api.cli import api_token_cli
 from .api.views import bp as api_bp
@@ -23,6 +24,7 @@ from .audit.views import bp as audit_bp
 from .auth.cli import users_cli
 from .auth.views import bp as auth_bp
 from .backup.cli import backup_command, restore_command
+from .calendar.views import bp as calendar_bp
 from .catalog import CatalogStore
 from .catalog.cli import content_cli
 from .courses.views import bp as courses_bp
@@ -50,6 +52,8 @@ BLUEPRINTS = (
     audit_bp,
     team_bp,
     api_bp,
+    account_bp,
+    calendar_bp,
 )
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
@@ -103,7 +107,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=language.select_locale)
+    babel.init_app(
+        app, locale_selector=language.select_locale, timezone_selector=zones.select_timezone
+    )
     app.extensions["trainhub.catalog"] = CatalogStore(
         Path(app.config["CONTENT_ROOT"]),
         check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),

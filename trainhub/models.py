@@ -3,6 +3,7 @@
 from .api.models import ApiToken
 from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
+from .calendar.models import CalendarToken
 from .courses.models import LessonCompletion
 from .quizzes.models import EssayGrade, QuizAttempt
 from .roleplays.models import Attachment, Review, RoleplaySubmission
@@ -14,6 +15,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEvent",
+    "CalendarToken",
     "Clearance",
     "EssayGrade",
     "LessonCompletion",

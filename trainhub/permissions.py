@@ -101,6 +101,14 @@ def can_clear_for_clients(user: Person, hire: Person) -> bool:
     return is_manager_of(user, hire) or is_admin(user)
 
 
+def can_schedule_hire(user: Person, hire: Person) -> bool:
+    """Move a hire's start date, pause or resume their onboarding: their manager, or an
+    admin. Nobody reschedules themselves."""
+    if user.id == hire.id:
+        return False
+    return is_manager_of(user, hire) or is_admin(user)
+
+
 def can_view_attachment(user: Person, hire: Person) -> bool:
     return can_view_hire(user, hire)
 

@@ -15,6 +15,7 @@ from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from . import clock
 from .auth.models import User
 from .extensions import db
 from .language import LANGUAGES
@@ -86,6 +87,14 @@ def label(code: str | None) -> str:
     return str(LABELS[code]) if code in LABELS else (code or "")
 
 
+def isodate(value: str | None) -> date | None:
+    """A date the audit log keeps as text ("2026-12-01"), back as a date to format."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
@@ -151,10 +160,11 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["waited"] = waited
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters["date"] = lambda v: format_date(v, "medium") if v else ""
     app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
     app.jinja_env.globals["demo_data_present"] = demo_data_present
-    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.globals["today"] = clock.today
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

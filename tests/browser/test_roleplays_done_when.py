@@ -7,6 +7,8 @@ steps done.
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo.data import load_demo
@@ -37,32 +39,32 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     # The hire answers the case from their track.
     browser_login("hire@demo.local", PASSWORD)
     page.locator(f"[data-step='roleplay:{CASE}'] a").click()
-    assert page.get_by_role("heading", name="Getting past the gatekeeper").is_visible()
+    expect(page.get_by_role("heading", name="Getting past the gatekeeper")).to_be_visible()
     assert page.get_by_text("What good looks like").count() == 0  # no mentor notes
     page.get_by_label("Your answer").fill("Hi, I'm Harper from Northwind. Is the director in?")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved.").is_visible()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("waits for your mentor").is_visible()
+    expect(page.get_by_text("waits for your mentor")).to_be_visible()
 
     # The mentor sees the queue count and sends it back with coaching.
     _switch(page, browser_login, "mentor@demo.local")
     assert page.get_by_test_id("queue-count").inner_text() == "1"
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
-    assert page.get_by_text("What good looks like").first.is_visible()
+    expect(page.get_by_text("What good looks like").first).to_be_visible()
     _score(page, "2", "Say why you call Kestrel in particular.")
     page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
     page.get_by_label("Needs work").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("Sent back with your coaching").is_visible()
+    expect(page.get_by_text("Sent back with your coaching")).to_be_visible()
 
     # The hire reads the coaching on their home and the case page, and resubmits.
     _switch(page, browser_login, "hire@demo.local")
     notices = page.get_by_test_id("review-notices")
     assert "sent back" in notices.inner_text()
     notices.get_by_role("link", name="Getting past the gatekeeper").click()
-    assert page.get_by_text("tie the call to the new warehouse").is_visible()
+    expect(page.get_by_text("tie the call to the new warehouse")).to_be_visible()
     editor = page.get_by_label("Your answer")
     assert "Is the director in?" in editor.input_value()
     editor.fill(
@@ -70,18 +72,18 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
         "who looks after office supplies for the new site?"
     )
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("Version 2 was submitted").is_visible()
+    expect(page.get_by_text("Version 2 was submitted")).to_be_visible()
 
     # The mentor approves version 2 and signs off a practical item.
     _switch(page, browser_login, "mentor@demo.local")
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
-    assert page.get_by_text("Changes since the previous version").is_visible()
+    expect(page.get_by_text("Changes since the previous version")).to_be_visible()
     _score(page, "3", "Much better.")
     page.get_by_label("Overall comment").fill("Approved: honest, specific opening.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("Approved. Harper Hire has been told.").is_visible()
+    expect(page.get_by_text("Approved. Harper Hire has been told.")).to_be_visible()
     page.get_by_role("link", name="Harper Hire").click()
     item = page.locator(f"[data-item='{ITEM}']")
     item.get_by_label("Note").fill("Sat in on five sessions, debriefed each.")

@@ -103,6 +103,9 @@ def test_users_commands(runner, db_session):
     people = {u.email: u for u in db_session.scalars(sa.select(User))}
     assert people["mentor@corp.test"].role == "manager"
     assert people["h@corp.test"].is_active is False
+    # Without --start a hire starts today, the company's date, as --help says.
+    assert people["h@corp.test"].started_on is not None
+    assert "Defaults to today" in runner.invoke(args=["users", "create", "--help"]).output
 
 
 def _trainhub(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

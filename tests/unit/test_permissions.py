@@ -48,11 +48,21 @@ def test_who_acts_on_a_hires_work(user, review, sign_off, clear):
     assert p.can_clear_for_clients(user, HIRE) is clear
 
 
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [(ADMIN, True), (MANAGER, True), (OTHER_MANAGER, False), (MENTOR, False),
+     (OTHER_MENTOR, False), (HIRE, False), (OTHER_HIRE, False)],
+)  # fmt: skip
+def test_who_moves_pauses_or_resumes_a_hires_schedule(user, allowed):
+    assert p.can_schedule_hire(user, HIRE) is allowed
+
+
 def test_nobody_reviews_or_signs_off_their_own_work():
     admin_as_hire = Person(9, "admin", mentor_id=9, manager_id=9)
     assert not p.can_review_work_of(admin_as_hire, admin_as_hire)
     assert not p.can_sign_off(admin_as_hire, admin_as_hire)
     assert not p.can_clear_for_clients(admin_as_hire, admin_as_hire)
+    assert not p.can_schedule_hire(admin_as_hire, admin_as_hire)
 
 
 def test_role_gates():

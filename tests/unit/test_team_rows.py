@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from trainhub.readiness.results import Readiness, StepResult
+from trainhub.schedule.rules import Pause
+from trainhub.schedule.service import schedule_of
 from trainhub.team import charts
 from trainhub.team.export import csv_text, neutralise
 from trainhub.team.service import (
@@ -42,10 +44,22 @@ def readiness(status: str, progress: float, *, waiting_since=None, ready_since=N
     return Readiness(status, tuple(steps), reasons, progress, ready_since)
 
 
+class OneStep:
+    """A track of one step due on its last day (30, weekends counted)."""
+
+    target_days = 30
+    steps = (type("Step", (), {"due_day": None})(),)
+
+
 def row(name: str, status: str = "in_progress", progress: float = 0.5, **kw) -> HireRow:
     started = kw.pop("started_on", TODAY - timedelta(days=10))
     waiting_since = kw.pop("waiting_since", None)
     ready_since = kw.pop("ready_since", None)
+    pauses = kw.pop("pauses", ())
+    kw.setdefault(
+        "schedule",
+        schedule_of(OneStep, started, pauses, [status == "ready"], TODAY, count_weekends=True),
+    )
     defaults = dict(
         id=hash(name) % 10_000,
         email=f"{name.lower()}@example.test",
@@ -57,17 +71,47 @@ def row(name: str, status: str = "in_progress", progress: float = 0.5, **kw) -> 
         mentor_name="Maria",
         mentor_email="maria@example.test",
         started_on=started,
-        days_in=(TODAY - started).days,
+        days_in=(TODAY - started).days if started else None,
         readiness=readiness(status, progress, waiting_since=waiting_since, ready_since=ready_since),
     )
     return HireRow(**{**defaults, **kw})
 
 
-def test_behind_means_past_the_target_and_not_ready():
-    assert row("Late", started_on=TODAY - timedelta(days=31)).is_behind
+def test_behind_means_a_step_past_its_due_date_and_not_ready():
+    late = row("Late", started_on=TODAY - timedelta(days=31))
+    assert late.is_behind and late.schedule.most_overdue == 2
     assert not row("Early", started_on=TODAY - timedelta(days=29)).is_behind
     done = row("Done", "ready", 1.0, started_on=TODAY - timedelta(days=40))
     assert not done.is_behind
+
+
+def test_a_hire_without_a_start_date_is_not_scheduled_never_behind_or_on_track():
+    unscheduled = row("New", started_on=None, days_in=None)
+    assert unscheduled.schedule_state == "not_scheduled" and not unscheduled.is_behind
+    cells = dict(
+        zip(
+            csv_text([unscheduled]).splitlines()[0].split(","),
+            csv_text([unscheduled]).splitlines()[1].split(","),
+            strict=False,
+        )
+    )
+    assert cells["schedule"] == "not scheduled"
+    assert cells["schedule_state"] == "not_scheduled"
+
+
+def test_a_paused_hire_is_never_behind_and_paused_days_move_the_due_date():
+    started = TODAY - timedelta(days=31)
+    on_leave = row("Away", started_on=started, pauses=(Pause(TODAY - timedelta(days=5)),))
+    assert on_leave.schedule_state == "paused" and not on_leave.is_behind
+    back = row(
+        "Back",
+        started_on=started,
+        pauses=(Pause(TODAY - timedelta(days=20), TODAY - timedelta(days=15)),),
+    )
+    # Five paused days: due on TODAY + 3 instead of two days ago.
+    assert back.schedule.steps[0].due_on == TODAY + timedelta(days=3)
+    assert not back.is_behind
+    assert summarize([on_leave, back]).paused == 1
 
 
 def test_days_to_ready_counts_from_the_start_date():

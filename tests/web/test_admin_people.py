@@ -122,3 +122,16 @@ def test_content_page_lists_problems(client, login_as):
     page = client.get("/admin/content")
     assert page.status_code == 200
     assert "No problems" in page.get_data(as_text=True)
+
+
+def test_a_new_hire_needs_a_start_date_but_a_mentor_does_not(client, login_as, db_session):
+    login_as("admin")
+    url = "/admin/people/new"
+    refused = client.post_form(url, _form(started_on=""), token_from=url)
+    assert refused.status_code == 422
+    assert 'id="started_on-error">A new hire needs a start date.' in refused.get_data(as_text=True)
+    mentor = client.post_form(
+        url, _form(role="mentor", track="", started_on="", email="m@example.test"), token_from=url
+    )
+    assert mentor.status_code == 302
+    assert db_session.scalars(sa.select(User).where(User.role == "hire")).all() == []

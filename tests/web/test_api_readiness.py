@@ -27,6 +27,10 @@ HIRE_KEYS = {
     "steps",
     "reasons",
 }
+# The contract's fields (DESIGN.md) stay; these were added with due dates (additive only).
+ADDED_HIRE_KEYS = {"schedule_state"}
+STEP_KEYS = {"kind", "slug", "done", "detail"}
+ADDED_STEP_KEYS = {"due_on", "overdue_days"}
 TOKEN_RE = re.compile(r"^th_[A-Za-z0-9_-]{40,}$", re.M)
 
 
@@ -79,12 +83,15 @@ def test_the_demo_manager_reads_the_contracts_shape(client, runner, demo):
     hires = {h["email"]: h for h in body["hires"]}
     assert set(hires) == {"hire@demo.local", "ready@demo.local"}
     for hire in hires.values():
-        assert set(hire) == HIRE_KEYS
+        assert set(hire) == HIRE_KEYS | ADDED_HIRE_KEYS
+        assert hire["schedule_state"] == "scheduled"
         assert 0.0 <= hire["progress"] <= 1.0
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", hire["started_on"])
         assert hire["mentor"] == "mentor@demo.local"
         for step in hire["steps"]:
-            assert set(step) == {"kind", "slug", "done", "detail"}
+            assert set(step) == STEP_KEYS | ADDED_STEP_KEYS
+            assert step["due_on"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", step["due_on"])
+            assert isinstance(step["overdue_days"], int) and step["overdue_days"] >= 0
             assert step["kind"] in {"course", "quiz", "roleplay", "signoff"}
     ready, fresh = hires["ready@demo.local"], hires["hire@demo.local"]
     assert ready["status"] == "ready" and ready["ready_since"] and ready["reasons"] == []
@@ -198,6 +205,10 @@ def test_the_openapi_document_describes_the_endpoint(client):
     assert {"200", "401", "403"} <= set(operation["responses"])
     hire = doc["components"]["schemas"]["Hire"]
     assert set(hire["required"]) == HIRE_KEYS
+    assert ADDED_HIRE_KEYS <= set(hire["properties"])
+    step = doc["components"]["schemas"]["Step"]
+    assert set(step["required"]) == STEP_KEYS
+    assert ADDED_STEP_KEYS <= set(step["properties"])
     assert hire["properties"]["status"]["enum"] == [
         "not_started",
         "in_progress",

@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..readiness.results import STATUSES
+from ..schedule.rules import ScheduleState
 from ..team.service import HireRow
 
 STEP_KINDS = ["course", "quiz", "roleplay", "signoff"]
+SCHEDULE_STATES: list[ScheduleState] = ["not_scheduled", "paused", "scheduled"]
 
 
 def _stamp(value: datetime | None) -> str | None:
@@ -33,10 +35,18 @@ def hire_document(row: HireRow) -> dict[str, Any]:
         "status": readiness.status,
         "ready_since": _stamp(readiness.ready_since),
         "steps": [
-            {"kind": s.kind, "slug": s.slug, "done": s.done, "detail": s.detail}
-            for s in readiness.steps
+            {
+                "kind": s.kind,
+                "slug": s.slug,
+                "done": s.done,
+                "detail": s.detail,
+                "due_on": due.due_on.isoformat() if due and due.due_on else None,
+                "overdue_days": due.overdue_days if due else 0,
+            }
+            for s, due in row.steps_with_due()
         ],
         "reasons": list(readiness.reasons),
+        "schedule_state": row.schedule_state,
     }
 
 
@@ -78,6 +88,19 @@ OPENAPI: dict[str, Any] = {
                     "slug": {"type": "string"},
                     "done": {"type": "boolean"},
                     "detail": {"type": "string", "examples": ["passed 85% (pass 80%)"]},
+                    "due_on": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": (
+                            "The day the step is due, in the company's time zone; null "
+                            "for a hire without a start date, or after an open pause."
+                        ),
+                    },
+                    "overdue_days": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Days a step not done is past its due date; 0 otherwise.",
+                    },
                 },
             },
             "Hire": {
@@ -108,6 +131,14 @@ OPENAPI: dict[str, Any] = {
                         "type": "array",
                         "items": {"type": "string"},
                         "examples": [["quiz kpi-basics: best 60%, needs 80%"]],
+                    },
+                    "schedule_state": {
+                        "type": "string",
+                        "enum": SCHEDULE_STATES,
+                        "description": (
+                            "not_scheduled: no start date, so nothing is due; paused: on "
+                            "leave today, due dates move back; scheduled: due dates run."
+                        ),
                     },
                 },
             },

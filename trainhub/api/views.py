@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from ..access import public
 from ..auth.models import User
+from ..clock import counts_weekends, today
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import csrf, db
@@ -26,7 +25,7 @@ csrf.exempt(bp)
 @bp.get("/readiness")
 @requires_token(can_read_team_api)
 def readiness(owner: User) -> ResponseReturnValue:
-    rows = rows_of(db.session, catalog(), owner, date.today())
+    rows = rows_of(db.session, catalog(), owner, today(), count_weekends=counts_weekends())
     response = jsonify(readiness_document(rows, utcnow()))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
 
+from ..clock import today
 from ..content import catalog
 from ..db import utcnow, write_intent
 from ..extensions import db
@@ -32,7 +33,13 @@ def users_cli() -> None:
 @click.option("--track", help="Track (sales role) of a hire.")
 @click.option("--mentor", "mentor_email", help="Mentor's e-mail (hires).")
 @click.option("--manager", "manager_email", help="Manager's e-mail (hires).")
-@click.option("--start", "started_on", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option(
+    "--start",
+    "started_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="A hire's start date, YYYY-MM-DD; due dates count from it. Defaults to today "
+    "(the company's date, TRAINHUB_COMPANY_TIMEZONE) for a hire.",
+)
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
 def users_create(
@@ -62,7 +69,9 @@ def users_create(
         track=track,
         mentor_id=person_id(mentor_email),
         manager_id=person_id(manager_email),
-        started_on=started_on.date() if started_on else (date.today() if role == "hire" else None),
+        # A hire always gets a start date (a hire without one is "not scheduled"); scripts
+        # that create hires on their first day keep working without --start.
+        started_on=started_on.date() if started_on else (today() if role == "hire" else None),
     )
     with _account_change():
         user = accounts.create_user(
@@ -111,12 +120,25 @@ def _update(email: str, **changes: object) -> None:
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
 @click.option("--track", help="Track, when the new role is hire.")
+@click.option(
+    "--start",
+    "started_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Start date, when the new role is hire (YYYY-MM-DD; defaults to today, the "
+    "company's date, for a person who has none).",
+)
 @with_appcontext
-def users_set_role(email: str, role: str, track: str | None) -> None:
+def users_set_role(email: str, role: str, track: str | None, started_on) -> None:  # type: ignore[no-untyped-def]
     """Change a person's role (signs them out everywhere)."""
     changes: dict[str, object] = {"role": role}
     if track:
         changes["track"] = track
+    if started_on:
+        changes["started_on"] = started_on.date()
+    elif role == "hire":
+        person = accounts.find_by_email(db.session, email)
+        if person is not None and person.started_on is None:
+            changes["started_on"] = today()
     _update(email, **changes)
     click.echo(f"{email} is now {role}")
 

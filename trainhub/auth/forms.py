@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -50,7 +52,11 @@ class PersonForm(Form):
     track = SelectField(_l("Track"), choices=[], validate_choice=True)
     mentor_id = SelectField(_l("Mentor"), choices=[], coerce=_to_int, validate_choice=True)
     manager_id = SelectField(_l("Manager"), choices=[], coerce=_to_int, validate_choice=True)
-    started_on = DateField(_l("Start date"), validators=[Optional()])
+    started_on = DateField(
+        _l("Start date"),
+        validators=[Optional()],
+        description=_l("Required for a new hire: due dates count from it."),
+    )
     locale = SelectField(
         _l("Language"),
         choices=[
@@ -66,3 +72,12 @@ class PersonForm(Form):
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
         description=_l("At least %(n)d characters. Leave empty to keep it.", n=MIN_PASSWORD_LENGTH),
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        # A hire without a start date has no due dates and shows "not scheduled"; the form
+        # never makes one. (Not an inline validator: ``Optional`` stops those on empty input.)
+        if self.role.data == "hire" and self.started_on.data is None and not self.started_on.errors:
+            self.started_on.errors = [_l("A new hire needs a start date.")]
+            return False
+        return valid

@@ -178,6 +178,13 @@ def _check(
         raise AccountError(f"unknown role '{data.role}' (one of: {', '.join(ROLES)})", "role")
     if data.role == Role.HIRE and not data.track:
         raise AccountError("a hire needs a track", "track")
+    if (
+        data.role == Role.HIRE
+        and data.started_on is None
+        and (current is None or not current.is_hire)
+    ):
+        # Due dates count from the start; existing hires without one stay "not scheduled".
+        raise AccountError("a hire needs a start date", "started_on")
     if data.track and data.track not in known_tracks:
         raise AccountError(f"no track named '{data.track}'", "track")
     for field, person_id, wanted in (

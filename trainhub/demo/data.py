@@ -11,7 +11,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from ..quizzes.model_answers import demo_answers
 from ..quizzes.models import EssayGrade, QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
 from ..roleplays.rubric import is_passing, weighted_score
+from ..schedule.models import SchedulePause
 from ..signoffs.models import SignOff
 
 DEMO_PASSWORD = "demo-password"
@@ -245,6 +246,16 @@ def _iter(progress: Progress | None, items: range, label: str) -> Iterator[int]:
         yield from bar
 
 
+def recent_monday(today: date) -> date:
+    """The Monday of last week: far enough back that the first steps of the demo hire's
+    track are overdue while later ones are due in the coming days."""
+    return today - timedelta(days=today.weekday() + 7)
+
+
+# One synthetic hire in this many is on leave (an open pause), so the dashboard shows some.
+PAUSED_EVERY = 13
+
+
 def load_demo(
     session: DbSession,
     cat: Catalog,
@@ -283,7 +294,7 @@ def load_demo(
             track="lead-generation",
             mentor_id=mentor.id,
             manager_id=manager.id,
-            started_on=today,
+            started_on=recent_monday(today),
         )
         ready_track = cat.tracks["account-manager"]
         ready = _person(
@@ -365,6 +376,17 @@ def _add_synthetic(
         _complete_steps(
             session, cat, hire, track, done, start, mentor_id, rng, rows, leave_pending=True
         )
+        if number % PAUSED_EVERY == 0 and (now.date() - started).days > 10:
+            rows[SchedulePause].append(
+                {
+                    "user_id": hire.id,
+                    "starts_on": now.date() - timedelta(days=rng.randint(1, 7)),
+                    "resumes_on": None,
+                    "reason": "Sick leave (demo)",
+                    "created_by_id": manager_id,
+                    "created_at": now,
+                }
+            )
         if (offset + 1) % BATCH == 0:
             _flush(session, rows)
             session.commit()

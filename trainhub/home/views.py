@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..access import public, requires
+from ..clock import counts_weekends, today
 from ..content import catalog
 from ..extensions import db
 from ..permissions import is_hire, is_signed_in
-from ..readiness.service import readiness_of
-from ..team.service import needs_attention, rows_of, summarize, waiting_reviews
+from ..team.service import (
+    hire_steps_in_order,
+    needs_attention,
+    row_of,
+    rows_of,
+    summarize,
+    waiting_reviews,
+)
 
 bp = Blueprint("home", __name__)
 
@@ -26,12 +31,18 @@ MENTOR_ROWS = 100
 @bp.get("/")
 @requires(is_signed_in)
 def index() -> ResponseReturnValue:
+    cat = catalog()
     if is_hire(current_user):
-        cat = catalog()
-        result = readiness_of(db.session, cat, current_user)
-        track, readiness = result if result else (None, None)
-        return render_template("home/hire.html", track=track, readiness=readiness)
-    rows = rows_of(db.session, catalog(), current_user, date.today())
+        track = cat.track_of(current_user)
+        row = row_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
+        return render_template(
+            "home/hire.html",
+            track=track,
+            row=row,
+            readiness=row.readiness if track else None,
+            steps=hire_steps_in_order(row),
+        )
+    rows = rows_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the
     # hires that need attention first (the dashboard has the rest).
     waiting = waiting_reviews(rows)

@@ -28,6 +28,11 @@ HEADER = (
     "waiting_since",
     "reasons",
     "outdated_steps",
+    # Added with due dates (columns are only ever appended):
+    "schedule_state",
+    "steps_due_on",
+    "steps_overdue_days",
+    "overdue_days",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
 # return can hide one after leading whitespace).
@@ -50,11 +55,15 @@ def _schedule(row: HireRow) -> str:
         return "ready"
     if row.target_days is None:
         return ""
+    if row.schedule_state != "scheduled":
+        # Without a start date, or on leave, a hire is neither behind nor on track.
+        return "paused" if row.schedule_state == "paused" else "not scheduled"
     return "behind" if row.is_behind else "on track"
 
 
 def record(row: HireRow) -> list[str]:
     nxt = row.next_step
+    pairs = row.steps_with_due()
     cells: tuple[object, ...] = (
         row.name,
         row.email,
@@ -75,6 +84,13 @@ def record(row: HireRow) -> list[str]:
         "; ".join(row.readiness.reasons),
         # Done against an older version of the content file: the manager may re-check.
         " ".join(f"{s.kind}:{s.slug}" for s in row.readiness.steps if s.outdated),
+        row.schedule_state,
+        " ".join(
+            f"{s.kind}:{s.slug}={due.due_on.isoformat() if due and due.due_on else ''}"
+            for s, due in pairs
+        ),
+        " ".join(f"{s.kind}:{s.slug}={due.overdue_days if due else 0}" for s, due in pairs),
+        row.schedule.most_overdue,
     )
     return [neutralise(cell) for cell in cells]
 

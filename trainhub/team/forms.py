@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..forms import Form
 from ..readiness.results import STATUSES
@@ -96,3 +96,37 @@ class ClearForm(Form):
     )
     # Where to go afterwards: the dashboard's button sends "dashboard".
     back = HiddenField(validators=[Optional(), AnyOf(["dashboard", "hire"])])
+
+
+# --- the hire's schedule (the manager's controls on the hire page) ------------------------
+
+REASON_HINT = _l("For example: the hire joined a week later; sick leave.")
+
+
+def _reason(required: bool) -> TextAreaField:
+    checks = [DataRequired()] if required else [Optional()]
+    return TextAreaField(
+        _l("Reason") if required else _l("Reason (optional)"),
+        validators=[*checks, Length(max=500)],
+        description=REASON_HINT if required else None,
+    )
+
+
+class MoveStartForm(Form):
+    started_on = DateField(_l("New start date"), validators=[DataRequired()])
+    reason = _reason(True)
+
+
+class PauseForm(Form):
+    starts_on = DateField(_l("Paused from"), validators=[DataRequired()])
+    resumes_on = DateField(
+        _l("Resumes on (optional)"),
+        validators=[Optional()],
+        description=_l("Leave empty when the return date is not known yet."),
+    )
+    reason = _reason(True)
+
+
+class ResumeForm(Form):
+    resumes_on = DateField(_l("Resumes on"), validators=[DataRequired()])
+    reason = _reason(False)

@@ -25,6 +25,8 @@ from ..messages import N_
 from ..readiness.gather import NO_FACTS, gather_raw
 from ..readiness.results import STATUSES, Readiness, StepResult
 from ..readiness.service import evaluate_raw, items_of
+from ..schedule.rules import schedule_state
+from ..schedule.service import NOT_SCHEDULED, Schedule, StepDue, pauses_of, schedule_of
 from .models import Clearance
 
 # Kinds of step whose wait is a mentor's review (sign-offs wait on the mentor too, but they
@@ -50,12 +52,14 @@ class HireRow:
     cleared_at: datetime | None = None
     cleared_by: str | None = None
     clearance_note: str = ""
+    # Due dates per step (in the order of ``readiness.steps``) and the schedule's state.
+    schedule: Schedule = NOT_SCHEDULED
     # Derived once here: sorting, filtering, the summary and the charts read them many times
     # for every row (a cached_property takes a lock on each read in Python 3.11).
     # Work handed in that waits for a mentor's review or grading, and since when.
     waiting: tuple[StepResult, ...] = field(init=False)
     waiting_since: datetime | None = field(init=False)
-    # Past the track's target days and still not ready.
+    # A step not done is past its due date (never for a paused or unscheduled hire).
     is_behind: bool = field(init=False)
     days_to_ready: int | None = field(init=False)
     start_month: str = field(init=False)
@@ -73,10 +77,7 @@ class HireRow:
             "waiting_since": min(
                 (s.waiting_since for s in waiting if s.waiting_since), default=None
             ),
-            "is_behind": readiness.status != "ready"
-            and self.days_in is not None
-            and self.target_days is not None
-            and self.days_in > self.target_days,
+            "is_behind": readiness.status != "ready" and self.schedule.is_behind,
             "days_to_ready": max(0, (since.date() - started).days)
             if since is not None and started is not None
             else None,
@@ -84,6 +85,15 @@ class HireRow:
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def schedule_state(self) -> str:
+        return self.schedule.state
+
+    def steps_with_due(self) -> list[tuple[StepResult, StepDue | None]]:
+        """Each step with its due date (None when the hire has no schedule)."""
+        dues = self.schedule.steps
+        return [(s, dues[i] if i < len(dues) else None) for i, s in enumerate(self.readiness.steps)]
 
     @property
     def status(self) -> str:
@@ -107,21 +117,31 @@ def _no_track(track: str | None) -> Readiness:
     return Readiness("not_started", (), (reason,), 0.0, None)
 
 
-def rows_of(session: DbSession, cat: Catalog, viewer: User, today: date) -> list[HireRow]:
+def rows_of(
+    session: DbSession, cat: Catalog, viewer: User, today: date, *, count_weekends: bool = False
+) -> list[HireRow]:
     """Every active hire the viewer looks after, evaluated against the current catalog."""
-    return team_rows(session, cat, hires_of(viewer), today)
+    return team_rows(session, cat, hires_of(viewer), today, count_weekends=count_weekends)
 
 
-def row_of(session: DbSession, cat: Catalog, hire: User, today: date) -> HireRow:
+def row_of(
+    session: DbSession, cat: Catalog, hire: User, today: date, *, count_weekends: bool = False
+) -> HireRow:
     """One hire's row (the caller has authorized the viewer for this hire)."""
-    return team_rows(session, cat, User.id == hire.id, today)[0]
+    return team_rows(session, cat, User.id == hire.id, today, count_weekends=count_weekends)[0]
 
 
 def team_rows(
-    session: DbSession, cat: Catalog, scope: sa.ColumnElement[bool], today: date
+    session: DbSession,
+    cat: Catalog,
+    scope: sa.ColumnElement[bool],
+    today: date,
+    *,
+    count_weekends: bool = False,
 ) -> list[HireRow]:
     """The rows of the users that ``scope`` selects: one query for the people with their
-    mentors and clearances, then one per kind of record."""
+    mentors and clearances, then one per kind of record, and one for pauses. ``today`` is
+    the company's date (``clock.today``): due dates are compared with it."""
     mentor = aliased(User)
     clearer = aliased(User)
     query = (
@@ -145,15 +165,27 @@ def team_rows(
         .order_by(User.name, User.id)
     )
     people = session.execute(query).all()
-    raw = gather_raw(session, sa.select(User.id).where(scope)) if people else {}
+    ids = sa.select(User.id).where(scope)
+    raw = gather_raw(session, ids) if people else {}
+    paused = pauses_of(session, ids) if people else {}
     items = items_of(cat)
     rows = []
     for p in people:
         track = cat.track_of(p)
+        pauses = paused.get(p.id, ())
         if track is None:
             readiness = _no_track(p.track)
+            schedule = Schedule(schedule_state(p.started_on, pauses, today), ())
         else:
             readiness = evaluate_raw(cat, track, items, raw.get(p.id, NO_FACTS))
+            schedule = schedule_of(
+                track,
+                p.started_on,
+                pauses,
+                [s.done for s in readiness.steps],
+                today,
+                count_weekends=count_weekends,
+            )
         rows.append(
             HireRow(
                 id=p.id,
@@ -171,6 +203,7 @@ def team_rows(
                 cleared_at=p.cleared_at,
                 cleared_by=p.cleared_by,
                 clearance_note=p.clearance_note or "",
+                schedule=schedule,
             )
         )
     return rows
@@ -224,6 +257,13 @@ def select_rows(rows: list[HireRow], filters: TeamFilters) -> list[HireRow]:
     )
 
 
+def hire_steps_in_order(row: HireRow) -> list[tuple[int, StepResult, StepDue | None]]:
+    """The hire's steps as their home lists them: overdue ones first (most overdue first),
+    then the rest in track order; each with its number in the track."""
+    numbered = [(i + 1, step, due) for i, (step, due) in enumerate(row.steps_with_due())]
+    return sorted(numbered, key=lambda e: (-(e[2].overdue_days if e[2] else 0), e[0]))
+
+
 # --- summary for the homes --------------------------------------------------------------
 
 
@@ -232,6 +272,8 @@ class TeamSummary:
     total: int
     by_status: dict[str, int]
     behind: int
+    paused: int
+    not_scheduled: int
     waiting_reviews: int
     oldest_wait: datetime | None
     cleared: int
@@ -246,6 +288,8 @@ def summarize(rows: list[HireRow]) -> TeamSummary:
         total=len(rows),
         by_status=by_status,
         behind=sum(1 for r in rows if r.is_behind),
+        paused=sum(1 for r in rows if r.schedule_state == "paused" and not r.is_ready),
+        not_scheduled=sum(1 for r in rows if r.schedule_state == "not_scheduled"),
         waiting_reviews=sum(len(r.waiting) for r in rows),
         oldest_wait=min(waits, default=None),
         cleared=sum(1 for r in rows if r.cleared_at),
@@ -260,7 +304,7 @@ def needs_attention(rows: list[HireRow]) -> list[HireRow]:
         if row.is_ready and not row.cleared_at:
             return (0, 0.0)
         if row.is_behind:
-            return (1, -float(row.days_in or 0))
+            return (1, -float(row.schedule.most_overdue))
         return (2, row.waiting_since.timestamp() if row.waiting_since else 0.0)
 
     chosen = [r for r in rows if (r.is_ready and not r.cleared_at) or r.is_behind or r.waiting]

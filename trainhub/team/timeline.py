@@ -4,7 +4,8 @@ the clearance for clients. A handful of queries for one person, for the hire pag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,9 +16,12 @@ from ..catalog import Catalog
 from ..courses.models import LessonCompletion
 from ..db import DbSession
 from ..quizzes.models import QuizAttempt
+from ..readiness.results import StepResult
 from ..roleplays.models import Review, RoleplaySubmission
+from ..schedule.service import StepDue
 from ..signoffs.models import SignOff
 from .models import Clearance
+from .service import HireRow
 
 
 @dataclass(frozen=True)
@@ -176,3 +180,26 @@ def timeline_of(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
         *_clearance(session, hire),
     ]
     return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One step's due date against the day it was done."""
+
+    step: StepResult
+    due: StepDue | None
+    done_on: date | None  # the company's date of ``step.done_at``
+    late_days: int  # done after the due date by this many days (0: on time or not done)
+
+
+def due_against_done(row: HireRow, zone: str = "UTC") -> list[PlanEntry]:
+    """Each step of the hire's track with when it was due and when it was done, in track
+    order. Done dates are the company's (``zone``), like due dates."""
+    entries = []
+    for step, due in row.steps_with_due():
+        done_on = step.done_at.astimezone(ZoneInfo(zone)).date() if step.done_at else None
+        late = (
+            max(0, (done_on - due.due_on).days) if done_on and due is not None and due.due_on else 0
+        )
+        entries.append(PlanEntry(step, due, done_on, late))
+    return entries

@@ -4,7 +4,7 @@ clearing a ready hire for clients."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -23,16 +23,33 @@ from flask_login import current_user
 from ..access import authorize, requires
 from ..auth.lookup import hire_or_404
 from ..auth.models import User
+from ..clock import company_zone, counts_weekends, today
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
-from ..permissions import can_clear_for_clients, can_view_hire, can_view_team, is_staff
+from ..forms import Form
+from ..permissions import (
+    can_clear_for_clients,
+    can_schedule_hire,
+    can_view_hire,
+    can_view_team,
+    is_staff,
+)
+from ..schedule.service import (
+    ScheduleError,
+    current_pause,
+    move_start,
+    pause_hire,
+    pause_rows,
+    resume_hire,
+    schedule_history,
+)
 from . import charts
 from .export import csv_text
-from .forms import SORT_LABELS, ClearForm, FilterForm
+from .forms import SORT_LABELS, ClearForm, FilterForm, MoveStartForm, PauseForm, ResumeForm
 from .service import HireRow, NotReadyError, clear_for_clients, row_of, rows_of, select_rows
 from .service import summarize as summarize_rows
-from .timeline import timeline_of
+from .timeline import due_against_done, timeline_of
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
@@ -43,7 +60,7 @@ FILTER_ARGS = ("track", "mentor", "status", "month", "sort", "order")
 def _filtered() -> tuple[FilterForm, list[HireRow], list[HireRow]]:
     """The viewer's rows, the filter form read from the query string, and the rows it keeps."""
     cat = catalog()
-    rows = rows_of(db.session, cat, current_user, date.today())
+    rows = rows_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
     form = FilterForm(request.args)
     form.fill_choices([(t.role, t.title) for t in cat.tracks.values()], rows)
     form.validate()
@@ -82,11 +99,14 @@ def dashboard() -> ResponseReturnValue:
 def export_csv() -> ResponseReturnValue:
     form, _everyone, chosen = _filtered()
     if form.errors:
-        problems = "; ".join(f"{name}: {', '.join(errs)}" for name, errs in form.errors.items())
+        # Messages may be lazy strings (the forms' own checks): join them as text.
+        problems = "; ".join(
+            f"{name}: {', '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
         return Response(problems, status=422, mimetype="text/plain")
     # A BOM so spreadsheet programs read the names as UTF-8.
     body = "\ufeff" + csv_text(chosen)
-    filename = f"team-readiness-{date.today():%Y-%m-%d}.csv"
+    filename = f"team-readiness-{today():%Y-%m-%d}.csv"
     return Response(
         body,
         mimetype="text/csv",
@@ -103,24 +123,49 @@ def _load_hire(user_id: int) -> User:
     return hire
 
 
-def _render_hire(hire: User, form: ClearForm, status: int = 200) -> ResponseReturnValue:
+def _row(hire: User) -> HireRow:
+    return row_of(db.session, catalog(), hire, today(), count_weekends=counts_weekends())
+
+
+def _schedule_forms(hire: User) -> dict[str, Form]:
+    # Prefilled for the usual case: a new start near the old one, a pause from today.
+    return {
+        "move_form": MoveStartForm(formdata=None, started_on=hire.started_on),
+        "pause_form": PauseForm(formdata=None, starts_on=today()),
+        "resume_form": ResumeForm(formdata=None, resumes_on=today()),
+    }
+
+
+def _render_hire(
+    hire: User, form: ClearForm | None = None, status: int = 200, **forms: Form
+) -> ResponseReturnValue:
     cat = catalog()
-    row = row_of(db.session, cat, hire, date.today())
+    row = _row(hire)
+    can_schedule = can_schedule_hire(current_user, hire)
+    schedule: dict[str, Any] = {}
+    if can_schedule:
+        schedule = {**_schedule_forms(hire), **forms}
     return render_template(
         "team/hire.html",
         hire=hire,
         row=row,
         track=cat.track_of(hire),
         timeline=timeline_of(db.session, cat, hire),
-        form=form,
+        plan=due_against_done(row, company_zone()),
+        form=form or ClearForm(),
         can_clear=can_clear_for_clients(current_user, hire),
+        can_schedule=can_schedule,
+        pauses=pause_rows(db.session, hire),
+        paused_now=current_pause(db.session, hire, today()),
+        history=schedule_history(db.session, hire),
+        **schedule,
     ), status
 
 
 @bp.get("/<int:user_id>")
 @requires(is_staff)
 def hire(user_id: int) -> ResponseReturnValue:
-    return _render_hire(_load_hire(user_id), ClearForm())
+    return _render_hire(_load_hire(user_id))
 
 
 @bp.get("/<int:user_id>/certificate")
@@ -128,7 +173,7 @@ def hire(user_id: int) -> ResponseReturnValue:
 def certificate(user_id: int) -> ResponseReturnValue:
     person = _load_hire(user_id)
     cat = catalog()
-    row = row_of(db.session, cat, person, date.today())
+    row = _row(person)
     if not row.is_ready:
         abort(404)
     return render_template(
@@ -136,7 +181,7 @@ def certificate(user_id: int) -> ResponseReturnValue:
         hire=person,
         row=row,
         track=cat.track_of(person),
-        issued_on=date.today(),
+        issued_on=today(),
     )
 
 
@@ -148,7 +193,7 @@ def clear(user_id: int) -> ResponseReturnValue:
     form = ClearForm()
     if not form.validate_on_submit():
         return _render_hire(person, form, 422)
-    row = row_of(db.session, catalog(), person, date.today())
+    row = _row(person)
     try:
         is_new = clear_for_clients(
             db.session,
@@ -168,4 +213,95 @@ def clear(user_id: int) -> ResponseReturnValue:
         flash(_("%(name)s was already cleared for clients.", name=person.name), "info")
     if form.back.data == "dashboard":
         return redirect(url_for("team.dashboard"))
+    return redirect(url_for("team.hire", user_id=person.id))
+
+
+# --- the hire's schedule: move the start, pause, resume -----------------------------------
+
+
+def _load_schedulable(user_id: int) -> User:
+    person = hire_or_404(user_id)
+    authorize(can_schedule_hire(current_user, person))
+    return person
+
+
+def _refused(person: User, form: Form, error: ScheduleError, name: str) -> ResponseReturnValue:
+    """The hire page again, with the service's reason next to the field it is about."""
+    db.session.rollback()
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    return _render_hire(person, None, 422, **{name: form})
+
+
+@bp.post("/<int:user_id>/schedule/start")
+@requires(can_view_team)
+def move_start_date(user_id: int) -> ResponseReturnValue:
+    person = _load_schedulable(user_id)
+    form = MoveStartForm()
+    if not form.validate_on_submit() or form.started_on.data is None:
+        return _render_hire(person, None, 422, move_form=form)
+    try:
+        move_start(
+            db.session,
+            person,
+            form.started_on.data,
+            form.reason.data or "",
+            actor=current_user,
+            now=utcnow(),
+        )
+    except ScheduleError as error:
+        return _refused(person, form, error, "move_form")
+    db.session.commit()
+    flash(_("Start date moved. Due dates follow it; nothing done is changed."), "success")
+    return redirect(url_for("team.hire", user_id=person.id))
+
+
+@bp.post("/<int:user_id>/schedule/pause")
+@requires(can_view_team)
+def pause(user_id: int) -> ResponseReturnValue:
+    person = _load_schedulable(user_id)
+    form = PauseForm()
+    if not form.validate_on_submit() or form.starts_on.data is None:
+        return _render_hire(person, None, 422, pause_form=form)
+    try:
+        pause_hire(
+            db.session,
+            person,
+            form.starts_on.data,
+            form.resumes_on.data,
+            form.reason.data or "",
+            actor=current_user,
+            now=utcnow(),
+        )
+    except ScheduleError as error:
+        return _refused(person, form, error, "pause_form")
+    db.session.commit()
+    flash(_("Onboarding paused. Paused days do not count toward due dates."), "success")
+    return redirect(url_for("team.hire", user_id=person.id))
+
+
+@bp.post("/<int:user_id>/schedule/resume")
+@requires(can_view_team)
+def resume(user_id: int) -> ResponseReturnValue:
+    person = _load_schedulable(user_id)
+    form = ResumeForm()
+    if not form.validate_on_submit() or form.resumes_on.data is None:
+        return _render_hire(person, None, 422, resume_form=form)
+    try:
+        resume_hire(
+            db.session,
+            person,
+            form.resumes_on.data,
+            form.reason.data or "",
+            today=today(),
+            actor=current_user,
+            now=utcnow(),
+        )
+    except ScheduleError as error:
+        return _refused(person, form, error, "resume_form")
+    db.session.commit()
+    flash(_("Onboarding resumes. Due dates follow."), "success")
     return redirect(url_for("team.hire", user_id=person.id))

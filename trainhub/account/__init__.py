@@ -1,0 +1,1 @@
+"""``/account/``: a person's own settings: time zone, language, and the calendar feed link."""
