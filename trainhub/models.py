@@ -5,8 +5,8 @@ from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
 from .courses.models import LessonCompletion
 from .quizzes.models import EssayGrade, QuizAttempt
-from .roleplays.models import Attachment, Review, RoleplaySubmission
-from .signoffs.models import SignOff
+from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
+from .signoffs.models import SignOff, SignOffRequest
 from .team.models import Clearance
 
 __all__ = [
@@ -19,8 +19,10 @@ __all__ = [
     "LoginFailure",
     "QuizAttempt",
     "Review",
+    "ReviewPoolMember",
     "Role",
     "RoleplaySubmission",
     "SignOff",
+    "SignOffRequest",
     "User",
 ]
