@@ -36,6 +36,9 @@ _ENV_SETTINGS: dict[str, type] = {
     "RENDER_CACHE": str,
     "PAGE_CACHE_SIZE": int,
     "SESSION_REFRESH_INTERVAL": int,
+    "REVIEW_LEASE_HOURS": float,
+    "REVIEW_SLA_HOURS": float,
+    "COMPANY_TIMEZONE": str,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -80,6 +83,14 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_REFRESH_INTERVAL": 300,
         # Rendered pages kept per worker for re-reads (courses/pagecache.py); 0 turns the cache off.
         "PAGE_CACHE_SIZE": 2000,
+        # A mentor's claim on an answer lasts this long, renewed whenever they open or save
+        # the review form; an expired claim puts the answer back in the queue by itself.
+        "REVIEW_LEASE_HOURS": 8.0,
+        # An answer waits at most this many working hours (Monday to Friday, whole days, in
+        # the company's time zone) before it is flagged and escalated: 48 = two working days.
+        "REVIEW_SLA_HOURS": 48.0,
+        # Where the company's weekends and weeks begin and end (an IANA name).
+        "COMPANY_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "en",

@@ -107,5 +107,7 @@ class ReviewPoolMember(db.Model):
     manager_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -197,6 +197,10 @@ def save_answer(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise AnswerLocked(None)
+    if submit:
+        # notice: review_waiting (to the hire's mentor and the mentors of their manager's
+        # review pool, pools.pool_of(session, hire.manager_id); key: the submission id)
+        pass
     if upload is not None:
         count = session.scalar(
             sa.select(sa.func.count())

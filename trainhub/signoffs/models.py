@@ -85,4 +85,6 @@ class SignOffRequest(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     decline_reason: Mapped[str | None] = mapped_column(sa.Text)
-    signoff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signoffs.id", ondelete="SET NULL"))
+    signoff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("signoffs.id", ondelete="SET NULL")
+    )
