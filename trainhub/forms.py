@@ -7,14 +7,17 @@ Flask-WTF loads WTForms' message catalog from disk on every request that validat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
+from wtforms.validators import ValidationError
 
 _CATALOGS: dict[str, NullTranslations] = {}
 
@@ -45,3 +48,19 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
             return _MESSAGES
+
+
+# C0 controls other than tab and line breaks, DEL, and C1 controls: never typed on purpose,
+# and some (NUL) are refused by PostgreSQL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class NoControlCharacters:
+    """A field validator: text with control characters gets a message next to the field."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if isinstance(field.data, str) and _CONTROL.search(field.data):
+            raise ValidationError(self.message or _l("Remove the control characters."))

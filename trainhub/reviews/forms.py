@@ -60,3 +60,7 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
         )
     form_class = type("CaseReviewForm", (ReviewForm,), attrs)
     return form_class(**kwargs)  # type: ignore[no-any-return]
+
+
+class ClaimForm(Form):
+    """Claim, release or take over an answer: a button, so only the CSRF token."""

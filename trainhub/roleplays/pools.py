@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..audit.service import record_event
 from ..auth.models import Role, User
 from ..db import insert_ignore
+from ..permissions import can_claim_review
 from .models import ReviewPoolMember
 
 
@@ -93,3 +94,10 @@ def set_pool(
             object_id=manager.id,
             data={"added": sorted(allowed - current), "removed": sorted(gone)},
         )
+
+
+def reassign_choices(
+    hire: User, pool: frozenset[int], mentors: list[User]
+) -> list[tuple[int, str]]:
+    """The mentors a hire's answer may be handed to: those who may review the hire."""
+    return [(m.id, m.name) for m in mentors if can_claim_review(m, hire, pool)]
