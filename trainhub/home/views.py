@@ -13,6 +13,7 @@ from ..content import catalog
 from ..extensions import db
 from ..permissions import is_hire, is_signed_in
 from ..readiness.service import readiness_of
+from ..signoffs.service import latest_requests
 from ..team.service import needs_attention, rows_of, summarize, waiting_reviews
 
 bp = Blueprint("home", __name__)
@@ -29,7 +30,12 @@ def index():  # type: ignore[no-untyped-def]
         cat = catalog()
         result = readiness_of(db.session, cat, current_user)
         track, readiness = result if result else (None, None)
-        return render_template("home/hire.html", track=track, readiness=readiness)
+        return render_template(
+            "home/hire.html",
+            track=track,
+            readiness=readiness,
+            signoff_requests=latest_requests(db.session, current_user.id),
+        )
     rows = rows_of(db.session, catalog(), current_user, date.today())
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the
     # hires that need attention first (the dashboard has the rest).
