@@ -37,10 +37,11 @@ class RoleplaySubmission(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A mentor's claim on a submitted version: a lease, not a lock. It is live while
     # claimed_until is in the future; an expired one puts the answer back in the queue
-    # without anyone having to clear it (see claims.py).
-    claimed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    # without anyone having to clear it (see claims.py). The holder is a plain user id, not a
+    # foreign key: SQLite adds such a column to a table in place, while a new foreign key
+    # means rebuilding the table, and dropping the old one would cascade to every review.
+    # A claim is short-lived, and people are deactivated, not deleted.
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[Attachment]] = relationship(
