@@ -35,4 +35,3 @@ def imported(path: Path) -> set[str]:
 def test_pure_modules_import_no_models_no_database_no_flask(module: str):
     names = imported(PACKAGE / module)
     assert not {n for n in names if n.startswith(FORBIDDEN) or n.endswith(".models")}
-
