@@ -147,3 +147,16 @@ def test_who_may_reassign(client, db_session, world):
         assert response.status_code == 403, person.email
     as_user(client, world["hire"].email)
     assert client.post_form(f"/reviews/{sub.id}/reassign", data, token_from="/").status_code == 403
+
+
+def test_the_managers_dashboard_and_home_flag_an_overdue_answer(client, db_session, world):
+    world["mine"].submitted_at = datetime.now(UTC) - timedelta(days=6)
+    db_session.commit()
+    as_user(client, world["manager"].email)
+    assert 'data-testid="overdue"' in client.get("/team/").get_data(as_text=True)
+    assert 'data-testid="overdue"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_fresh_answer_is_not_flagged_on_the_dashboard(client, world):
+    as_user(client, world["manager"].email)
+    assert 'data-testid="overdue"' not in client.get("/team/").get_data(as_text=True)

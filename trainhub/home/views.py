@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
 from ..access import public, requires
 from ..content import catalog
+from ..db import utcnow
 from ..extensions import db
 from ..permissions import is_hire, is_signed_in
 from ..readiness.service import readiness_of
+from ..reviews.sla import overdue_before, service_level
 from ..signoffs.service import latest_requests
 from ..team.service import needs_attention, rows_of, summarize, waiting_reviews
 
@@ -40,8 +42,12 @@ def index():  # type: ignore[no-untyped-def]
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the
     # hires that need attention first (the dashboard has the rest).
     waiting = waiting_reviews(rows)
+    cutoff = overdue_before(utcnow(), service_level(current_app.config))
     return render_template(
         "home/staff.html",
+        overdue_hires=sum(
+            1 for r in rows if r.waiting_since is not None and r.waiting_since < cutoff
+        ),
         rows=rows[:MENTOR_ROWS]
         if current_user.is_mentor
         else needs_attention(rows)[:ATTENTION_ROWS],

@@ -9,10 +9,10 @@ or signs off their own work.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -51,7 +51,7 @@ from ..signoffs.service import open_requests_for
 from ..templating import NAV_BADGES
 from . import service
 from .forms import ClaimForm, review_form_for
-from .sla import is_past_sla, service_level
+from .sla import is_past_sla, overdue_before, service_level
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -64,6 +64,19 @@ def review_queue_badge(user: User) -> dict[str, int]:
 
 if review_queue_badge not in NAV_BADGES:
     NAV_BADGES.append(review_queue_badge)
+
+
+def review_overdue(waiting_since: datetime | None) -> bool:
+    """Template global: has work waiting since then passed the service level? The cutoff
+    is computed once a request, so a dashboard of a thousand rows compares one instant."""
+    if waiting_since is None:
+        return False
+    if "review_cutoff" not in g:
+        g.review_cutoff = overdue_before(utcnow(), service_level(current_app.config))
+    return bool(waiting_since < g.review_cutoff)
+
+
+bp.add_app_template_global(review_overdue, "review_overdue")
 
 
 def _lease() -> timedelta:
