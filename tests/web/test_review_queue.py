@@ -160,3 +160,30 @@ def test_the_managers_dashboard_and_home_flag_an_overdue_answer(client, db_sessi
 def test_a_fresh_answer_is_not_flagged_on_the_dashboard(client, world):
     as_user(client, world["manager"].email)
     assert 'data-testid="overdue"' not in client.get("/team/").get_data(as_text=True)
+
+
+def test_a_manager_names_the_review_pool(client, db_session, world):
+    spare = factories.make_user(db_session, "mentor", name="Spare Mentor")
+    db_session.commit()
+    as_user(client, world["manager"].email)
+    page = client.get("/team/pool").get_data(as_text=True)
+    assert "Spare Mentor" in page and "checked" in page  # the colleague is in it already
+    response = client.post_form("/team/pool", {"mentors": [str(spare.id)]}, token_from="/team/pool")
+    assert response.status_code == 302
+    members = db_session.scalars(
+        sa.select(ReviewPoolMember.mentor_id).where(
+            ReviewPoolMember.manager_id == world["manager"].id
+        )
+    ).all()
+    assert members == [spare.id]
+    assert db_session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "review_pool.changed")
+    ).one()
+    bad = client.post_form("/team/pool", {"mentors": ["999999"]}, token_from="/team/pool")
+    assert bad.status_code == 422 and "Choose mentors from the list." in bad.get_data(as_text=True)
+
+
+def test_only_managers_name_a_pool(client, world):
+    for person in (world["mentor"], world["hire"], world["admin"]):
+        as_user(client, person.email)
+        assert client.get("/team/pool").status_code == 403, person.email
