@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from ..auth.models import Role, User
 from ..auth.scope import reviewees_of
@@ -52,7 +53,7 @@ class Queue:
         return [i for i in self.items if i.section == name]
 
 
-def _active_pool_of(manager_id: sa.ColumnElement[int | None]) -> sa.Exists:
+def _active_pool_of(manager_id: InstrumentedAttribute[int | None]) -> sa.Exists:
     pooled = aliased(User)
     return (
         sa.exists()
@@ -65,7 +66,7 @@ def _active_pool_of(manager_id: sa.ColumnElement[int | None]) -> sa.Exists:
     )
 
 
-def _in_pool_of(viewer: Person, manager_id: sa.ColumnElement[int | None]) -> sa.Exists:
+def _in_pool_of(viewer: Person, manager_id: InstrumentedAttribute[int | None]) -> sa.Exists:
     return sa.exists().where(
         ReviewPoolMember.manager_id == manager_id, ReviewPoolMember.mentor_id == viewer.id
     )
@@ -171,9 +172,10 @@ def queue_count(session: Session, user: User) -> int:
     )
 
 
-def _seconds_between(session: Session, later: object, earlier: object) -> sa.ColumnElement[float]:
+def _seconds_between(session: Session, later: Any, earlier: Any) -> sa.ColumnElement[Any]:
+    """SQL: seconds from ``earlier`` to ``later`` (SQLite keeps times as text)."""
     if session.get_bind().dialect.name == "postgresql":
-        return sa.func.extract("epoch", later - earlier)  # type: ignore[operator]
+        return sa.extract("epoch", later - earlier)
     return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
 
 
@@ -249,7 +251,11 @@ def overdue_reviews(session: Session, *, now: datetime, sla: ServiceLevel) -> li
         .where(_waiting(), RoleplaySubmission.submitted_at < overdue_before(now, sla))
         .order_by(RoleplaySubmission.submitted_at, RoleplaySubmission.id)
     )
-    return [OverdueReview(*row) for row in rows]
+    return [
+        OverdueReview(sub_id, hire_id, mentor_id, manager_id, holder_id, submitted_at)
+        for sub_id, hire_id, mentor_id, manager_id, holder_id, submitted_at in rows
+        if submitted_at is not None
+    ]
 
 
 def escalate_overdue_reviews(

@@ -67,7 +67,7 @@ def _set_claim(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    changed = result.rowcount == 1  # type: ignore[attr-defined]
+    changed = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     if changed:
         # The loaded object now says what the row says, without a re-read and without
         # being marked dirty (a flush would write the same values again).

@@ -221,6 +221,7 @@ def decide_signoff_request(
     Approving an item someone signed off meanwhile still closes the request, linked to the
     live sign-off; deciding a request twice raises RequestConflict.
     """
+    signoff_id: int | None
     if approve:
         try:
             signoff_id = sign_off_item(

@@ -204,7 +204,7 @@ def ask(item_key: str):  # type: ignore[no-untyped-def]
     upload = form.evidence.data
     stored = None
     folder = Path(current_app.config["UPLOAD_FOLDER"])
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and getattr(upload, "filename", None):
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
