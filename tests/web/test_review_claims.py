@@ -4,6 +4,7 @@ Two mentors claiming at once get one claim and one clear message, on both databa
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -176,3 +177,24 @@ def test_two_mentors_claiming_at_once_get_one_claim(app, client, cast, db_sessio
         cast["mentor"].id,
         cast["colleague"].id,
     }
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("ru", ("Взять в работу", "Ваши показатели", "Ждут меня")),
+     ("uk", ("Взяти в роботу", "Ваші показники", "Чекають на мене"))],
+)  # fmt: skip
+def test_the_queue_and_the_claim_speak_the_persons_language(
+    client, db_session, cast, locale, words
+):
+    cast["mentor"].locale = locale
+    db_session.commit()
+    as_user(client, cast["mentor"].email)
+    page = client.get("/reviews/").get_data(as_text=True) + client.get(
+        f"/reviews/{cast['sub'].id}"
+    ).get_data(as_text=True)
+    for word in words:
+        assert word in page
+    text = re.sub(r"<[^>]*>", " ", page)  # what a person reads, not the markup
+    for english in ("Claim", "Your numbers", "Waiting for me", "submitted", "+00:00"):
+        assert english not in text
