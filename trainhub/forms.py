@@ -51,7 +51,8 @@ class Form(FlaskForm):
 
 
 # C0 controls other than tab and line breaks, DEL, and C1 controls: never typed on purpose,
-# and some (NUL) are refused by PostgreSQL outright.
+# and PostgreSQL refuses NUL outright. (Main's Form.validate now applies the same rule to
+# every text field with the same message; this validator can go when the branches merge.)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -63,4 +64,7 @@ class NoControlCharacters:
 
     def __call__(self, form: Any, field: Any) -> None:
         if isinstance(field.data, str) and _CONTROL.search(field.data):
-            raise ValidationError(self.message or _l("Remove the control characters."))
+            raise ValidationError(
+                self.message
+                or _l("Remove the invisible control character (it often comes with pasted text).")
+            )

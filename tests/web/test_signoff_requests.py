@@ -101,7 +101,10 @@ def test_a_double_click_asks_once(client, db_session, world):
 
 @pytest.mark.parametrize(
     ("note", "message"),
-    [("", "Say what you did, or attach a file."), ("bad\x07bell", "Remove the control")],
+    [
+        ("", "Say what you did, or attach a file."),
+        ("bad\x07bell", "Remove the invisible control character"),
+    ],
 )
 def test_a_bad_note_gets_a_message_next_to_the_field(client, db_session, world, note, message):
     as_user(client, world["hire"].email)
