@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,6 +170,17 @@ def build(
         settings["SESSION_COOKIE_SECURE"] = True
     elif not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = local_secret(instance_path)
+
+    try:
+        ZoneInfo(str(settings["COMPANY_TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        # A typo here would otherwise surface as a 500 on the first review-queue page.
+        raise ConfigError(
+            f"TRAINHUB_COMPANY_TIMEZONE: unknown time zone {settings['COMPANY_TIMEZONE']!r} "
+            "(an IANA name such as Europe/Kyiv)"
+        ) from exc
+    if float(settings["REVIEW_LEASE_HOURS"]) <= 0 or float(settings["REVIEW_SLA_HOURS"]) <= 0:
+        raise ConfigError("TRAINHUB_REVIEW_LEASE_HOURS and _SLA_HOURS must be positive")
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     # No pool_pre_ping: on PostgreSQL db.py pings the connections that have been idle, which

@@ -60,11 +60,22 @@ def overdue_before(now: datetime, sla: ServiceLevel) -> datetime:
         start = _day_start(at, sla.zone)
         if start.astimezone(sla.zone).weekday() < SATURDAY:
             available = at - start
-            if remaining <= available:
+            if remaining < available:
                 return at - remaining
             remaining -= available
+            if not remaining:
+                # Spent exactly at midnight: a weekend before it adds no working time,
+                # so everything sent during it has waited no longer than the service level.
+                at = start
+                while _is_weekend(_day_start(at, sla.zone), sla.zone):
+                    at = _day_start(at, sla.zone)
+                return at
         at = start
     return at
+
+
+def _is_weekend(day_start: datetime, zone: ZoneInfo) -> bool:
+    return day_start.astimezone(zone).weekday() >= SATURDAY
 
 
 def is_past_sla(submitted_at: datetime | None, now: datetime, sla: ServiceLevel) -> bool:
