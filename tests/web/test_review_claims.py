@@ -75,7 +75,9 @@ def test_an_admin_may_decide_over_a_claim_and_it_is_audited(client, cast, db_ses
     as_user(client, cast["admin"].email)
     page = client.get(f"/reviews/{sub.id}").get_data(as_text=True)
     assert "written to the audit log" in page
-    assert decide(client, sub.id, 3, "approved").status_code == 302
+    response = decide(client, sub.id, 3, "approved")
+    assert response.status_code == 302
+    assert "decided over another mentor" in client.get("/reviews/").get_data(as_text=True)
     actions = db_session.scalars(
         sa.select(AuditEvent.action).where(AuditEvent.object_id == str(sub.id))
     ).all()

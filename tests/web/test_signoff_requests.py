@@ -3,12 +3,14 @@ signed off) or declines with a reason the hire reads, and the hire may ask again
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from tests import factories
+from tests.conftest import Client, sign_in
 from tests.web.roleplay_helpers import PDF, as_user, pdf_upload
 from trainhub.signoffs.models import SignOff, SignOffRequest
 
@@ -161,3 +163,33 @@ def test_a_mentor_still_signs_off_unasked(client, db_session, world):
     )  # fmt: skip
     assert response.status_code == 302
     assert db_session.scalars(sa.select(SignOff)).one().item_key == ITEM
+
+
+def test_two_requests_at_the_same_moment_give_one(app, db_session, world):
+    """A double click that really races (two threads), on SQLite and PostgreSQL."""
+    app.test_client_class = Client
+    clients = []
+    for _ in range(2):
+        c = app.test_client()
+        sign_in(c, world["hire"].email)
+        clients.append(c)
+    tokens = [c.csrf_token(ASK) for c in clients]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def ask(c: Client, token: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(c.post(ASK, data={"note": "Done.", "csrf_token": token}).status_code)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=p) for p in zip(clients, tokens, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors and statuses == [302, 302]
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(SignOffRequest)) == 1

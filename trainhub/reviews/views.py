@@ -250,6 +250,7 @@ def review(submission_id: int):  # type: ignore[no-untyped-def]
     if not form.validate():
         return _render_review(submission, hire, case, form, 422)
     assert case is not None
+    held = claims.live_claim(submission, utcnow())
     try:
         review_ = decide_submission(
             db.session,
@@ -280,6 +281,8 @@ def review(submission_id: int):  # type: ignore[no-untyped-def]
         db.session.expire_all()
         flash(_("Another reviewer decided this version first; their decision stands."), "warning")
         return _render_review(submission, hire, case, form, 409)
+    if held is not None and held.holder_id != current_user.id:
+        flash(_("You decided over another mentor's claim; the audit log records it."), "warning")
     if review_.decision == "approved":
         flash(_("Approved. %(name)s has been told.", name=hire.name), "success")
     else:
