@@ -37,6 +37,7 @@ from .quizzes.views import bp as quizzes_bp
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
 from .signoffs.views import bp as signoffs_bp
+from .signoffs.views import requests_bp as signoff_requests_bp
 from .team.views import bp as team_bp
 
 BLUEPRINTS = (
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     roleplays_bp,
     reviews_bp,
     signoffs_bp,
+    signoff_requests_bp,
     audit_bp,
     team_bp,
     api_bp,

@@ -43,6 +43,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "SESSION_ABSOLUTE_LIFETIME": int,
     "COMPANY_TIMEZONE": str,
     "DUE_COUNT_WEEKENDS": bool,
+    "REVIEW_LEASE_HOURS": float,
+    "REVIEW_SLA_HOURS": float,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -95,9 +97,16 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_ABSOLUTE_LIFETIME": 12 * 3600,
         # Rendered pages kept per worker for re-reads (courses/pagecache.py); 0 turns the cache off.
         "PAGE_CACHE_SIZE": 2000,
+        # A mentor's claim on an answer lasts this long, renewed whenever they open or save
+        # the review form; an expired claim puts the answer back in the queue by itself.
+        "REVIEW_LEASE_HOURS": 8.0,
+        # An answer waits at most this many working hours (Monday to Friday, whole days, in
+        # the company's time zone) before it is flagged and escalated: 48 = two working days.
+        "REVIEW_SLA_HOURS": 48.0,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        # "Due on" is a date where the company works; a person's times show in their own zone.
+        # "Due on" is a date where the company works, and its weekends and weeks begin and end
+        # there (an IANA name); a person's times show in their own zone.
         "COMPANY_TIMEZONE": "UTC",
         # Whether Saturdays and Sundays count as onboarding days for due dates.
         "DUE_COUNT_WEEKENDS": False,
@@ -180,12 +189,15 @@ def build(
         settings["SECRET_KEY"] = local_secret(instance_path)
 
     try:
-        ZoneInfo(settings["COMPANY_TIMEZONE"])
+        ZoneInfo(str(settings["COMPANY_TIMEZONE"]))
     except (ZoneInfoNotFoundError, ValueError) as exc:
+        # A typo here would otherwise surface as a 500 on the first page that needs a date.
         raise ConfigError(
             f"TRAINHUB_COMPANY_TIMEZONE: unknown time zone {settings['COMPANY_TIMEZONE']!r} "
             "(an IANA name such as Europe/Kyiv)"
         ) from exc
+    if float(settings["REVIEW_LEASE_HOURS"]) <= 0 or float(settings["REVIEW_SLA_HOURS"]) <= 0:
+        raise ConfigError("TRAINHUB_REVIEW_LEASE_HOURS and _SLA_HOURS must be positive")
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     # No pool_pre_ping: on PostgreSQL db.py pings the connections that have been idle, which

@@ -6,9 +6,9 @@ from .auth.models import LoginFailure, Role, User
 from .calendar.models import CalendarToken
 from .courses.models import LessonCompletion
 from .quizzes.models import EssayGrade, QuizAttempt
-from .roleplays.models import Attachment, Review, RoleplaySubmission
+from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
 from .schedule.models import SchedulePause
-from .signoffs.models import SignOff
+from .signoffs.models import SignOff, SignOffRequest
 from .team.models import Clearance
 
 __all__ = [
@@ -22,9 +22,11 @@ __all__ = [
     "LoginFailure",
     "QuizAttempt",
     "Review",
+    "ReviewPoolMember",
     "Role",
     "RoleplaySubmission",
     "SchedulePause",
     "SignOff",
+    "SignOffRequest",
     "User",
 ]

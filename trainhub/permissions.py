@@ -7,7 +7,7 @@ Objects are checked through their owner (a submission through its hire), so the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 
@@ -86,6 +86,41 @@ def can_review_work_of(user: Person, hire: Person) -> bool:
     if user.id == hire.id:
         return False
     return is_mentor_of(user, hire) or is_admin(user)
+
+
+def can_claim_review(user: Person, hire: Person, pool: Collection[int] = ()) -> bool:
+    """Claim (and so review) a hire's waiting answer: their mentor, a mentor of their
+    manager's review pool (``pool``: its mentors' ids), or an admin. Never one's own."""
+    if user.id == hire.id:
+        return False
+    return is_mentor_of(user, hire) or is_admin(user) or (is_mentor(user) and user.id in pool)
+
+
+def can_override_claim(user: Person) -> bool:
+    """Decide or take an answer another mentor has claimed: admins (it is audited)."""
+    return is_admin(user)
+
+
+def can_reassign_review(user: Person, hire: Person) -> bool:
+    """Hand a hire's waiting answer to another mentor: the hire's manager, or an admin."""
+    if user.id == hire.id:
+        return False
+    return is_manager_of(user, hire) or is_admin(user)
+
+
+def can_manage_review_pool(user: Person) -> bool:
+    """Name the mentors who cover one's hires' answers: managers (their own pool)."""
+    return user.role == "manager"
+
+
+def can_request_signoff(user: Person) -> bool:
+    """Ask a mentor to sign off a practical step of one's own track: hires."""
+    return user.role == "hire"
+
+
+def can_decide_signoff_request(user: Person, hire: Person) -> bool:
+    """Approve or decline a hire's sign-off request: whoever may sign the step off."""
+    return can_sign_off(user, hire)
 
 
 def can_sign_off(user: Person, hire: Person) -> bool:

@@ -124,3 +124,22 @@ def test_gunicorn_master_does_not_import_the_app():
     }
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name for name in imported if name.split(".")[0] in {"trainhub", "wsgi"}}
+
+
+def test_review_settings_have_defaults_and_come_from_the_environment(tmp_path):
+    folder = _instance(tmp_path)
+    settings = build(folder, environ={})
+    assert (settings["REVIEW_LEASE_HOURS"], settings["REVIEW_SLA_HOURS"]) == (8.0, 48.0)
+    assert settings["COMPANY_TIMEZONE"] == "UTC"
+    env = {"TRAINHUB_REVIEW_SLA_HOURS": "16", "TRAINHUB_COMPANY_TIMEZONE": "Europe/Kyiv"}
+    settings = build(folder, environ=env)
+    assert settings["REVIEW_SLA_HOURS"] == 16.0 and settings["COMPANY_TIMEZONE"] == "Europe/Kyiv"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"TRAINHUB_COMPANY_TIMEZONE": "Europe/Atlantis"}, {"TRAINHUB_REVIEW_LEASE_HOURS": "0"}],
+)
+def test_a_bad_review_setting_refuses_to_start(tmp_path, env):
+    with pytest.raises(ConfigError):
+        build(_instance(tmp_path), environ=env)

@@ -18,6 +18,8 @@ ALLOWED: dict[str, set[str]] = {
     "is_staff": {"mentor", "manager", "admin"},
     "is_hire": {"hire"},
     "can_submit_work": {"hire"},
+    "can_request_signoff": {"hire"},
+    "can_manage_review_pool": {"manager"},
     "can_review": {"mentor", "admin"},
     "can_view_team": {"manager", "admin"},
     "can_manage_people": {"admin"},

@@ -128,7 +128,7 @@ def _update(email: str, **changes: object) -> None:
     "company's date, for a person who has none).",
 )
 @with_appcontext
-def users_set_role(email: str, role: str, track: str | None, started_on) -> None:  # type: ignore[no-untyped-def]
+def users_set_role(email: str, role: str, track: str | None, started_on: datetime | None) -> None:
     """Change a person's role (signs them out everywhere)."""
     changes: dict[str, object] = {"role": role}
     if track:

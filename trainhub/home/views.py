@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..access import public, requires
 from ..clock import counts_weekends, today
 from ..content import catalog
+from ..db import utcnow
 from ..extensions import db
-from ..permissions import is_hire, is_signed_in
+from ..permissions import is_hire, is_mentor, is_signed_in
+from ..reviews.sla import overdue_before, service_level
+from ..signoffs.service import latest_requests
 from ..team.service import (
     hire_steps_in_order,
     needs_attention,
@@ -41,15 +44,20 @@ def index() -> ResponseReturnValue:
             row=row,
             readiness=row.readiness if track else None,
             steps=hire_steps_in_order(row),
+            signoff_requests=latest_requests(db.session, current_user.id),
         )
     rows = rows_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the
     # hires that need attention first (the dashboard has the rest).
     waiting = waiting_reviews(rows)
+    cutoff = overdue_before(utcnow(), service_level(current_app.config))
     return render_template(
         "home/staff.html",
+        overdue_hires=sum(
+            1 for r in rows if r.waiting_since is not None and r.waiting_since < cutoff
+        ),
         rows=rows[:MENTOR_ROWS]
-        if current_user.is_mentor
+        if is_mentor(current_user)
         else needs_attention(rows)[:ATTENTION_ROWS],
         summary=summarize(rows),
         waiting=waiting[:ATTENTION_ROWS],

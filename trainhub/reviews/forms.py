@@ -61,3 +61,7 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
     form_class = type("CaseReviewForm", (ReviewForm,), attrs)
     form: ReviewForm = form_class(**kwargs)
     return form
+
+
+class ClaimForm(Form):
+    """Claim, release or take over an answer: a button, so only the CSRF token."""

@@ -9,10 +9,12 @@ or signs off their own work.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,18 +25,34 @@ from ..auth.scope import people_of
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import step_threshold
 from ..content import catalog
-from ..db import utcnow
+from ..db import start_writing, utcnow
 from ..extensions import db
 from ..mail import send_mail
-from ..permissions import can_review, can_review_work_of
+from ..permissions import (
+    can_claim_review,
+    can_override_claim,
+    can_reassign_review,
+    can_review,
+    is_staff,
+)
+from ..roleplays import claims
 from ..roleplays import service as answers
-from ..roleplays.decisions import AlreadyDecided, ReviewRefused, decide_submission
+from ..roleplays.decisions import (
+    AlreadyDecided,
+    ClaimedByOther,
+    ReviewRefused,
+    decide_submission,
+)
+from ..roleplays.forms import ReassignForm
 from ..roleplays.models import RoleplaySubmission
 from ..roleplays.notices import reviewed_mail
+from ..roleplays.pools import active_mentors, pool_of, reassign_choices
 from ..routing import absolute_url
+from ..signoffs.service import open_requests_for
 from ..templating import NAV_BADGES
 from . import service
-from .forms import review_form_for
+from .forms import ClaimForm, review_form_for
+from .sla import is_past_sla, overdue_before, service_level
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -49,19 +67,124 @@ if review_queue_badge not in NAV_BADGES:
     NAV_BADGES.append(review_queue_badge)
 
 
+def review_overdue(waiting_since: datetime | None) -> bool:
+    """Template global: has work waiting since then passed the service level? The cutoff
+    is computed once a request, so a dashboard of a thousand rows compares one instant."""
+    if waiting_since is None:
+        return False
+    if "review_cutoff" not in g:
+        g.review_cutoff = overdue_before(utcnow(), service_level(current_app.config))
+    return bool(waiting_since < g.review_cutoff)
+
+
+bp.add_app_template_global(review_overdue, "review_overdue")
+
+
+def _lease() -> timedelta:
+    return timedelta(hours=float(current_app.config["REVIEW_LEASE_HOURS"]))
+
+
 @bp.get("/")
 @requires(can_review)
 def queue() -> ResponseReturnValue:
-    cases = catalog().roleplays
-    items = service.queue_for(db.session, current_user)
-    hires = people_of(db.session, current_user)
+    now = utcnow()
+    sla = service_level(current_app.config)
+    found = service.review_queue(db.session, current_user, now=now, sla=sla)
+    mine = found.section("mine")
     return render_template(
-        "reviews/queue.html", items=items, cases=cases, hires=hires, now=utcnow()
+        "reviews/queue.html",
+        queue=found,
+        sections=[(name, found.section(name)) for name in service.SECTIONS],
+        numbers=service.mentor_numbers(
+            db.session, current_user, waiting=len(mine), now=now, sla=sla
+        ),
+        requests=open_requests_for(db.session, current_user),
+        cases=catalog().roleplays,
+        tracks=catalog(),
+        hires=people_of(db.session, current_user),
+        now=now,
+        sla_hours=sla.hours,
     )
 
 
 def _submission_and_hire(submission_id: int) -> tuple[RoleplaySubmission, User]:
     return load_with_owner(RoleplaySubmission, submission_id)
+
+
+def _reviewable(submission_id: int) -> tuple[RoleplaySubmission, User]:
+    """A non-draft submission and its hire, once the actor may review (claim) it."""
+    submission, hire = _submission_and_hire(submission_id)
+    authorize(can_claim_review(current_user, hire, pool_of(db.session, hire.manager_id)))
+    if submission.status == "draft":
+        abort(404)  # a draft is the hire's private work in progress
+    return submission, hire
+
+
+def _back(submission: RoleplaySubmission) -> ResponseReturnValue:
+    return redirect(url_for("reviews.review", submission_id=submission.id))
+
+
+@bp.post("/<int:submission_id>/claim")
+@requires(can_review)
+def claim(submission_id: int) -> ResponseReturnValue:
+    submission, _hire = _reviewable(submission_id)
+    if not ClaimForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    take = claims.take_over_claim if can_override_claim(current_user) else claims.claim_submission
+    try:
+        taken = take(db.session, submission, actor=current_user, now=now, lease=_lease())
+        db.session.commit()
+    except claims.ClaimTaken:
+        db.session.rollback()
+        flash(_("Another mentor claimed this answer first; it is theirs for now."), "warning")
+        return _back(submission)
+    flash(_("Claimed until %(until)s.", until=format_datetime(taken.until, "short")), "success")
+    return _back(submission)
+
+
+@bp.post("/<int:submission_id>/release")
+@requires(can_review)
+def release(submission_id: int) -> ResponseReturnValue:
+    submission, _hire = _reviewable(submission_id)
+    if not ClaimForm().validate_on_submit():
+        abort(400)
+    if claims.release_claim(db.session, submission, actor=current_user, now=utcnow()):
+        db.session.commit()
+        flash(_("Released: the answer is back in the queue."), "success")
+    return redirect(url_for("reviews.queue"))
+
+
+@bp.post("/<int:submission_id>/reassign")
+@requires(is_staff)
+def reassign(submission_id: int) -> ResponseReturnValue:
+    submission, hire = _submission_and_hire(submission_id)
+    authorize(can_reassign_review(current_user, hire))
+    if submission.status != "submitted":
+        flash(_("This version was already decided; nothing was changed."), "warning")
+        return redirect(url_for("signoffs.hire", user_id=hire.id))
+    pool = pool_of(db.session, hire.manager_id)
+    form = ReassignForm(
+        mentors=reassign_choices(hire, pool, active_mentors(db.session)),
+        prefix=f"assign-{submission.id}",
+    )
+    if not form.validate_on_submit():
+        for error in form.mentor.errors:
+            flash(str(error), "error")
+        return redirect(url_for("signoffs.hire", user_id=hire.id) + f"#answer-{submission.id}")
+    mentor = db.session.get(User, form.mentor.data)
+    assert mentor is not None  # a valid choice is an active mentor
+    try:
+        claims.reassign_submission(
+            db.session, submission, mentor, actor=current_user, now=utcnow(), lease=_lease()
+        )
+        db.session.commit()
+    except claims.ClaimTaken:
+        db.session.rollback()
+        flash(_("This version was already decided; nothing was changed."), "warning")
+    else:
+        flash(_("Assigned to %(name)s.", name=mentor.name), "success")
+    return redirect(url_for("signoffs.hire", user_id=hire.id) + f"#answer-{submission.id}")
 
 
 def _required_score(hire: User, case: RoleplayCase) -> float:
@@ -82,6 +205,9 @@ def _render_review(
     form: Any,
     status: int = 200,
 ) -> ResponseReturnValue:
+    now = utcnow()
+    claim = claims.live_claim(submission, now)
+    holder = db.session.get(User, claim.holder_id) if claim is not None else None
     versions = answers.history(db.session, hire.id, submission.case_slug)
     this = next((v for v in versions if v.submission.id == submission.id), None)
     return render_template(
@@ -95,19 +221,29 @@ def _render_review(
         later=[v for v in versions if v.submission.version > submission.version],
         is_outdated=case is not None and case.content_hash != submission.case_hash,
         required_score=_required_score(hire, case) if case is not None else None,
+        claim=claim,
+        holder=holder,
+        claim_form=ClaimForm(formdata=None),
+        is_overdue=submission.status == "submitted"
+        and is_past_sla(submission.submitted_at, now, service_level(current_app.config)),
     ), status
 
 
 @bp.route("/<int:submission_id>", methods=["GET", "POST"])
 @requires(can_review)
 def review(submission_id: int) -> ResponseReturnValue:
-    submission, hire = _submission_and_hire(submission_id)
-    authorize(can_review_work_of(current_user, hire))
-    if submission.status == "draft":
-        abort(404)  # a draft is the hire's private work in progress
+    submission, hire = _reviewable(submission_id)
     case = catalog().roleplays.get(submission.case_slug)
     form = review_form_for(case) if case is not None else None
     if form is None or not form.is_submitted():
+        if claims.live_claim(submission, utcnow()) is not None:
+            # Opening the form renews one's own claim; the read transaction ends first so
+            # the renewal takes SQLite's write lock at once instead of upgrading later.
+            start_writing(db.session)
+            if claims.renew_claim(
+                db.session, submission, actor=current_user, now=utcnow(), lease=_lease()
+            ):
+                db.session.commit()
         return _render_review(submission, hire, case, form)
     if submission.status != "submitted":
         flash(_("This version was already decided; nothing was changed."), "warning")
@@ -115,6 +251,7 @@ def review(submission_id: int) -> ResponseReturnValue:
     if not form.validate():
         return _render_review(submission, hire, case, form, 422)
     assert case is not None
+    held = claims.live_claim(submission, utcnow())
     try:
         review_ = decide_submission(
             db.session,
@@ -127,17 +264,26 @@ def review(submission_id: int) -> ResponseReturnValue:
             actor=current_user,
             now=utcnow(),
             required_score=_required_score(hire, case),
+            override_claim=can_override_claim(current_user),
         )
         db.session.commit()
     except ReviewRefused as exc:
         db.session.rollback()
         form.decision.errors = [*form.decision.errors, _(str(exc))]
         return _render_review(submission, hire, case, form, 422)
+    except ClaimedByOther:
+        db.session.rollback()
+        db.session.expire_all()
+        db.session.refresh(submission)
+        flash(_("Another mentor has claimed this answer; their claim stands."), "warning")
+        return _render_review(submission, hire, case, form, 409)
     except AlreadyDecided:
         db.session.rollback()
         db.session.expire_all()
         flash(_("Another reviewer decided this version first; their decision stands."), "warning")
         return _render_review(submission, hire, case, form, 409)
+    if held is not None and held.holder_id != current_user.id:
+        flash(_("You decided over another mentor's claim; the audit log records it."), "warning")
     if review_.decision == "approved":
         flash(_("Approved. %(name)s has been told.", name=hire.name), "success")
     else:

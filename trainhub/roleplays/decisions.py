@@ -4,6 +4,8 @@ transaction.
 Two mentors deciding the same version at once cannot both win: the decision is a
 conditional UPDATE of the submission's status (``WHERE status = 'submitted'``), backed by the
 unique submission id on reviews. The loser gets ``AlreadyDecided``, never a half-written row.
+The same UPDATE refuses a version another mentor has a live claim on (``ClaimedByOther``),
+unless the caller overrides claims (admins), which is audited.
 """
 
 from __future__ import annotations
@@ -18,12 +20,17 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
+from .claims import is_free_for, live_claim
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
 
 
 class AlreadyDecided(Exception):
     """Another review of this version was recorded first (or it is no longer submitted)."""
+
+
+class ClaimedByOther(Exception):
+    """Another mentor holds a live claim on this version; their claim stands."""
 
 
 class ReviewRefused(ValueError):
@@ -46,12 +53,15 @@ def decide_submission(
     actor: User,
     now: datetime,
     required_score: float | None = None,
+    override_claim: bool = False,
 ) -> Review:
     """Record the mentor's decision on one submitted version. The score is computed here.
 
     ``required_score`` is what approval needs: the case's passing score, or the hire's track
     minimum when that is higher (an approval below it could never complete the step, and an
     approved answer cannot be resubmitted).
+
+    ``override_claim`` lets the decision through another mentor's live claim (admins).
     """
     required = max(case.passing_score, required_score or 0.0)
     if decision not in DECISIONS:
@@ -63,14 +73,35 @@ def decide_submission(
             "raise the levels that deserve it, or send it back for more work.",
             "decision",
         )
+    held = live_claim(submission, now)
+    guard = sa.true() if override_claim else is_free_for(actor.id, now)
     claimed = session.execute(
         sa.update(RoleplaySubmission)
-        .where(RoleplaySubmission.id == submission.id, RoleplaySubmission.status == "submitted")
+        .where(
+            RoleplaySubmission.id == submission.id,
+            RoleplaySubmission.status == "submitted",
+            guard,
+        )
         .values(status=decision, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if rowcount(claimed) != 1:
-        raise AlreadyDecided()
+        # Which guard said no: a decision made meanwhile, or someone else's claim.
+        status = session.scalar(
+            sa.select(RoleplaySubmission.status).where(RoleplaySubmission.id == submission.id)
+        )
+        raise ClaimedByOther() if status == "submitted" else AlreadyDecided()
+    if override_claim and held is not None and held.holder_id != actor.id:
+        record_event(
+            session,
+            actor=actor,
+            action="review.claim_overridden",
+            now=now,
+            subject=session.get(User, submission.user_id),
+            object_type="roleplay_submission",
+            object_id=submission.id,
+            data={"from_mentor_id": held.holder_id},
+        )
     review = Review(
         submission_id=submission.id,
         mentor_id=actor.id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import Form
 from .service import MAX_ANSWER_CHARS
@@ -31,3 +33,19 @@ class AnswerForm(Form):
     def is_final(self) -> bool:
         """Whether the person pressed "Submit" (not "Save draft")."""
         return bool(self.submit.data)
+
+
+class ReassignForm(Form):
+    """A manager hands a waiting answer to a mentor who may review the hire."""
+
+    mentor = SelectField(
+        _l("Mentor"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose a mentor."))],
+    )
+
+    def __init__(
+        self, *args: Any, mentors: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.mentor.choices = mentors or []

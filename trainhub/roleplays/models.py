@@ -35,6 +35,14 @@ class RoleplaySubmission(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A mentor's claim on a submitted version: a lease, not a lock. It is live while
+    # claimed_until is in the future; an expired one puts the answer back in the queue
+    # without anyone having to clear it (see claims.py). The holder is a plain user id, not a
+    # foreign key: SQLite adds such a column to a table in place, while a new foreign key
+    # means rebuilding the table, and dropping the old one would cascade to every review.
+    # A claim is short-lived, and people are deactivated, not deleted.
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="submission", lazy="raise_on_sql", order_by="Attachment.id"
@@ -84,3 +92,23 @@ class Review(Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     decision: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewPoolMember(Model):
+    """A manager's review pool: mentors who may take any answer of that manager's hires.
+
+    A department reads it as "these mentors cover my team": the hire's own mentor comes
+    first, and when they are away (or the hire has none) anyone in the pool picks it up.
+    """
+
+    __tablename__ = "review_pool_members"
+    __table_args__ = (sa.UniqueConstraint("manager_id", "mentor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

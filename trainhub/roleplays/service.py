@@ -199,6 +199,10 @@ def save_answer(
     )
     if rowcount(result) != 1:
         raise AnswerLocked(None)
+    if submit:
+        # notice: review_waiting (to the hire's mentor and the mentors of their manager's
+        # review pool, pools.pool_of(session, hire.manager_id); key: the submission id)
+        pass
     if upload is not None:
         count = session.scalar(
             sa.select(sa.func.count())

@@ -1,5 +1,7 @@
-"""Signing off practical track steps and revoking them. Each writes its audit event in the
-same transaction; a lost race between two people is ``SignOffConflict``, never a duplicate.
+"""Signing off practical track steps and revoking them, and hires' requests for a sign-off.
+
+Each writes its audit event in the same transaction; a lost race between two people is
+``SignOffConflict`` (``RequestConflict`` for requests), never a duplicate.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..auth.scope import reviewees_of
 from ..catalog.tracks import Track, TrackStep
 from ..db import DbSession, rowcount
-from .models import SignOff
+from ..roleplays.uploads import StoredFile
+from .models import SignOff, SignOffRequest
 
 
 class SignOffConflict(Exception):
@@ -123,3 +127,153 @@ def revoke_signoff(
     )
     session.refresh(live)
     return live
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class RequestConflict(Exception):
+    """An open request exists already (a double click), or it was decided meanwhile."""
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    request: SignOffRequest
+    hire: User
+
+
+def request_signoff(
+    session: DbSession,
+    hire: User,
+    track: Track,
+    step: TrackStep,
+    *,
+    note: str,
+    now: datetime,
+    evidence: StoredFile | None = None,
+    evidence_name: str = "",
+) -> SignOffRequest:
+    """The hire asks for a practical step to be signed off. One open request per item: a
+    second one (a double click) raises RequestConflict, decided by the partial unique index."""
+    values: dict[str, object] = {
+        "user_id": hire.id,
+        "track": track.role,
+        "item_key": step.slug,
+        "track_hash": track.content_hash,
+        "note": note.strip(),
+        "status": "open",
+        "requested_at": now,
+    }
+    if evidence is not None:
+        values.update(
+            file_name=evidence_name,
+            stored_name=evidence.stored_name,
+            content_type=evidence.content_type,
+            size=evidence.size,
+            sha256=evidence.sha256,
+        )
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new_id = session.execute(
+        insert(SignOffRequest)
+        .values(**values)
+        .on_conflict_do_nothing(
+            index_elements=["user_id", "item_key"],
+            index_where=SignOffRequest.status == "open",
+        )
+        .returning(SignOffRequest.id)
+    ).scalar()
+    if new_id is None:
+        raise RequestConflict()
+    # notice: signoff_requested (to the hire's mentor; key f"signoff_requested:{new_id}")
+    found = session.get(SignOffRequest, new_id)
+    assert found is not None
+    return found
+
+
+def _close_request(
+    session: DbSession, request: SignOffRequest, *, actor: User, now: datetime, **values: object
+) -> None:
+    result = session.execute(
+        sa.update(SignOffRequest)
+        .where(SignOffRequest.id == request.id, SignOffRequest.status == "open")
+        .values(decided_at=now, decided_by_id=actor.id, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RequestConflict()
+
+
+def decide_signoff_request(
+    session: DbSession,
+    request: SignOffRequest,
+    hire: User,
+    track: Track,
+    step: TrackStep,
+    *,
+    approve: bool,
+    note: str,
+    actor: User,
+    now: datetime,
+) -> SignOffRequest:
+    """Approve (the step is signed off, linked to the request) or decline with a reason.
+
+    Approving an item someone signed off meanwhile still closes the request, linked to the
+    live sign-off; deciding a request twice raises RequestConflict.
+    """
+    signoff_id: int | None
+    if approve:
+        try:
+            signoff_id = sign_off_item(
+                session, hire, track, step, note=note, actor=actor, now=now
+            ).id
+        except SignOffConflict:
+            signoff_id = session.scalar(
+                sa.select(SignOff.id).where(
+                    SignOff.user_id == hire.id,
+                    SignOff.item_key == step.slug,
+                    SignOff.revoked_at.is_(None),
+                )
+            )
+        _close_request(
+            session, request, actor=actor, now=now, status="approved", signoff_id=signoff_id
+        )
+    else:
+        _close_request(
+            session, request, actor=actor, now=now, status="declined", decline_reason=note.strip()
+        )
+    record_event(
+        session,
+        actor=actor,
+        action="signoff_request.approved" if approve else "signoff_request.declined",
+        now=now,
+        subject=hire,
+        object_type="signoff_request",
+        object_id=request.id,
+        data={"item": step.slug, "note": note.strip()},
+    )
+    # notice: signoff_decided (to the hire; key f"signoff_decided:{request.id}")
+    session.refresh(request)
+    return request
+
+
+def open_requests_for(session: DbSession, viewer: User) -> list[OpenRequest]:
+    """Open requests of the hires whose work reaches the viewer's queue, oldest first."""
+    rows = session.execute(
+        sa.select(SignOffRequest, User)
+        .join(User, User.id == SignOffRequest.user_id)
+        .where(SignOffRequest.status == "open", User.id.in_(reviewees_of(viewer)))
+        .order_by(SignOffRequest.requested_at, SignOffRequest.id)
+    )
+    return [OpenRequest(req, hire) for req, hire in rows]
+
+
+def latest_requests(session: DbSession, hire_id: int) -> dict[str, SignOffRequest]:
+    """Each item's newest request by this hire (what their page shows: open, or the last
+    decision and its reason)."""
+    rows = session.scalars(
+        sa.select(SignOffRequest)
+        .where(SignOffRequest.user_id == hire_id)
+        .order_by(SignOffRequest.requested_at, SignOffRequest.id)
+    )
+    return {row.item_key: row for row in rows}

@@ -1,11 +1,13 @@
-"""The dashboard's filter form (GET, read-only) and the clearance form (POST, CSRF)."""
+"""The dashboard's filter form (GET, read-only), the clearance form (POST, CSRF), and the
+manager's review pool."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..readiness.results import STATUSES
@@ -130,3 +132,16 @@ class PauseForm(Form):
 class ResumeForm(Form):
     resumes_on = DateField(_l("Resumes on"), validators=[DataRequired()])
     reason = _reason(False)
+
+
+class PoolForm(Form):
+    """The mentors who cover a manager's hires' answers besides each hire's own mentor."""
+
+    mentors = SelectMultipleField(
+        _l("Mentors in your review pool"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        invalid_choice_message=_l("Choose mentors from the list."),
+        description=_l("Any of them may claim an answer of your hires."),
+    )

@@ -30,11 +30,13 @@ from ..extensions import db
 from ..forms import Form
 from ..permissions import (
     can_clear_for_clients,
+    can_manage_review_pool,
     can_schedule_hire,
     can_view_hire,
     can_view_team,
     is_staff,
 )
+from ..roleplays.pools import active_mentors, pool_members, set_pool
 from ..schedule.service import (
     ScheduleError,
     current_pause,
@@ -46,7 +48,15 @@ from ..schedule.service import (
 )
 from . import charts
 from .export import csv_text
-from .forms import SORT_LABELS, ClearForm, FilterForm, MoveStartForm, PauseForm, ResumeForm
+from .forms import (
+    SORT_LABELS,
+    ClearForm,
+    FilterForm,
+    MoveStartForm,
+    PauseForm,
+    PoolForm,
+    ResumeForm,
+)
 from .service import HireRow, NotReadyError, clear_for_clients, row_of, rows_of, select_rows
 from .service import summarize as summarize_rows
 from .timeline import due_against_done, timeline_of
@@ -305,3 +315,23 @@ def resume(user_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("Onboarding resumes. Due dates follow."), "success")
     return redirect(url_for("team.hire", user_id=person.id))
+
+
+@bp.route("/pool", methods=["GET", "POST"])
+@requires(can_manage_review_pool)
+def pool() -> ResponseReturnValue:
+    """A manager names the mentors who cover their hires' answers (their review pool)."""
+    mentors = active_mentors(db.session)
+    form = PoolForm()
+    form.mentors.choices = [(m.id, m.name) for m in mentors]
+    if not form.is_submitted():
+        form.mentors.data = [m.id for m in pool_members(db.session, current_user.id)]
+    elif form.validate():
+        set_pool(
+            db.session, current_user, set(form.mentors.data or []), actor=current_user, now=utcnow()
+        )
+        db.session.commit()
+        flash(_("Review pool saved."), "success")
+        return redirect(url_for("team.pool"))
+    status = 422 if form.errors else 200
+    return render_template("team/pool.html", form=form, has_mentors=bool(mentors)), status
