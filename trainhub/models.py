@@ -4,6 +4,7 @@ from .api.models import ApiToken
 from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
 from .courses.models import LessonCompletion
+from .notifications.models import Notification, NotificationPreference, OutboundMail
 from .quizzes.models import EssayGrade, QuizAttempt
 from .roleplays.models import Attachment, Review, RoleplaySubmission
 from .schedule.models import SchedulePause
@@ -18,6 +19,9 @@ __all__ = [
     "EssayGrade",
     "LessonCompletion",
     "LoginFailure",
+    "Notification",
+    "NotificationPreference",
+    "OutboundMail",
     "QuizAttempt",
     "Review",
     "Role",

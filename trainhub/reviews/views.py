@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,13 +24,10 @@ from ..catalog.tracks import step_threshold
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
-from ..mail import send_mail
 from ..permissions import can_review, can_review_work_of
 from ..roleplays import service as answers
 from ..roleplays.decisions import AlreadyDecided, ReviewRefused, decide_submission
 from ..roleplays.models import RoleplaySubmission
-from ..roleplays.notices import reviewed_mail
-from ..routing import absolute_url
 from ..templating import NAV_BADGES
 from . import service
 from .forms import review_form_for
@@ -141,15 +138,4 @@ def review(submission_id: int):  # type: ignore[no-untyped-def]
         flash(_("Approved. %(name)s has been told.", name=hire.name), "success")
     else:
         flash(_("Sent back with your coaching. %(name)s has been told.", name=hire.name), "success")
-    send_mail(
-        current_app.config,
-        reviewed_mail(
-            hire.email,
-            case.title,
-            review_.decision,
-            review_.score,
-            review_.passing_score,
-            absolute_url("roleplays.case", case_slug=case.slug),
-        ),
-    )
     return redirect(url_for("reviews.queue"))

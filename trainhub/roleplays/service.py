@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import insert_ignore
+from ..notifications.service import notify
 from .models import Attachment, Review, RoleplaySubmission
 from .uploads import StoredFile
 
@@ -219,6 +220,18 @@ def save_answer(
     session.flush()
     submission = session.get(RoleplaySubmission, draft_id, populate_existing=True)
     assert submission is not None
+    if submit and hire.mentor_id is not None:
+        # In this transaction: the notice exists exactly when the submission does.
+        notify(
+            session,
+            recipient=hire.mentor_id,
+            kind="review_waiting",
+            key=f"review_waiting:{submission.id}",
+            data={"hire": hire.name, "case": case.title, "version": submission.version},
+            now=now,
+            endpoint="reviews.review",
+            endpoint_args={"submission_id": submission.id},
+        )
     return submission
 
 
