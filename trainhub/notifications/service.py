@@ -22,8 +22,9 @@ from ..auth.models import User
 from .kinds import KINDS, MAIL_OPEN, MAIL_SETTINGS, text, title_of
 from .models import CHANNELS, Notification, NotificationPreference, OutboundMail
 
-# Rows per INSERT: SQLite allows 32,766 bound values in a statement; a notice row has ten.
-CHUNK = 500
+# Rows per INSERT: SQLite allows 32,766 bound values in a statement and an outbox row has
+# ten. A scan's statements grow only past this many new notices in one run, not with hires.
+CHUNK = 3000
 PAGE_SIZE = 20
 
 
