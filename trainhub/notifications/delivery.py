@@ -3,7 +3,7 @@
 Each mail goes through three steps, each its own short transaction, none open while SMTP
 talks:
 
-1. *claim*: one conditional UPDATE gives a batch of due, unclaimed rows a lease
+1. *claim*: a conditional UPDATE gives a batch of due, unclaimed rows a lease
    (``claimed_by``, ``claimed_until``). On PostgreSQL the rows are picked ``FOR UPDATE SKIP
    LOCKED`` and the UPDATE re-checks that they are still unclaimed; on SQLite the write
    transaction (BEGIN IMMEDIATE) serializes claimers. Two runs never hold the same row.
@@ -168,12 +168,18 @@ def claim(
         .limit(settings.batch)
     )
     if session.get_bind().dialect.name == "postgresql":
+        # Locked rows are another run's: skip them rather than wait. (The pick is its own
+        # statement: as a subquery of the UPDATE, PostgreSQL may run it again per row and
+        # lease more than a batch.)
         pick = pick.with_for_update(skip_locked=True)
-    # The outer condition repeats the inner one: on PostgreSQL a row another run claimed
-    # while this one waited is re-checked against it and left alone.
+    picked = session.scalars(pick).all()
+    if not picked:
+        return []
+    # The condition is checked again: on SQLite the write lock makes the two one step; on
+    # PostgreSQL the picked rows are locked until this transaction ends.
     ids = session.scalars(
         sa.update(OutboundMail)
-        .where(OutboundMail.id.in_(pick.scalar_subquery()), _claimable(now))
+        .where(OutboundMail.id.in_(picked), _claimable(now))
         .values(claimed_by=worker, claimed_until=now + settings.lease)
         .returning(OutboundMail.id)
         .execution_options(synchronize_session=False)
