@@ -63,7 +63,7 @@ class Settings:
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes after each failure, at most ``max_retry``."""
-    return min(settings.first_retry * (2 ** max(0, attempts - 1)), settings.max_retry)
+    return min(settings.first_retry * (1 << min(max(0, attempts - 1), 20)), settings.max_retry)
 
 
 @dataclass

@@ -170,7 +170,7 @@ Translate = Callable[[str], str]
 
 
 def translator(locale: str) -> Translate:
-    return translations_for(locale).ugettext  # type: ignore[no-any-return]
+    return translations_for(locale).ugettext
 
 
 def _values(kind: Kind | None, data: Mapping[str, Any], locale: str) -> dict[str, Any]:

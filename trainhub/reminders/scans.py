@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from ..catalog import Catalog
 from ..db import as_utc
 from ..notifications.service import Draft, notify_many
 from ..readiness.facts import HireFacts
-from ..readiness.gather import NO_FACTS, gather_raw
+from ..readiness.gather import NO_FACTS, HireIds, gather_raw
 from ..readiness.results import Readiness
 from ..readiness.service import evaluate_raw, items_of
 from ..roleplays.models import RoleplaySubmission
@@ -168,15 +168,15 @@ def hire_states(session: Session, catalog: Catalog) -> list[HireState]:
     ).all()
     if not people:
         return []
-    ids = sa.select(User.id).where(scope)
+    ids = cast(HireIds, sa.select(User.id).where(scope))
     raw = gather_raw(session, ids)
     pauses: dict[int, list[Pause]] = defaultdict(list)
-    for p in session.execute(
+    for pause in session.execute(
         sa.select(SchedulePause.user_id, SchedulePause.starts_on, SchedulePause.resumes_on).where(
             SchedulePause.user_id.in_(ids)
         )
     ):
-        pauses[p.user_id].append(Pause(p.starts_on, p.resumes_on))
+        pauses[pause.user_id].append(Pause(pause.starts_on, pause.resumes_on))
     items = items_of(catalog)
     states = []
     for p in people:
