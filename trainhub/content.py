@@ -8,7 +8,8 @@ from .catalog import Catalog, CatalogStore
 
 
 def store() -> CatalogStore:
-    return current_app.extensions["trainhub.catalog"]
+    found: CatalogStore = current_app.extensions["trainhub.catalog"]
+    return found
 
 
 def catalog() -> Catalog:

@@ -1,7 +1,8 @@
 """Database plumbing: the declarative base, the session, and each database's connection settings.
 
-Models are typed SQLAlchemy 2.0 classes on ``db.Model``. The session is Flask-SQLAlchemy's,
-scoped to the application context, so each request gets its own and views commit once.
+Models are typed SQLAlchemy 2.0 classes on ``Model`` (``db.Model``). The session is
+Flask-SQLAlchemy's, scoped to the application context, so each request gets its own and views
+commit once.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,11 +42,27 @@ class Base(DeclarativeBase):
 # transaction just to build a URL.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
+# Models subclass ``Model``. Flask-SQLAlchemy builds ``db.Model`` at run time (a subclass of
+# ``Base`` with its table-name and bind mixins), which a type checker cannot see; to it the
+# models are plain ``Base`` subclasses, which is what their typed columns are declared on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+# What services take: a Session, or the request's scoped session that proxies one (views
+# pass ``db.session``).
+DbSession: TypeAlias = Session | scoped_session[Any]
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def as_utc(value: datetime | str) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | str | None) -> datetime | None:
     """A stored time as an aware UTC datetime: what ``UTCDateTime`` returns, for values read
     raw (``raw_time``): SQLite's stored text, or PostgreSQL's naive datetime."""
@@ -113,7 +130,7 @@ def reads_first(view: F) -> F:
     return view
 
 
-def start_writing(session: Session) -> None:
+def start_writing(session: DbSession) -> None:
     """End the request's read transaction; the next one takes the write lock at once.
 
     The rows read may change in between, so what is written next must carry its own guard:
@@ -276,11 +293,18 @@ def _configure_postgresql(engine: sa.Engine) -> None:
             return
         del conn.info[_BEGIN_ON_WRITE]
         # On the connection, not the statement's cursor, which may be a named (server) one.
-        conn.connection.driver_connection.execute("BEGIN")
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a connection in use has its driver connection
+        driver.execute("BEGIN")
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: how a conditional UPDATE says whether it won."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def insert_ignore(
-    session: Session, model: type[Any], values: dict[str, Any], conflict: list[str]
+    session: DbSession, model: type[Any], values: dict[str, Any], conflict: list[str]
 ) -> bool:
     """INSERT a row unless one with the same ``conflict`` columns exists. Returns True if new.
 

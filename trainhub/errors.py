@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -35,7 +36,7 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, message: str) -> tuple[str, int] | tuple[object, int]:
+def _render(code: int, message: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error=message, status=code), code
     return render_template("error.html", code=code, message=message), code
@@ -43,17 +44,17 @@ def _render(code: int, message: str) -> tuple[str, int] | tuple[object, int]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> object:
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
         return _render(400, _("The form expired or was sent from elsewhere. Reload and retry."))
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> object:
+    def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         message = error.description if code in (400, 409, 429) and error.description else None
         return _render(code, message or str(MESSAGES.get(code, error.name)))
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> object:
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s %s", request.method, request.path)
         try:
             # A failed statement (a lost connection) leaves the session unusable until it is

@@ -43,5 +43,5 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> Any:
             if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
+                return DefaultMeta.get_translations(self, form)
             return _MESSAGES

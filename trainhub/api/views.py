@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from ..access import public
 from ..auth.models import User
@@ -24,7 +25,7 @@ csrf.exempt(bp)
 
 @bp.get("/readiness")
 @requires_token(can_read_team_api)
-def readiness(owner: User):  # type: ignore[no-untyped-def]
+def readiness(owner: User) -> ResponseReturnValue:
     rows = rows_of(db.session, catalog(), owner, date.today())
     response = jsonify(readiness_document(rows, utcnow()))
     response.headers["Cache-Control"] = "no-store"
@@ -33,5 +34,5 @@ def readiness(owner: User):  # type: ignore[no-untyped-def]
 
 @bp.get("/openapi.json")
 @public
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> ResponseReturnValue:
     return jsonify(OPENAPI)

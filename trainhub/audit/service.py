@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
+from ..db import DbSession
 from .models import AuditEvent
 
 PAGE = 100
@@ -29,7 +29,7 @@ class Actor(Protocol):
 
 
 def record_event(
-    session: Session,
+    session: DbSession,
     *,
     actor: Actor | None,
     action: str,
@@ -53,7 +53,7 @@ def record_event(
 
 
 def events_page(
-    session: Session, before: int | None = None, size: int = PAGE
+    session: DbSession, before: int | None = None, size: int = PAGE
 ) -> list[tuple[AuditEvent, str | None, str | None]]:
     """Up to ``size`` events, newest first, older than event ``before`` when given, each with
     the names of its actor and subject (None once an account is gone)."""

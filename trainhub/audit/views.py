@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 
 from ..access import requires
 from ..extensions import db
@@ -15,7 +16,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 @bp.get("/")
 @requires(can_manage_people)
-def log():  # type: ignore[no-untyped-def]
+def log() -> ResponseReturnValue:
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before <= MAX_ID:
         before = None  # a hand-edited page link; start from the newest

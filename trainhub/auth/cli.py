@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import click
 from flask.cli import with_appcontext
@@ -35,7 +35,16 @@ def users_cli() -> None:
 @click.option("--start", "started_on", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
-def users_create(email, name, role, track, mentor_email, manager_email, started_on, password):  # type: ignore[no-untyped-def]
+def users_create(
+    email: str,
+    name: str,
+    role: str,
+    track: str | None,
+    mentor_email: str | None,
+    manager_email: str | None,
+    started_on: datetime | None,
+    password: str,
+) -> None:
     """Create an account."""
 
     def person_id(address: str | None) -> int | None:

@@ -21,7 +21,7 @@ class LogoutForm(Form):
 
 
 def _to_int(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+    return int(str(value)) if value not in (None, "", "None") else None
 
 
 class PersonForm(Form):

@@ -9,8 +9,8 @@ into SQL.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
+from ..db import DbSession
 from ..permissions import Person, can_review, is_admin, is_manager, is_mentor
 from .models import Role, User
 
@@ -28,20 +28,20 @@ def hires_of(user: Person) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def hires_of_query(user: Person) -> sa.Select[tuple[User]]:
+def hires_of_query(user: Person) -> sa.Select[User]:
     return sa.select(User).where(hires_of(user)).order_by(User.name)
 
 
-def hire_ids_of(user: Person) -> sa.Select[tuple[int]]:
+def hire_ids_of(user: Person) -> sa.Select[int]:
     """The same hires as a subquery, for ``gather_facts``: one statement whatever their number."""
     return sa.select(User.id).where(hires_of(user))
 
 
-def people_of(session: Session, user: Person) -> list[User]:
+def people_of(session: DbSession, user: Person) -> list[User]:
     return list(session.scalars(hires_of_query(user)))
 
 
-def reviewees_of(user: Person) -> sa.Select[tuple[int]]:
+def reviewees_of(user: Person) -> sa.Select[int]:
     """Whose work reaches this person's review queues (role-play answers, quiz essays): the
     hires they look after, if they review at all. A manager looks after hires but does not
     score their work, so their queue is empty."""
@@ -50,6 +50,6 @@ def reviewees_of(user: Person) -> sa.Select[tuple[int]]:
     return hire_ids_of(user)
 
 
-def reviewees_query(user: Person) -> sa.Select[tuple[User]]:
+def reviewees_query(user: Person) -> sa.Select[User]:
     """The people behind ``reviewees_of``, by name."""
     return sa.select(User).where(User.id.in_(reviewees_of(user))).order_by(User.name)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record_event
+from ..db import DbSession
 from .models import ROLES, LoginFailure, Role, User
 
 # Hashing a dummy password for unknown e-mails keeps the response time the same as for a
@@ -37,11 +37,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def find_by_email(session: Session, email: str) -> User | None:
+def find_by_email(session: DbSession, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same answer for every miss)."""
     user = find_by_email(session, email)
     if user is None:
@@ -71,7 +71,7 @@ class Throttle:
 
 
 def is_throttled(
-    session: Session, throttle: Throttle, now: datetime, limit: int, window_seconds: int
+    session: DbSession, throttle: Throttle, now: datetime, limit: int, window_seconds: int
 ) -> bool:
     since = now - timedelta(seconds=window_seconds)
     counts = dict(
@@ -91,7 +91,7 @@ def is_throttled(
 
 
 def record_login_failure(
-    session: Session, throttle: Throttle, now: datetime, window_seconds: int
+    session: DbSession, throttle: Throttle, now: datetime, window_seconds: int
 ) -> None:
     session.add_all(
         [
@@ -107,7 +107,7 @@ def record_login_failure(
     )
 
 
-def clear_login_failures(session: Session, throttle: Throttle) -> None:
+def clear_login_failures(session: DbSession, throttle: Throttle) -> None:
     # Only the account's count: a success on one account must not reset a spraying address.
     session.execute(sa.delete(LoginFailure).where(LoginFailure.key == throttle.account_key))
 
@@ -145,7 +145,7 @@ class PersonData:
 
 
 def _check(
-    session: Session, data: PersonData, known_tracks: set[str], current: User | None
+    session: DbSession, data: PersonData, known_tracks: set[str], current: User | None
 ) -> None:
     user_id = current.id if current else None
     if data.role not in ROLES:
@@ -171,7 +171,7 @@ def _check(
 
 
 def create_user(
-    session: Session,
+    session: DbSession,
     data: PersonData,
     password: str,
     *,
@@ -215,7 +215,7 @@ def create_user(
 
 
 def update_user(
-    session: Session,
+    session: DbSession,
     user: User,
     data: PersonData,
     *,
@@ -268,14 +268,14 @@ def update_user(
     return user
 
 
-def list_users(session: Session, role: str | None = None) -> list[User]:
+def list_users(session: DbSession, role: str | None = None) -> list[User]:
     query = sa.select(User).order_by(User.role, User.name)
     if role:
         query = query.where(User.role == role)
     return list(session.scalars(query))
 
 
-def people_for_choice(session: Session, roles: set[str]) -> list[User]:
+def people_for_choice(session: DbSession, roles: set[str]) -> list[User]:
     return list(
         session.scalars(
             sa.select(User)

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -32,7 +33,6 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = None
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     # The id carries the session version: bumping it (password or role change, deactivation)
     # invalidates every existing session of that person.
@@ -43,6 +43,10 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+# Registered by a call: Flask-Login's decorator is untyped and would hide this signature.
+login_manager.user_loader(load_user)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -57,7 +61,7 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
@@ -86,7 +90,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @requires(is_signed_in)
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)

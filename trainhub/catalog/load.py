@@ -60,12 +60,13 @@ class Catalog:
         return self.tracks.get(person.track or "")
 
     def item(self, kind: str, slug: str) -> Course | Quiz | RoleplayCase | None:
-        pool: Mapping[str, Course | Quiz | RoleplayCase] = {
-            "course": self.courses,
-            "quiz": self.quizzes,
-            "roleplay": self.roleplays,
-        }.get(kind, {})
-        return pool.get(slug)
+        if kind == "course":
+            return self.courses.get(slug)
+        if kind == "quiz":
+            return self.quizzes.get(slug)
+        if kind == "roleplay":
+            return self.roleplays.get(slug)
+        return None
 
 
 def _rel(root: Path, path: Path) -> str:

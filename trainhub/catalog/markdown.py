@@ -12,6 +12,7 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
@@ -110,7 +111,7 @@ class _LinkExtension(Extension):
         md.treeprocessors.register(self.processor, "trainhub_links", 5)
 
 
-def _flatten_toc(tokens: list[dict], out: list[TocEntry]) -> None:
+def _flatten_toc(tokens: list[dict[str, Any]], out: list[TocEntry]) -> None:
     for token in tokens:
         out.append(TocEntry(token["level"], token["id"], token["name"]))
         _flatten_toc(token.get("children", []), out)

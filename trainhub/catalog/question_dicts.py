@@ -1,12 +1,12 @@
-"""Questions back to mappings: the canonical YAML form (also what GIFT import produces), and
-the JSON snapshot an attempt's layout keeps of each question it asks."""
+"""Questions back to mappings: the canonical YAML form (also what GIFT import produces).
+
+The JSON an attempt's layout keeps of each question is quizzes.layout's own."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
-from .questions import Choice, NumericAnswer, Pair, Question, number
+from .questions import Choice, NumericAnswer, Question, number
 
 
 def _weight_out(value: float) -> int | float:
@@ -77,18 +77,3 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     if question.category:
         out["category"] = question.category
     return out
-
-
-def snapshot(question: Question) -> dict[str, Any]:
-    """Everything about a question, as JSON, for an attempt's layout (server side only)."""
-    return asdict(question)
-
-
-def from_snapshot(data: dict[str, Any]) -> Question:
-    values = dict(data)
-    values["choices"] = tuple(Choice(**c) for c in data.get("choices", ()))
-    values["numbers"] = tuple(NumericAnswer(**n) for n in data.get("numbers", ()))
-    values["pairs"] = tuple(Pair(**p) for p in data.get("pairs", ()))
-    values["distractors"] = tuple(data.get("distractors", ()))
-    values["tags"] = tuple(data.get("tags", ()))
-    return Question(**values)

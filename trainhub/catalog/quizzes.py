@@ -84,7 +84,7 @@ class Quiz:
 
 def _settings(meta: dict[str, Any], lines: Lines, problems: ProblemList) -> dict[str, Any] | None:
     fields = Fields(meta, lines, problems)
-    values = {
+    values: dict[str, Any] = {
         "title": fields.text("title"),
         "roles": fields.text_list("roles"),
         "pass_mark": fields.integer("pass_mark", minimum=0, maximum=100),

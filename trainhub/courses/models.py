@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 
-class LessonCompletion(db.Model):
+class LessonCompletion(Model):
     __tablename__ = "lesson_completions"
     # One row per hire and lesson: a double click or a second tab cannot add another.
     __table_args__ = (

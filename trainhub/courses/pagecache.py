@@ -60,10 +60,10 @@ def cache_of(app: Any) -> PageCache | None:
     size = int(app.config.get("PAGE_CACHE_SIZE", 0))
     if size <= 0:
         return None
-    cache = app.extensions.get(EXTENSION)
+    cache: PageCache | None = app.extensions.get(EXTENSION)
     if cache is None:
         cache = app.extensions.setdefault(EXTENSION, PageCache(size))
-    return cache  # type: ignore[no-any-return]
+    return cache
 
 
 def _frame_key() -> tuple[Hashable, ...] | None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..catalog.courses import Lesson
-from ..db import insert_ignore
+from ..db import DbSession, insert_ignore
 from .models import LessonCompletion
 
 
-def complete_lesson(session: Session, hire: User, lesson: Lesson, now: datetime) -> bool:
+def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetime) -> bool:
     """Record that the hire finished a lesson. Idempotent: returns False if already recorded."""
     return insert_ignore(
         session,
@@ -38,7 +37,7 @@ _DONE_IN_COURSE = _DONE.where(LessonCompletion.course_slug == sa.bindparam("cour
 
 
 def completed_lessons(
-    session: Session, user: User, course_slug: str | None = None
+    session: DbSession, user: User, course_slug: str | None = None
 ) -> set[tuple[str, str]]:
     if course_slug is None:
         rows = session.execute(_DONE, {"user_id": user.id})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +25,7 @@ class CompleteForm(Form):
 
 @bp.get("/")
 @requires(is_signed_in)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     cat = catalog()
     role = current_user.track if is_hire(current_user) else None
     mine = cat.courses_for(role) if role else list(cat.courses.values())
@@ -35,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<course_slug>/")
 @requires(is_signed_in)
-def course(course_slug: str):  # type: ignore[no-untyped-def]
+def course(course_slug: str) -> ResponseReturnValue:
     found = catalog().courses.get(course_slug)
     if found is None:
         abort(404)
@@ -45,7 +46,7 @@ def course(course_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/<course_slug>/<lesson_slug>")
 @requires(is_signed_in)
-def lesson(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
+def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     cat = catalog()
     found = cat.lesson(course_slug, lesson_slug)
     if found is None:
@@ -73,7 +74,7 @@ def lesson(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<course_slug>/<lesson_slug>/complete")
 @requires(can_submit_work)
-def complete(course_slug: str, lesson_slug: str):  # type: ignore[no-untyped-def]
+def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     found = catalog().lesson(course_slug, lesson_slug)
     if found is None:
         abort(404)

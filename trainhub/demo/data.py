@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.service import hash_password
@@ -23,7 +22,9 @@ from ..catalog import Catalog
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import Track, TrackStep, step_threshold
 from ..courses.models import LessonCompletion
+from ..db import DbSession
 from ..quizzes import service as quiz_service
+from ..quizzes.layout import build_layout
 from ..quizzes.model_answers import demo_answers
 from ..quizzes.models import EssayGrade, QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
@@ -63,7 +64,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     quiz = cat.quizzes[step.slug]
     pass_mark = step_threshold(step, quiz)
     rng = ctx["rng"]
-    layout = quiz_service.build_layout(quiz, rng)
+    layout = build_layout(quiz, rng)
     answers, outcome, essays = demo_answers(layout, pass_mark, rng)
     ctx["clock"] += timedelta(hours=2)
     values = {
@@ -72,7 +73,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
         "quiz_hash": quiz.content_hash,
         "number": 1,
         **quiz_service.graded_columns(outcome),
-        "layout": layout,
+        "layout": layout.to_json(),
         "answers": answers,
         "started_at": ctx["clock"] - timedelta(minutes=15),
         "submitted_at": ctx["clock"] - timedelta(hours=1) if essays else ctx["clock"],
@@ -112,7 +113,7 @@ def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows
     # Reviews need the submission's id, so this kind is written at once, not batched.
     case = cat.roleplays[step.slug]
     ctx["clock"] += timedelta(days=1)
-    session: Session = ctx["session"]
+    session: DbSession = ctx["session"]
     submission = RoleplaySubmission(
         user_id=ctx["hire_id"],
         case_slug=case.slug,
@@ -168,7 +169,7 @@ FABRICATORS: dict[str, Callable[[TrackStep, Catalog, dict[str, Any], Rows], None
 
 
 def _complete_steps(
-    session: Session,
+    session: DbSession,
     cat: Catalog,
     hire: User,
     track: Track,
@@ -223,7 +224,7 @@ def _submit_for_review(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows:
     )
 
 
-def _flush(session: Session, rows: Rows) -> None:
+def _flush(session: DbSession, rows: Rows) -> None:
     for model, batch in rows.items():
         if batch:
             session.execute(sa.insert(model), batch)
@@ -245,7 +246,7 @@ def _iter(progress: Progress | None, items: range, label: str) -> Iterator[int]:
 
 
 def load_demo(
-    session: Session,
+    session: DbSession,
     cat: Catalog,
     *,
     now: datetime,
@@ -298,7 +299,8 @@ def load_demo(
         session.add_all([hire, ready])
         session.flush()
         rows: Rows = defaultdict(list)
-        start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)  # type: ignore[arg-type]
+        assert ready.started_on is not None  # set just above: the demo hire has a start date
+        start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)
         _complete_steps(
             session,
             cat,
@@ -323,7 +325,7 @@ def load_demo(
 
 
 def _add_synthetic(
-    session: Session, cat: Catalog, now: datetime, count: int, pw: str, progress: Progress | None
+    session: DbSession, cat: Catalog, now: datetime, count: int, pw: str, progress: Progress | None
 ) -> str:
     mentor_id = session.scalar(sa.select(User.id).where(User.email == f"mentor@{DEMO_DOMAIN}"))
     manager_id = session.scalar(sa.select(User.id).where(User.email == f"manager@{DEMO_DOMAIN}"))

@@ -26,9 +26,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..db import DbSession, rowcount
 from ..mail import Mail, MailFailure, compose, connection, transmit
 from .kinds import DIGEST_INTRO, DIGEST_SUBJECT, text, title_of
 from .models import Notification, OutboundMail
@@ -77,7 +77,7 @@ class Report:
 # --- digests ----------------------------------------------------------------------------
 
 
-def enqueue_digests(session: Session, *, now: datetime, settings: Settings) -> int:
+def enqueue_digests(session: DbSession, *, now: datetime, settings: Settings) -> int:
     """One mail per person per day with the notices they chose to get in a daily digest.
 
     The mail's key is the person and the day, so two runs write one; a notice that arrives
@@ -158,7 +158,7 @@ def _claimable(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def claim(
-    session: Session, *, worker: str, now: datetime, settings: Settings
+    session: DbSession, *, worker: str, now: datetime, settings: Settings
 ) -> list[OutboundMail]:
     """Lease a batch of due mails to ``worker`` and return them (the caller commits)."""
     pick = (
@@ -203,18 +203,18 @@ def _mine(mail_id: int, worker: str) -> sa.ColumnElement[bool]:
     )
 
 
-def record_sent(session: Session, mail_id: int, *, worker: str, now: datetime) -> bool:
+def record_sent(session: DbSession, mail_id: int, *, worker: str, now: datetime) -> bool:
     result = session.execute(
         sa.update(OutboundMail)
         .where(_mine(mail_id, worker))
         .values(status="sent", sent_at=now, claimed_by=None, claimed_until=None, last_error=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rowcount(result))
 
 
 def record_failure(
-    session: Session,
+    session: DbSession,
     mail: OutboundMail,
     failure: MailFailure,
     *,
@@ -263,7 +263,7 @@ def record_failure(
 
 
 def send_batch(
-    session: Session,
+    session: DbSession,
     config: Mapping[str, Any],
     mails: list[OutboundMail],
     *,
@@ -319,14 +319,14 @@ def send_batch(
     return report
 
 
-def pending_count(session: Session, now: datetime) -> int:
+def pending_count(session: DbSession, now: datetime) -> int:
     return (
         session.scalar(sa.select(sa.func.count()).select_from(OutboundMail).where(_claimable(now)))
         or 0
     )
 
 
-def failed_mails(session: Session, limit: int = 50) -> list[OutboundMail]:
+def failed_mails(session: DbSession, limit: int = 50) -> list[OutboundMail]:
     """Mails given up on, newest first (the admin's people page lists them)."""
     return list(
         session.scalars(

@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 CHANNELS = ("app", "email", "digest", "off")
 MAIL_STATUSES = ("pending", "sent", "failed")
 
 
-class Notification(db.Model):  # type: ignore[name-defined, misc]
+class Notification(Model):
     """One notice to one person. ``key`` is unique per recipient, so the same event (a scan
     run twice, two hosts at once) inserts one row: the database decides, never a read."""
 
@@ -46,7 +46,7 @@ class Notification(db.Model):  # type: ignore[name-defined, misc]
     )
 
 
-class OutboundMail(db.Model):  # type: ignore[name-defined, misc]
+class OutboundMail(Model):
     """One e-mail to send: rendered when it is enqueued, in the recipient's language, with
     its Message-ID fixed then, so a copy sent twice is recognisably the same mail.
 
@@ -82,7 +82,7 @@ class OutboundMail(db.Model):  # type: ignore[name-defined, misc]
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
 
 
-class NotificationPreference(db.Model):  # type: ignore[name-defined, misc]
+class NotificationPreference(Model):
     """A person's channel for one kind; without a row, the kind's default applies."""
 
     __tablename__ = "notification_preferences"

@@ -16,9 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..db import DbSession, rowcount
 from .kinds import KINDS, MAIL_OPEN, MAIL_SETTINGS, text, title_of
 from .models import CHANNELS, Notification, NotificationPreference, OutboundMail
 
@@ -45,7 +45,7 @@ class Draft:
 
 
 def notify(
-    session: Session,
+    session: DbSession,
     *,
     recipient: User | int,
     kind: str,
@@ -61,7 +61,7 @@ def notify(
     return bool(notify_many(session, [draft], now=now))
 
 
-def notify_many(session: Session, drafts: Sequence[Draft], *, now: datetime) -> list[int]:
+def notify_many(session: DbSession, drafts: Sequence[Draft], *, now: datetime) -> list[int]:
     """Write many notices in a fixed number of statements; returns the new notices' ids.
 
     A draft whose key the recipient already has is dropped by the unique constraint, so a
@@ -122,7 +122,7 @@ class Recipient:
     channels: dict[str, str]
 
 
-def _recipients(session: Session, ids: Iterable[int]) -> dict[int, Recipient]:
+def _recipients(session: DbSession, ids: Iterable[int]) -> dict[int, Recipient]:
     """Each recipient's address, language and channel choices: one statement."""
     found: dict[int, Recipient] = {}
     rows = session.execute(
@@ -146,7 +146,7 @@ def _recipients(session: Session, ids: Iterable[int]) -> dict[int, Recipient]:
     return found
 
 
-def _insert(session: Session, model: type[Any]) -> Any:
+def _insert(session: DbSession, model: type[Any]) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
@@ -206,7 +206,7 @@ def _notice_mail(
 # --- the inbox --------------------------------------------------------------------------
 
 
-def unread_count(session: Session, user_id: int) -> int:
+def unread_count(session: DbSession, user_id: int) -> int:
     return (
         session.scalar(
             sa.select(sa.func.count())
@@ -225,7 +225,7 @@ class Page:
     total: int
 
 
-def inbox(session: Session, user_id: int, page: int = 1, size: int = PAGE_SIZE) -> Page:
+def inbox(session: DbSession, user_id: int, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """The person's notices, newest first, one page of them."""
     total = (
         session.scalar(
@@ -247,7 +247,9 @@ def inbox(session: Session, user_id: int, page: int = 1, size: int = PAGE_SIZE) 
     return Page(list(items), page, pages, total)
 
 
-def mark_read(session: Session, notification: Notification, *, actor: User, now: datetime) -> None:
+def mark_read(
+    session: DbSession, notification: Notification, *, actor: User, now: datetime
+) -> None:
     """Read once: a second click keeps the first time."""
     session.execute(
         sa.update(Notification)
@@ -261,7 +263,7 @@ def mark_read(session: Session, notification: Notification, *, actor: User, now:
     )
 
 
-def mark_all_read(session: Session, *, actor: User, up_to_id: int, now: datetime) -> int:
+def mark_all_read(session: DbSession, *, actor: User, up_to_id: int, now: datetime) -> int:
     """Everything the person had in front of them (ids up to ``up_to_id``), not a notice that
     arrived since the page was shown."""
     result = session.execute(
@@ -274,7 +276,7 @@ def mark_all_read(session: Session, *, actor: User, up_to_id: int, now: datetime
         .values(read_at=now)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 # --- preferences ------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def kinds_for(user: User) -> list[str]:
     return [slug for slug, kind in KINDS.items() if user.role in kind.roles]
 
 
-def channels_of(session: Session, user: User) -> dict[str, str]:
+def channels_of(session: DbSession, user: User) -> dict[str, str]:
     """The person's channel for each kind their role receives (defaults filled in)."""
     saved = dict(
         session.execute(
@@ -297,7 +299,7 @@ def channels_of(session: Session, user: User) -> dict[str, str]:
 
 
 def set_channels(
-    session: Session, *, actor: User, choices: Mapping[str, str], now: datetime
+    session: DbSession, *, actor: User, choices: Mapping[str, str], now: datetime
 ) -> None:
     """Save the person's choices; an upsert, so a double click writes the same rows."""
     allowed = set(kinds_for(actor))

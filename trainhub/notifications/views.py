@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from ..access import authorize, requires
 from ..auth.models import User
@@ -24,13 +24,8 @@ from .models import Notification
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-def current_session() -> Session:
-    """The request's (or command's) session, typed: ``db.session`` is a scoped proxy."""
-    return db.session()
-
-
 def unread_badge(user: User) -> dict[str, int]:
-    return {"notifications": service.unread_count(current_session(), user.id)}
+    return {"notifications": service.unread_count(db.session, user.id)}
 
 
 if unread_badge not in NAV_BADGES:
@@ -53,10 +48,8 @@ def _shown(notification: Notification, locale: str) -> dict[str, Any]:
 
 @bp.get("/")
 @requires(is_signed_in)
-def index():  # type: ignore[no-untyped-def]
-    page = service.inbox(
-        current_session(), current_user.id, request.args.get("page", 1, type=int) or 1
-    )
+def index() -> ResponseReturnValue:
+    page = service.inbox(db.session, current_user.id, request.args.get("page", 1, type=int) or 1)
     locale = _locale()
     items = [_shown(n, locale) for n in page.items]
     newest = max((n.id for n in page.items), default=0)
@@ -71,7 +64,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _own_or_404(notification_id: int) -> Notification:
-    found = current_session().get(Notification, notification_id)
+    found = db.session.get(Notification, notification_id)
     if found is None:
         abort(404)
     authorize(can_read_notification(current_user, found.recipient_id))
@@ -80,25 +73,25 @@ def _own_or_404(notification_id: int) -> Notification:
 
 @bp.post("/<int:notification_id>/read")
 @requires(is_signed_in)
-def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
+def mark_read(notification_id: int) -> ResponseReturnValue:
     notification = _own_or_404(notification_id)
     if not MarkReadForm().validate_on_submit():
         abort(400)
-    service.mark_read(current_session(), notification, actor=current_user, now=utcnow())
-    current_session().commit()
+    service.mark_read(db.session, notification, actor=current_user, now=utcnow())
+    db.session.commit()
     return redirect(url_for("notifications.index", page=request.args.get("page", 1, type=int)))
 
 
 @bp.post("/read-all")
 @requires(is_signed_in)
-def mark_all_read():  # type: ignore[no-untyped-def]
+def mark_all_read() -> ResponseReturnValue:
     form = MarkAllReadForm()
     if not form.validate_on_submit():
         abort(400)
     count = service.mark_all_read(
-        current_session(), actor=current_user, up_to_id=int(form.up_to.data or 0), now=utcnow()
+        db.session, actor=current_user, up_to_id=int(form.up_to.data or 0), now=utcnow()
     )
-    current_session().commit()
+    db.session.commit()
     if count:
         flash(_("All notices are marked as read."), "success")
     return redirect(url_for("notifications.index"))
@@ -106,14 +99,12 @@ def mark_all_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/settings", methods=["GET", "POST"])
 @requires(is_signed_in)
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     kinds = service.kinds_for(current_user)
-    form = settings_form_for(kinds, service.channels_of(current_session(), current_user))
+    form = settings_form_for(kinds, service.channels_of(db.session, current_user))
     if form.validate_on_submit():
-        service.set_channels(
-            current_session(), actor=current_user, choices=form.choices(), now=utcnow()
-        )
-        current_session().commit()
+        service.set_channels(db.session, actor=current_user, choices=form.choices(), now=utcnow())
+        db.session.commit()
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     status = 422 if form.is_submitted() else 200

@@ -6,6 +6,7 @@ is right, and any "score" a client adds to the POST is simply not a field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,8 +26,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..catalog.questions import Question
 from ..forms import Form
 from .grading import parse_number
+from .layout import CHOICE_KINDS, Layout, LayoutEntry
 
 SHORT_MAX = 500
 ESSAY_MAX = 20000
@@ -51,18 +54,14 @@ class AnswerForm(Form):
     submit = SubmitField(_l("Submit for grading"))
 
 
-CHOICE_KINDS = frozenset({"single", "multiple"})
-
-
-def _choices(entry: dict[str, Any]) -> list[SelectChoice]:
+def _choices(entry: LayoutEntry) -> list[SelectChoice]:
     """A choice question's options in the order this attempt shows them."""
-    question = entry["question"]
-    return [SelectChoice(str(i), Markup(question["choices"][i]["html"])) for i in entry["order"]]
+    choices = entry.question.choices
+    return [SelectChoice(str(i), Markup(choices[i].html)) for i in entry.order or ()]
 
 
-def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
-    question = entry["question"]
-    kind = question["type"]
+def _fields_for(index: int, entry: LayoutEntry) -> dict[str, Field]:
+    kind = entry.question.type
     name = f"q{index}"
     label = _l("Your answer")
     # Choices are set on each form (answer_form): the class is shared by every order.
@@ -82,10 +81,10 @@ def _fields_for(index: int, entry: dict[str, Any]) -> dict[str, Field]:
     if kind == "matching":
         # Labels are set on each form (answer_form), like choices: they come from the
         # attempt's stored layout, which the class's key does not pin.
-        options = [SelectChoice("", "—")] + [SelectChoice(o, o) for o in entry["options"]]
+        options = [SelectChoice("", "—")] + [SelectChoice(o, o) for o in entry.options or ()]
         return {
             f"{name}_{pair}": SelectField("", choices=options, validators=[Optional()])
-            for pair in entry["order"]
+            for pair in entry.order or ()
         }
     return {}
 
@@ -98,24 +97,24 @@ _FORM_CLASSES: dict[tuple[Any, ...], type[AnswerForm]] = {}
 FORM_CLASSES_SIZE = 512
 
 
-def _shape(layout: dict[str, Any]) -> tuple[Any, ...]:
+def _shape(layout: Layout) -> tuple[Any, ...]:
     """What the form's fields depend on: the quiz version, the questions in order, and the
     order of a matching question's pairs (one field each)."""
     shape = []
-    for entry in layout["questions"]:
-        kind = entry["question"]["type"]
-        order = () if kind in CHOICE_KINDS else tuple(entry.get("order") or ())
-        shape.append((entry["question"]["id"], kind, order, tuple(entry.get("options") or ())))
-    return (layout.get("quiz_hash"), tuple(shape))
+    for entry in layout.questions:
+        kind = entry.question.type
+        order = () if kind in CHOICE_KINDS else entry.order or ()
+        shape.append((entry.question.id, kind, order, entry.options or ()))
+    return (layout.quiz_hash, tuple(shape))
 
 
-def _form_class(layout: dict[str, Any]) -> type[AnswerForm]:
+def _form_class(layout: Layout) -> type[AnswerForm]:
     # Without a quiz hash the questions' text is not pinned by the key: build afresh.
-    key = _shape(layout) if layout.get("quiz_hash") else None
+    key = _shape(layout) if layout.quiz_hash else None
     found = _FORM_CLASSES.get(key) if key is not None else None
     if found is None:
         fields: dict[str, Field] = {}
-        for index, entry in enumerate(layout["questions"]):
+        for index, entry in enumerate(layout.questions):
             fields.update(_fields_for(index, entry))
         found = type("AttemptAnswerForm", (AnswerForm,), fields)
         if key is not None:
@@ -125,17 +124,16 @@ def _form_class(layout: dict[str, Any]) -> type[AnswerForm]:
     return found
 
 
-def answer_form(layout: dict[str, Any], saved: dict[str, Any], **kwargs: Any) -> AnswerForm:
+def answer_form(layout: Layout, saved: Mapping[str, Any], **kwargs: Any) -> AnswerForm:
     """The form of one attempt, pre-filled with the answers saved so far."""
     data: dict[str, Any] = {}
-    for index, entry in enumerate(layout["questions"]):
-        question = entry["question"]
-        value = saved.get(question["id"])
+    for index, entry in enumerate(layout.questions):
+        value = saved.get(entry.question.id)
         if value is None:
             continue
-        kind = question["type"]
+        kind = entry.question.type
         if kind == "matching" and isinstance(value, dict):
-            for pair in entry["order"]:
+            for pair in entry.order or ():
                 data[f"q{index}_{pair}"] = value.get(str(pair), "")
         elif kind == "multiple" and isinstance(value, list):
             data[f"q{index}"] = [str(v) for v in value]
@@ -144,39 +142,38 @@ def answer_form(layout: dict[str, Any], saved: dict[str, Any], **kwargs: Any) ->
         elif kind != "matching":
             data[f"q{index}"] = str(value)
     form = _form_class(layout)(data=data, **kwargs)
-    for index, entry in enumerate(layout["questions"]):
-        question = entry["question"]
-        if question["type"] in CHOICE_KINDS:
+    for index, entry in enumerate(layout.questions):
+        question = entry.question
+        if question.type in CHOICE_KINDS:
             form[f"q{index}"].choices = _choices(entry)
-        elif question["type"] == "matching":
-            for pair in entry["order"]:
+        elif question.type == "matching":
+            for pair in entry.order or ():
                 field = form[f"q{index}_{pair}"]
-                field.label = Label(field.id, Markup(question["pairs"][pair]["html"]))
+                field.label = Label(field.id, Markup(question.pairs[pair].html))
     return form
 
 
-def answers_from(form: AnswerForm, layout: dict[str, Any]) -> dict[str, Any]:
+def answers_from(form: AnswerForm, layout: Layout) -> dict[str, Any]:
     """The answers as the graders read them, keyed by question id."""
     answers: dict[str, Any] = {}
-    for index, entry in enumerate(layout["questions"]):
-        question = entry["question"]
-        kind = question["type"]
+    for index, entry in enumerate(layout.questions):
+        key, kind = entry.question.id, entry.question.type
         if kind == "description":
             continue
         if kind == "matching":
-            answers[question["id"]] = {
-                str(pair): form[f"q{index}_{pair}"].data or "" for pair in entry["order"]
+            answers[key] = {
+                str(pair): form[f"q{index}_{pair}"].data or "" for pair in entry.order or ()
             }
             continue
         value = form[f"q{index}"].data
         if kind == "single":
-            answers[question["id"]] = int(value) if value not in (None, "", "None") else None
+            answers[key] = int(value) if value not in (None, "", "None") else None
         elif kind == "multiple":
-            answers[question["id"]] = sorted(int(v) for v in value or [])
+            answers[key] = sorted(int(v) for v in value or [])
         elif kind == "true_false":
-            answers[question["id"]] = {"true": True, "false": False}.get(value or "")
+            answers[key] = {"true": True, "false": False}.get(value or "")
         else:
-            answers[question["id"]] = (value or "").strip()
+            answers[key] = (value or "").strip()
     return answers
 
 
@@ -184,23 +181,24 @@ class GradeFormBase(Form):
     submit = SubmitField(_l("Save grades"))
 
 
-def grade_form(essays: list[dict[str, Any]], **kwargs: Any) -> GradeFormBase:
+def grade_form(essays: Sequence[Question], **kwargs: Any) -> GradeFormBase:
     """Points and a comment per essay question of an attempt."""
     fields: dict[str, Field] = {}
     for index, question in enumerate(essays):
         fields[f"points_{index}"] = FloatField(
-            _l("Points (0-%(max)s)", max=f"{question['points']:g}"),
-            validators=[InputRequired(), NumberRange(min=0, max=question["points"])],
+            _l("Points (0-%(max)s)", max=f"{question.points:g}"),
+            validators=[InputRequired(), NumberRange(min=0, max=question.points)],
         )
         fields[f"comment_{index}"] = TextAreaField(
             _l("Comment for the hire"), validators=[Optional(), Length(max=5000)]
         )
     form_class = type("EssayGradeForm", (GradeFormBase,), fields)
-    return form_class(**kwargs)
+    form: GradeFormBase = form_class(**kwargs)
+    return form
 
 
-def marks_from(form: GradeFormBase, essays: list[dict[str, Any]]) -> dict[str, tuple[float, str]]:
+def marks_from(form: GradeFormBase, essays: Sequence[Question]) -> dict[str, tuple[float, str]]:
     return {
-        q["id"]: (float(form[f"points_{i}"].data), (form[f"comment_{i}"].data or "").strip())
+        q.id: (float(form[f"points_{i}"].data), (form[f"comment_{i}"].data or "").strip())
         for i, q in enumerate(essays)
     }

@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 ATTEMPT_STATUSES = ("in_progress", "awaiting_grading", "graded")
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempts"
     # The attempt number is unique per hire and quiz, so concurrent starts cannot exceed the
     # attempts limit: the database refuses the second row with the same number.
@@ -59,7 +59,7 @@ class QuizAttempt(db.Model):
     )
 
 
-class EssayGrade(db.Model):
+class EssayGrade(Model):
     """A mentor's points for one essay question of an attempt."""
 
     __tablename__ = "essay_grades"

@@ -7,13 +7,16 @@ the hire typed is escaped here. Right answers and feedback are included only whe
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from ..catalog.questions import Question
 from .grading import INFO
+from .layout import Layout, LayoutEntry
 
 
 @dataclass(frozen=True)
@@ -30,19 +33,19 @@ class ReviewRow:
     comment: str | None = None
 
 
-def _join(parts: list[Markup | str]) -> Markup:
+def _join(parts: Sequence[Markup | str]) -> Markup:
     return Markup("; ").join(parts) if parts else Markup("<em>—</em>")
 
 
-def _choice_html(question: dict[str, Any], index: Any) -> Markup | None:
-    if isinstance(index, int) and 0 <= index < len(question["choices"]):
-        return Markup(question["choices"][index]["html"])
+def _choice_html(question: Question, index: Any) -> Markup | None:
+    if isinstance(index, int) and 0 <= index < len(question.choices):
+        return Markup(question.choices[index].html)
     return None
 
 
-def your_answer(entry: dict[str, Any], answer: Any) -> Markup:
-    question = entry["question"]
-    kind = question["type"]
+def your_answer(entry: LayoutEntry, answer: Any) -> Markup:
+    question = entry.question
+    kind = question.type
     if kind == "single":
         found = _choice_html(question, answer)
         return found if found is not None else _join([])
@@ -56,8 +59,8 @@ def your_answer(entry: dict[str, Any], answer: Any) -> Markup:
     if kind == "matching":
         given = answer if isinstance(answer, dict) else {}
         parts = [
-            Markup("{} → {}").format(Markup(question["pairs"][i]["html"]), given.get(str(i)) or "—")
-            for i in entry["order"]
+            Markup("{} → {}").format(Markup(question.pairs[i].html), given.get(str(i)) or "—")
+            for i in entry.order or ()
         ]
         return _join(parts)
     if kind == "essay":
@@ -67,54 +70,52 @@ def your_answer(entry: dict[str, Any], answer: Any) -> Markup:
     return Markup(escape(answer)) if answer not in (None, "") else _join([])
 
 
-def right_answer(entry: dict[str, Any]) -> Markup | None:
-    question = entry["question"]
-    kind = question["type"]
+def right_answer(entry: LayoutEntry) -> Markup | None:
+    question = entry.question
+    kind = question.type
     if kind in {"single", "multiple"}:
         return _join(
-            [Markup(c["html"]) for c in question["choices"] if c["weight"] >= 100]
-            or [Markup(c["html"]) for c in question["choices"] if c["weight"] > 0]
+            [Markup(c.html) for c in question.choices if c.weight >= 100]
+            or [Markup(c.html) for c in question.choices if c.weight > 0]
         )
     if kind == "short":
-        return _join([escape(c["text"]) for c in question["choices"] if c["weight"] >= 100])
+        return _join([escape(c.text) for c in question.choices if c.weight >= 100])
     if kind == "numeric":
         parts: list[Markup | str] = []
-        for n in question["numbers"]:
-            if n["weight"] < 100:
+        for n in question.numbers:
+            if n.weight < 100:
                 continue
-            if n["low"] is not None:
-                parts.append(f"{n['low']:g} – {n['high']:g}")
-            elif n["tolerance"]:
-                parts.append(f"{n['value']:g} ± {n['tolerance']:g}")
+            if n.low is not None and n.high is not None:
+                parts.append(f"{n.low:g} – {n.high:g}")
+            elif n.tolerance:
+                parts.append(f"{n.value:g} ± {n.tolerance:g}")
             else:
-                parts.append(f"{n['value']:g}")
+                parts.append(f"{n.value:g}")
         return _join(parts)
     if kind == "true_false":
-        return Markup(escape(_l("True") if question["answer"] else _l("False")))
+        return Markup(escape(_l("True") if question.answer else _l("False")))
     if kind == "matching":
-        return _join(
-            [Markup("{} → {}").format(Markup(p["html"]), p["answer"]) for p in question["pairs"]]
-        )
+        return _join([Markup("{} → {}").format(Markup(p.html), p.answer) for p in question.pairs])
     return None
 
 
 def review_rows(
-    layout: dict[str, Any], answers: dict[str, Any], results: dict[str, Any], details: bool
+    layout: Layout, answers: Mapping[str, Any], results: Mapping[str, Any], details: bool
 ) -> list[ReviewRow]:
     rows: list[ReviewRow] = []
     number = 0
-    for entry in layout["questions"]:
-        question = entry["question"]
-        result = results.get(question["id"], {})
-        graded = question["type"] != "description"
+    for entry in layout.questions:
+        question = entry.question
+        result = results.get(question.id, {})
+        graded = question.type != "description"
         if graded:
             number += 1
         rows.append(
             ReviewRow(
                 number=number if graded else None,
-                kind=question["type"],
-                html=Markup(question["html"]),
-                answer=your_answer(entry, answers.get(question["id"])),
+                kind=question.type,
+                html=Markup(question.html),
+                answer=your_answer(entry, answers.get(question.id)),
                 state=result.get("state", INFO),
                 points=float(result.get("points", 0.0)),
                 max_points=float(result.get("max", 0.0)),

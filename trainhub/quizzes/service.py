@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
-from ..catalog.question_dicts import from_snapshot, snapshot
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
-from ..db import insert_ignore
-from .grading import PENDING, essay_grade, grade
+from ..db import DbSession, insert_ignore, rowcount
+from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 
 GRACE = timedelta(seconds=30)
@@ -45,95 +42,16 @@ class AttemptsUsedUp(QuizError):
     pass
 
 
-@dataclass(frozen=True)
-class Outcome:
-    results: dict[str, Any]
-    score: float
-    max_score: float
-    percent: float | None
-    status: str
-    is_passed: bool | None
-
-
-# --- layout -------------------------------------------------------------------------------
-
-
-def build_layout(quiz: Quiz, rng: random.Random) -> dict[str, Any]:
-    """Which questions this attempt asks, in which order, with their choices' order."""
-    graded = list(quiz.graded_questions)
-    position = {q.id: i for i, q in enumerate(quiz.questions)}
-    if quiz.draw:
-        graded = rng.sample(graded, quiz.draw)
-    if quiz.shuffle_questions:
-        rng.shuffle(graded)
-    else:
-        graded.sort(key=lambda q: position[q.id])
-    if quiz.draw or quiz.shuffle_questions:
-        # Descriptions introduce the quiz; they lead when the questions move around.
-        ordered = [q for q in quiz.questions if not q.is_graded] + graded
-    else:
-        ordered = list(quiz.questions)
-    entries = []
-    for question in ordered:
-        entry: dict[str, Any] = {"question": snapshot(question)}
-        if question.type in {"single", "multiple"}:
-            order = list(range(len(question.choices)))
-            if quiz.shuffle_choices:
-                rng.shuffle(order)
-            entry["order"] = order
-        elif question.type == "matching":
-            options = sorted({p.answer for p in question.pairs} | set(question.distractors))
-            pairs = list(range(len(question.pairs)))
-            if quiz.shuffle_choices:
-                rng.shuffle(options)
-                rng.shuffle(pairs)
-            entry["options"] = options
-            entry["order"] = pairs
-        entries.append(entry)
-    return {
-        "quiz_hash": quiz.content_hash,
-        "title": quiz.title,
-        "pass_mark": quiz.pass_mark,
-        "feedback": quiz.feedback,
-        "questions": entries,
-        "max_score": sum(q.points for q in ordered if q.is_graded),
-    }
-
-
-def grade_layout(
-    layout: dict[str, Any], answers: dict[str, Any], essays: dict[str, float] | None = None
-) -> Outcome:
-    """Grade every question of a layout. ``essays`` holds the mentor's points, once given."""
-    results: dict[str, Any] = {}
-    for entry in layout["questions"]:
-        question = from_snapshot(entry["question"])
-        result = grade(question, answers.get(question.id))
-        if result.state == PENDING and essays and question.id in essays:
-            result = essay_grade(question, essays[question.id])
-        results[question.id] = {
-            "points": result.points,
-            "max": result.max_points,
-            "state": result.state,
-            "feedback": list(result.feedback),
-        }
-    score = round(sum(r["points"] for r in results.values()), 4)
-    max_score = round(sum(r["max"] for r in results.values()), 4)
-    if any(r["state"] == PENDING for r in results.values()):
-        return Outcome(results, score, max_score, None, "awaiting_grading", None)
-    percent = round(100 * score / max_score, 2) if max_score else 100.0
-    return Outcome(results, score, max_score, percent, "graded", percent >= layout["pass_mark"])
-
-
-def clean_answers(layout: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    """Keep answers to the questions of this layout only; everything else a client sent goes."""
-    ids = {entry["question"]["id"] for entry in layout["questions"]}
-    return {key: value for key, value in answers.items() if key in ids}
-
-
 # --- queries ------------------------------------------------------------------------------
 
 
-def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
+def layout_of(attempt: QuizAttempt) -> Layout:
+    """The attempt's layout, read from the JSON it was stored as (a tenth of a millisecond for
+    a ten-question quiz: read once per use, not kept)."""
+    return Layout.from_json(attempt.layout)
+
+
+def attempts_of(session: DbSession, hire_id: int, quiz_slug: str) -> list[QuizAttempt]:
     return list(
         session.scalars(
             sa.select(QuizAttempt)
@@ -143,7 +61,7 @@ def attempts_of(session: Session, hire_id: int, quiz_slug: str) -> list[QuizAtte
     )
 
 
-def open_attempt(session: Session, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
+def open_attempt(session: DbSession, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
     return session.scalar(
         sa.select(QuizAttempt).where(
             QuizAttempt.user_id == hire_id,
@@ -186,7 +104,7 @@ def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
 
 
-def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[QuizAttempt]:
+def grading_queue(session: DbSession, hire_ids: sa.Select[int]) -> list[QuizAttempt]:
     return list(
         session.scalars(
             sa.select(QuizAttempt)
@@ -196,7 +114,7 @@ def grading_queue(session: Session, hire_ids: sa.Select[tuple[int]]) -> list[Qui
     )
 
 
-def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
+def grading_count(session: DbSession, hire_ids: sa.Select[int]) -> int:
     return (
         session.scalar(
             sa.select(sa.func.count())
@@ -212,7 +130,7 @@ def grading_count(session: Session, hire_ids: sa.Select[tuple[int]]) -> int:
 
 # Built once, with every value a parameter: a submission is the busiest write, and building
 # (and cache-keying) an UPDATE with nine literal values cost a tenth of it.
-_ATTEMPTS = QuizAttempt.__table__
+_ATTEMPTS = cast(sa.Table, QuizAttempt.__table__)
 _FINISHED = (
     "status",
     "answers",
@@ -244,11 +162,15 @@ def graded_columns(outcome: Outcome) -> dict[str, Any]:
 
 
 def _finish(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], submitted_at: datetime
+    session: DbSession,
+    attempt: QuizAttempt,
+    layout: Layout,
+    answers: dict[str, Any],
+    submitted_at: datetime,
 ) -> bool:
     """Grade and close an open attempt; the UPDATE's condition makes a rival's second
     submission change nothing."""
-    outcome = grade_layout(attempt.layout, answers)
+    outcome = grade_layout(layout, answers)
     values = {
         **graded_columns(outcome),
         "answers": answers,
@@ -259,19 +181,19 @@ def _finish(
         _FINISH, {"attempt_id": attempt.id, **{f"new_{k}": v for k, v in values.items()}}
     )
     session.expire(attempt)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
-def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
+def close_if_expired(session: DbSession, attempt: QuizAttempt, now: datetime) -> bool:
     """Grade an attempt left open past its deadline with the answers saved in time."""
     if attempt.status != "in_progress" or not is_expired(attempt, now):
         return False
     assert attempt.deadline_at is not None
-    return _finish(session, attempt, attempt.answers or {}, attempt.deadline_at)
+    return _finish(session, attempt, layout_of(attempt), attempt.answers or {}, attempt.deadline_at)
 
 
 def start_attempt(
-    session: Session, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
+    session: DbSession, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
 ) -> QuizAttempt:
     """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
     rng = rng or random.Random()
@@ -296,7 +218,7 @@ def start_attempt(
             quiz_hash=quiz.content_hash,
             number=(used or 0) + 1,
             status="in_progress",
-            layout=build_layout(quiz, rng),
+            layout=build_layout(quiz, rng).to_json(),
             answers={},
             started_at=now,
             deadline_at=now + timedelta(minutes=limit) if limit else None,
@@ -313,7 +235,7 @@ def start_attempt(
 
 
 def save_answers(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+    session: DbSession, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
 ) -> bool:
     """Keep the answers so far (the attempt stays open). False once it is closed or late."""
     if is_expired(attempt, now):
@@ -322,26 +244,27 @@ def save_answers(
     result = session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.status == "in_progress")
-        .values(answers=clean_answers(attempt.layout, answers))
+        .values(answers=clean_answers(layout_of(attempt), answers))
         .execution_options(synchronize_session=False)
     )
     session.expire(attempt)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def submit_attempt(
-    session: Session, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
+    session: DbSession, attempt: QuizAttempt, answers: dict[str, Any], now: datetime
 ) -> bool:
     """Grade and close the attempt. True if this call did it (False: already submitted)."""
     if attempt.status != "in_progress":
         return False
     if is_expired(attempt, now):
         return close_if_expired(session, attempt, now)
-    return _finish(session, attempt, clean_answers(attempt.layout, answers), now)
+    layout = layout_of(attempt)
+    return _finish(session, attempt, layout, clean_answers(layout, answers), now)
 
 
 def grade_essays(
-    session: Session,
+    session: DbSession,
     attempt: QuizAttempt,
     marks: dict[str, tuple[float, str]],
     actor: User,
@@ -353,9 +276,8 @@ def grade_essays(
     Returns True if this call completed the grading. A second submit of the same form adds
     nothing: each essay's grade is unique per attempt.
     """
-    essays = {
-        e["question"]["id"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"
-    }
+    layout = layout_of(attempt)
+    essays = {question.id for question in layout.essays}
     for key, (points, comment) in marks.items():
         if key not in essays:
             continue
@@ -377,7 +299,7 @@ def grade_essays(
             EssayGrade.attempt_id == attempt.id
         )
     ).all()
-    outcome = grade_layout(attempt.layout, attempt.answers or {}, {r[0]: r[1] for r in rows})
+    outcome = grade_layout(layout, attempt.answers or {}, {r[0]: r[1] for r in rows})
     if outcome.status != "graded":
         return False
     for key, _points, comment in rows:
@@ -398,7 +320,7 @@ def grade_essays(
         .execution_options(synchronize_session=False)
     )
     session.expire(attempt)
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     record_event(
         session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +27,7 @@ from ..permissions import (
 from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
+from .layout import Layout
 from .models import QuizAttempt
 from .review import review_rows
 
@@ -54,13 +56,9 @@ def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
     return load_with_owner(QuizAttempt, attempt_id)
 
 
-def _essays(attempt: QuizAttempt) -> list[dict[str, Any]]:
-    return [e["question"] for e in attempt.layout["questions"] if e["question"]["type"] == "essay"]
-
-
 @bp.get("/")
 @requires(is_signed_in)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     cat = catalog()
     role = current_user.track if is_hire(current_user) else None
     quizzes = [q for q in cat.quizzes.values() if role is None or {"all", role} & set(q.roles)]
@@ -69,7 +67,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<quiz_slug>")
 @requires(is_signed_in)
-def take(quiz_slug: str):  # type: ignore[no-untyped-def]
+def take(quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(quiz_slug)
     attempts = service.attempts_of(db.session, current_user.id, quiz.slug)
     used = len(attempts)
@@ -91,7 +89,7 @@ def take(quiz_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<quiz_slug>/start")
 @requires(can_submit_work)
-def start(quiz_slug: str):  # type: ignore[no-untyped-def]
+def start(quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(quiz_slug)
     if not StartForm().validate_on_submit():
         abort(400)
@@ -109,17 +107,18 @@ def start(quiz_slug: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
+def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> ResponseReturnValue:
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
-    mode = attempt.layout.get("feedback", "after_submit")
-    details = not own or service.shows_details(mode, service.has_passed(attempts))
-    rows = review_rows(attempt.layout, attempt.answers or {}, attempt.results or {}, details)
+    layout = service.layout_of(attempt)
+    details = not own or service.shows_details(layout.feedback, service.has_passed(attempts))
+    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, details)
     cat = catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
         "quizzes/result.html",
         attempt=attempt,
+        layout=layout,
         hire=hire,
         own=own,
         rows=rows,
@@ -131,15 +130,18 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Any:
     ), status
 
 
-def _render_form(attempt: QuizAttempt, form: Any, status: int = 200) -> Any:
+def _render_form(
+    attempt: QuizAttempt, layout: Layout, form: Any, status: int = 200
+) -> ResponseReturnValue:
     now = utcnow()
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
     )
-    entries = list(enumerate(attempt.layout["questions"]))
+    entries = list(enumerate(layout.questions))
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
+        layout=layout,
         form=form,
         entries=entries,
         expired=service.is_expired(attempt, now),
@@ -149,27 +151,31 @@ def _render_form(attempt: QuizAttempt, form: Any, status: int = 200) -> Any:
 
 @bp.get("/attempts/<int:attempt_id>")
 @requires(is_signed_in)
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     found, hire = _attempt_or_404(attempt_id)
     authorize(can_view_hire(current_user, hire))
     if found.status == "in_progress":
+        layout = service.layout_of(found)
         if found.user_id != current_user.id:
-            return render_template("quizzes/in_progress.html", attempt=found, hire=hire)
-        return _render_form(found, answer_form(found.layout, found.answers or {}))
+            return render_template(
+                "quizzes/in_progress.html", attempt=found, layout=layout, hire=hire
+            )
+        return _render_form(found, layout, answer_form(layout, found.answers or {}))
     return _render_result(found, hire)
 
 
 @bp.post("/attempts/<int:attempt_id>")
 @requires(can_submit_work)
 @reads_first
-def answer(attempt_id: int):  # type: ignore[no-untyped-def]
+def answer(attempt_id: int) -> ResponseReturnValue:
     found, _hire = _attempt_or_404(attempt_id)
     if found.user_id != current_user.id:
         abort(404)
     if found.status != "in_progress":
         # A second submit (double click, second tab) lands on the result of the first.
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    form = answer_form(found.layout, {})
+    layout = service.layout_of(found)
+    form = answer_form(layout, {})
     now = utcnow()
     # Every write below is an UPDATE guarded by ``status = 'in_progress'``, so the request
     # reads and grades without the write lock and takes it only for that one statement.
@@ -187,8 +193,8 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
         flash(_("Time was up: your answers saved before the deadline were graded."), "warning")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if not form.validate_on_submit():
-        return _render_form(found, form, 422)
-    answers = answers_from(form, found.layout)
+        return _render_form(found, layout, form, 422)
+    answers = answers_from(form, layout)
     start_writing(db.session)
     if form.save.data and not form.submit.data:
         saved = service.save_answers(db.session, found, answers, now)
@@ -205,23 +211,28 @@ def answer(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/grading")
 @requires(can_review)
-def grading():  # type: ignore[no-untyped-def]
+def grading() -> ResponseReturnValue:
     waiting = service.grading_queue(db.session, reviewees_of(current_user))
     people = {u.id: u for u in db.session.scalars(reviewees_query(current_user))}
     cat = catalog()
     return render_template(
-        "quizzes/grading.html", waiting=waiting, people=people, quizzes=cat.quizzes
+        "quizzes/grading.html",
+        waiting=waiting,
+        layouts={a.id: service.layout_of(a) for a in waiting},
+        people=people,
+        quizzes=cat.quizzes,
     )
 
 
 @bp.route("/attempts/<int:attempt_id>/grade", methods=["GET", "POST"])
 @requires(can_review)
-def grade(attempt_id: int):  # type: ignore[no-untyped-def]
+def grade(attempt_id: int) -> ResponseReturnValue:
     found, hire = _attempt_or_404(attempt_id)
     authorize(can_review_work_of(current_user, hire))
     if found.status != "awaiting_grading":
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
-    essays = _essays(found)
+    layout = service.layout_of(found)
+    essays = layout.essays
     form = grade_form(essays)
     if form.validate_on_submit():
         done = service.grade_essays(
@@ -232,8 +243,8 @@ def grade(attempt_id: int):  # type: ignore[no-untyped-def]
             flash(_("Essays graded. The hire can see the result now."), "success")
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
     answers = found.answers or {}
-    items = [(i, q, answers.get(q["id"]) or "") for i, q in enumerate(essays)]
+    items = [(i, q, answers.get(q.id) or "") for i, q in enumerate(essays)]
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "quizzes/grade.html", attempt=found, hire=hire, form=form, items=items
+        "quizzes/grade.html", attempt=found, layout=layout, hire=hire, form=form, items=items
     ), status

@@ -19,20 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..courses.models import LessonCompletion
-from ..db import as_utc, raw_time
+from ..db import DbSession, as_utc, raw_time
 from ..quizzes.models import QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
 from ..signoffs.models import SignOff
 from .facts import AttemptFact, CourseFact, HireFacts, SignOffFact, SubmissionFact
 
-HireIds = sa.Select[tuple[int]] | Iterable[int]
+HireIds = sa.Select[int] | Iterable[int]
 
 
-def _ids(hire_ids: HireIds) -> sa.Select[tuple[int]] | list[int]:
+def _ids(hire_ids: HireIds) -> sa.Select[int] | list[int]:
     return hire_ids if isinstance(hire_ids, sa.Select) else list(hire_ids)
 
 
@@ -94,7 +94,7 @@ class RawFacts:
 NO_FACTS = RawFacts()
 
 
-def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
+def gather_raw(session: DbSession, hire_ids: HireIds) -> dict[int, RawFacts]:
     """Each hire's rows (hires with none are left out), four statements in all."""
     ids = _ids(hire_ids)
     conn = session.connection()
@@ -182,7 +182,7 @@ def gather_raw(session: Session, hire_ids: HireIds) -> dict[int, RawFacts]:
     }
 
 
-def gather_facts(session: Session, hire_ids: HireIds) -> dict[int, HireFacts]:
+def gather_facts(session: DbSession, hire_ids: HireIds) -> dict[int, HireFacts]:
     """Facts for every hire in ``hire_ids`` (a list, or a SELECT of user ids); a hire with
     no records at all gets empty facts when the ids are given as a list."""
     given = _ids(hire_ids)
@@ -191,5 +191,5 @@ def gather_facts(session: Session, hire_ids: HireIds) -> dict[int, HireFacts]:
     return {user_id: raw.get(user_id, NO_FACTS).facts() for user_id in ids}
 
 
-def facts_for(session: Session, hire: User) -> HireFacts:
+def facts_for(session: DbSession, hire: User) -> HireFacts:
     return gather_facts(session, [hire.id]).get(hire.id, HireFacts())

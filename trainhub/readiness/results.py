@@ -43,7 +43,8 @@ class Readiness:
         """The first step the hire can act on, else the first one waiting on someone else."""
         pending = [s for s in self.steps if not s.done]
         actionable = [s for s in pending if not s.waiting_on_mentor]
-        return (actionable or pending or [None])[0]
+        chosen = actionable or pending
+        return chosen[0] if chosen else None
 
     @property
     def done_count(self) -> int:

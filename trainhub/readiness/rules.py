@@ -24,28 +24,44 @@ from .results import Readiness, Status, StepResult
 
 
 class LessonLike(Protocol):
-    slug: str
-    content_hash: str
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def content_hash(self) -> str: ...
 
 
 class CourseLike(Protocol):
-    title: str
-    content_hash: str
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def content_hash(self) -> str: ...
 
     @property
     def lessons(self) -> tuple[LessonLike, ...]: ...
 
 
 class QuizLike(Protocol):
-    title: str
-    pass_mark: int
-    content_hash: str
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def pass_mark(self) -> int: ...
+
+    @property
+    def content_hash(self) -> str: ...
 
 
 class CaseLike(Protocol):
-    title: str
-    passing_score: float
-    content_hash: str
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def passing_score(self) -> float: ...
+
+    @property
+    def content_hash(self) -> str: ...
 
 
 @dataclass(frozen=True)

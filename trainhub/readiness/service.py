@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
+from ..db import DbSession
 from .gather import RawFacts, facts_for
 from .results import Readiness
 from .rules import Items, evaluate
@@ -33,7 +32,9 @@ def items_of(catalog: Catalog) -> Items:
     return Items(courses=catalog.courses, quizzes=catalog.quizzes, roleplays=catalog.roleplays)
 
 
-def readiness_of(session: Session, catalog: Catalog, hire: User) -> tuple[Track, Readiness] | None:
+def readiness_of(
+    session: DbSession, catalog: Catalog, hire: User
+) -> tuple[Track, Readiness] | None:
     track = catalog.track_of(hire)
     if track is None:
         return None

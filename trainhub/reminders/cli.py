@@ -19,7 +19,6 @@ from datetime import datetime
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.orm import Session
 
 from ..content import catalog
 from ..db import as_utc, utcnow, write_intent
@@ -29,11 +28,6 @@ from .scans import ScanSettings, run_scans
 
 log = logging.getLogger(__name__)
 CRASH_EXIT = 86
-
-
-def current_session() -> Session:
-    """The request's (or command's) session, typed: ``db.session`` is a scoped proxy."""
-    return db.session()
 
 
 def _now() -> datetime:
@@ -62,7 +56,7 @@ def run_once(
 ) -> tuple[int, delivery.Report]:
     config = current_app.config
     settings = delivery.Settings.from_config(config)
-    session = current_session()
+    session = db.session
     with write_intent():
         new = run_scans(session, catalog(), now=now, settings=ScanSettings.from_config(config))
         delivery.enqueue_digests(session, now=now, settings=settings)
@@ -128,6 +122,6 @@ def notify_command(loop_seconds: int | None) -> None:
             if new or report.sent or report.failed or report.retrying:
                 _print(new, report)
         except Exception:  # a database or mail server that is down: try again next round
-            current_session().rollback()
+            db.session.rollback()
             log.exception("trainhub notify: this round failed; trying again")
         time.sleep(loop_seconds)

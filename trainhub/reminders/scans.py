@@ -12,11 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..catalog import Catalog
-from ..db import as_utc
+from ..db import DbSession, as_utc
 from ..notifications.service import Draft, notify_many
 from ..readiness.facts import HireFacts
 from ..readiness.gather import NO_FACTS, HireIds, gather_raw
@@ -78,7 +77,7 @@ def add_working_hours(start: datetime, hours: int) -> datetime:
 
 
 def review_overdue(
-    session: Session, catalog: Catalog, *, now: datetime, settings: ScanSettings
+    session: DbSession, catalog: Catalog, *, now: datetime, settings: ScanSettings
 ) -> list[Draft]:
     """Answers waiting longer than the service level: the mentor is reminded and the manager
     told (one statement for every waiting answer)."""
@@ -152,7 +151,7 @@ class HireState:
     pauses: tuple[Pause, ...]
 
 
-def hire_states(session: Session, catalog: Catalog) -> list[HireState]:
+def hire_states(session: DbSession, catalog: Catalog) -> list[HireState]:
     """Every active hire with a track and their readiness: three statements in all."""
     scope = sa.and_(User.role == "hire", User.is_active.is_(True))
     people = session.execute(
@@ -314,7 +313,9 @@ def steps_due(states: Sequence[HireState], *, now: datetime, settings: ScanSetti
     return drafts
 
 
-def run_scans(session: Session, catalog: Catalog, *, now: datetime, settings: ScanSettings) -> int:
+def run_scans(
+    session: DbSession, catalog: Catalog, *, now: datetime, settings: ScanSettings
+) -> int:
     """Every scan, then one write of all the notices they found; returns how many are new."""
     states = hire_states(session, catalog)
     drafts = [

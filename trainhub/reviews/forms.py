@@ -59,4 +59,5 @@ def review_form_for(case: RoleplayCase, **kwargs: Any) -> ReviewForm:
             validators=[Length(max=MAX_COMMENT)],
         )
     form_class = type("CaseReviewForm", (ReviewForm,), attrs)
-    return form_class(**kwargs)  # type: ignore[no-any-return]
+    form: ReviewForm = form_class(**kwargs)
+    return form

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..auth.scope import reviewees_of
+from ..db import DbSession
 from ..roleplays.models import RoleplaySubmission
 
 
@@ -21,7 +21,7 @@ class QueueItem:
     hire: User
 
 
-def queue_for(session: Session, user: User) -> list[QueueItem]:
+def queue_for(session: DbSession, user: User) -> list[QueueItem]:
     """Versions waiting for a decision from this mentor's hires (an admin's: everyone's)."""
     rows = session.execute(
         sa.select(RoleplaySubmission, User)
@@ -32,7 +32,7 @@ def queue_for(session: Session, user: User) -> list[QueueItem]:
     return [QueueItem(sub, hire) for sub, hire in rows]
 
 
-def queue_count(session: Session, user: User) -> int:
+def queue_count(session: DbSession, user: User) -> int:
     return (
         session.scalar(
             sa.select(sa.func.count())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,7 +48,7 @@ if review_queue_badge not in NAV_BADGES:
 
 @bp.get("/")
 @requires(can_review)
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     cases = catalog().roleplays
     items = service.queue_for(db.session, current_user)
     hires = people_of(db.session, current_user)
@@ -77,7 +78,7 @@ def _render_review(
     case: RoleplayCase | None,
     form: Any,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+) -> ResponseReturnValue:
     versions = answers.history(db.session, hire.id, submission.case_slug)
     this = next((v for v in versions if v.submission.id == submission.id), None)
     return render_template(
@@ -96,7 +97,7 @@ def _render_review(
 
 @bp.route("/<int:submission_id>", methods=["GET", "POST"])
 @requires(can_review)
-def review(submission_id: int):  # type: ignore[no-untyped-def]
+def review(submission_id: int) -> ResponseReturnValue:
     submission, hire = _submission_and_hire(submission_id)
     authorize(can_review_work_of(current_user, hire))
     if submission.status == "draft":

@@ -13,11 +13,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
+from ..db import DbSession, rowcount
 from ..notifications.service import notify
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
@@ -36,7 +36,7 @@ class ReviewRefused(ValueError):
 
 
 def decide_submission(
-    session: Session,
+    session: DbSession,
     submission: RoleplaySubmission,
     case: RoleplayCase,
     *,
@@ -70,7 +70,7 @@ def decide_submission(
         .values(status=decision, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         raise AlreadyDecided()
     review = Review(
         submission_id=submission.id,

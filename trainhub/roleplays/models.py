@@ -9,13 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 SUBMISSION_STATUSES = ("draft", "submitted", "needs_work", "approved")
 DECISIONS = ("approved", "needs_work")
 
 
-class RoleplaySubmission(db.Model):
+class RoleplaySubmission(Model):
     """One version of a hire's answer to a case. Submitting freezes it; a resubmission is a
     new version, so every version a mentor reviewed stays as it was."""
 
@@ -41,7 +41,7 @@ class RoleplaySubmission(db.Model):
     )
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file stored outside static/ under a random name; served only as a download."""
 
     __tablename__ = "attachments"
@@ -60,7 +60,7 @@ class Attachment(db.Model):
     submission: Mapped[RoleplaySubmission] = relationship(back_populates="attachments")
 
 
-class Review(db.Model):
+class Review(Model):
     """A mentor's decision on one submitted version, scored against the case's rubric."""
 
     __tablename__ = "reviews"

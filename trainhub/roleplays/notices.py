@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
+from ..db import DbSession
 from .models import Review, RoleplaySubmission
 
 # --- in-app -----------------------------------------------------------------------------
@@ -27,7 +28,7 @@ class ReviewNotice:
     reviewed_at: datetime
 
 
-def review_notices(session: Session, hire_id: int, limit: int = 5) -> list[ReviewNotice]:
+def review_notices(session: DbSession, hire_id: int, limit: int = 5) -> list[ReviewNotice]:
     """The latest review of each case whose reviewed version is still the newest one sent.
 
     Once the hire resubmits, the "sent back" notice for the older version disappears.

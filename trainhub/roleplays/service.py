@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
-from ..db import insert_ignore
+from ..db import DbSession, insert_ignore, rowcount
 from ..notifications.service import notify
 from .models import Attachment, Review, RoleplaySubmission
 from .uploads import StoredFile
@@ -49,7 +49,7 @@ class Version:
     diff: tuple[tuple[str, str], ...]  # (kind, line) against the previous version
 
 
-def _versions_query(hire_id: int, case_slug: str) -> sa.Select[tuple[RoleplaySubmission]]:
+def _versions_query(hire_id: int, case_slug: str) -> sa.Select[RoleplaySubmission]:
     return (
         sa.select(RoleplaySubmission)
         .where(RoleplaySubmission.user_id == hire_id, RoleplaySubmission.case_slug == case_slug)
@@ -58,11 +58,11 @@ def _versions_query(hire_id: int, case_slug: str) -> sa.Select[tuple[RoleplaySub
     )
 
 
-def versions_of(session: Session, hire_id: int, case_slug: str) -> list[RoleplaySubmission]:
+def versions_of(session: DbSession, hire_id: int, case_slug: str) -> list[RoleplaySubmission]:
     return list(session.scalars(_versions_query(hire_id, case_slug)))
 
 
-def reviews_of(session: Session, submission_ids: Iterable[int]) -> dict[int, Review]:
+def reviews_of(session: DbSession, submission_ids: Iterable[int]) -> dict[int, Review]:
     ids = list(submission_ids)
     if not ids:
         return {}
@@ -73,16 +73,17 @@ def reviews_of(session: Session, submission_ids: Iterable[int]) -> dict[int, Rev
 def diff_lines(before: str, after: str) -> tuple[tuple[str, str], ...]:
     """A line diff as (kind, text) pairs: kind is 'add', 'del', 'same' or 'gap'."""
     out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines())
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(a=old, b=new)
     for group in matcher.get_grouped_opcodes(2):
         if out:
             out.append(("gap", "…"))
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
-                out.extend(("same", line) for line in matcher.a[a1:a2])
+                out.extend(("same", line) for line in old[a1:a2])
                 continue
-            out.extend(("del", line) for line in matcher.a[a1:a2])
-            out.extend(("add", line) for line in matcher.b[b1:b2])
+            out.extend(("del", line) for line in old[a1:a2])
+            out.extend(("add", line) for line in new[b1:b2])
     return tuple(out)
 
 
@@ -96,13 +97,13 @@ def _with_reviews(rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]
     return versions
 
 
-def history(session: Session, hire_id: int, case_slug: str) -> list[Version]:
+def history(session: DbSession, hire_id: int, case_slug: str) -> list[Version]:
     """Submitted versions, oldest first, each with its review and a diff to the one before."""
     rows = [s for s in versions_of(session, hire_id, case_slug) if s.status != "draft"]
     return _with_reviews(rows, reviews_of(session, (s.id for s in rows)))
 
 
-def histories(session: Session, hire_id: int) -> dict[str, list[Version]]:
+def histories(session: DbSession, hire_id: int) -> dict[str, list[Version]]:
     """``history`` of every case the hire submitted, in three queries whatever their number."""
     rows = list(
         session.scalars(
@@ -133,7 +134,7 @@ def starting_text(row: RoleplaySubmission | None) -> str:
     return row.text if row is not None and row.status in OPEN_STATUSES else ""
 
 
-def _open_draft(session: Session, hire: User, case: RoleplayCase, now: datetime) -> int:
+def _open_draft(session: DbSession, hire: User, case: RoleplayCase, now: datetime) -> int:
     """The id of the draft to write into, creating the next version when needed."""
     rows = versions_of(session, hire.id, case.slug)
     current = latest(rows)
@@ -167,11 +168,12 @@ def _open_draft(session: Session, hire: User, case: RoleplayCase, now: datetime)
     ).one()
     if row.status != "draft":
         raise AnswerLocked(None)
-    return row.id
+    found: int = row.id
+    return found
 
 
 def save_answer(
-    session: Session,
+    session: DbSession,
     hire: User,
     case: RoleplayCase,
     text: str,
@@ -196,7 +198,7 @@ def save_answer(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise AnswerLocked(None)
     if upload is not None:
         count = session.scalar(
@@ -235,7 +237,7 @@ def save_answer(
     return submission
 
 
-def case_states(session: Session, hire_id: int) -> dict[str, RoleplaySubmission]:
+def case_states(session: DbSession, hire_id: int) -> dict[str, RoleplaySubmission]:
     """The latest version of each case the hire has touched, keyed by case slug."""
     newest = (
         sa.select(RoleplaySubmission.case_slug, sa.func.max(RoleplaySubmission.version).label("v"))
@@ -258,7 +260,7 @@ def case_states(session: Session, hire_id: int) -> dict[str, RoleplaySubmission]
 
 
 def attachment_with_owner(
-    session: Session, attachment_id: int
+    session: DbSession, attachment_id: int
 ) -> tuple[Attachment, RoleplaySubmission, User] | None:
     row = session.execute(
         sa.select(Attachment, RoleplaySubmission, User)

@@ -14,6 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -59,7 +60,7 @@ def _case_or_404(case_slug: str) -> RoleplayCase:
 
 @bp.get("/")
 @requires(is_signed_in)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     cases = list(catalog().roleplays.values())
     role = current_user.track if is_hire(current_user) else None
     mine = [c for c in cases if c.is_for(role)] if role else cases
@@ -68,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("roleplays/index.html", mine=mine, others=others, states=states)
 
 
-def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200) -> ResponseReturnValue:
     rows = (
         service.versions_of(db.session, current_user.id, case.slug) if is_hire(current_user) else []
     )
@@ -91,13 +92,13 @@ def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200):  # ty
 
 @bp.get("/<case_slug>")
 @requires(is_signed_in)
-def case(case_slug: str):  # type: ignore[no-untyped-def]
+def case(case_slug: str) -> ResponseReturnValue:
     return _render_case(_case_or_404(case_slug), AnswerForm(formdata=None))
 
 
 @bp.post("/<case_slug>")
 @requires(can_submit_work)
-def answer(case_slug: str):  # type: ignore[no-untyped-def]
+def answer(case_slug: str) -> ResponseReturnValue:
     found = _case_or_404(case_slug)
     form = AnswerForm()
     if not form.validate_on_submit():
@@ -105,7 +106,7 @@ def answer(case_slug: str):  # type: ignore[no-untyped-def]
     upload = form.attachment.data
     stored = None
     folder = Path(current_app.config["UPLOAD_FOLDER"])
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and getattr(upload, "filename", None):
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
@@ -141,7 +142,7 @@ def answer(case_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/attachments/<int:attachment_id>")
 @requires(is_signed_in)
-def attachment(attachment_id: int):  # type: ignore[no-untyped-def]
+def attachment(attachment_id: int) -> ResponseReturnValue:
     found = service.attachment_with_owner(db.session, attachment_id)
     if found is None:
         abort(404)

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 
-class SchedulePause(db.Model):
+class SchedulePause(Model):
     """From ``starts_on`` to the day before ``resumes_on`` no onboarding day counts; an open
     pause (no ``resumes_on``) stops the hire's schedule until it is ended. Ending a pause sets
     ``resumes_on``; the row and its reason stay as history."""

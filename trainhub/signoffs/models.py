@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     """A practical track item confirmed by a mentor. Revoking keeps the row."""
 
     __tablename__ = "signoffs"

@@ -9,11 +9,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.tracks import Track, TrackStep
+from ..db import DbSession, rowcount
 from .models import SignOff
 
 
@@ -28,7 +28,7 @@ class SignOffItem:
     history: tuple[SignOff, ...]  # revoked ones, newest first
 
 
-def signoff_items(session: Session, hire: User, track: Track) -> list[SignOffItem]:
+def signoff_items(session: DbSession, hire: User, track: Track) -> list[SignOffItem]:
     rows = list(
         session.scalars(
             sa.select(SignOff)
@@ -45,7 +45,7 @@ def signoff_items(session: Session, hire: User, track: Track) -> list[SignOffIte
 
 
 def sign_off_item(
-    session: Session,
+    session: DbSession,
     hire: User,
     track: Track,
     step: TrackStep,
@@ -93,7 +93,7 @@ def sign_off_item(
 
 
 def revoke_signoff(
-    session: Session, hire: User, item_key: str, *, note: str, actor: User, now: datetime
+    session: DbSession, hire: User, item_key: str, *, note: str, actor: User, now: datetime
 ) -> SignOff:
     """Revoke the live sign-off of an item. The row stays, marked revoked."""
     live = session.scalar(
@@ -109,7 +109,7 @@ def revoke_signoff(
         .values(revoked_at=now, revoked_by_id=actor.id, revoke_note=note.strip())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise SignOffConflict()
     record_event(
         session,

@@ -12,6 +12,7 @@ import functools
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,7 +31,9 @@ from .forms import RevokeForm, SignOffForm
 bp = Blueprint("signoffs", __name__, url_prefix="/reviews/hires")
 
 
-def _render_hire(hire: User, bound: dict[str, Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_hire(
+    hire: User, bound: dict[str, Any] | None = None, status: int = 200
+) -> ResponseReturnValue:
     cat = catalog()
     track = cat.track_of(hire)
     items = service.signoff_items(db.session, hire, track) if track else []
@@ -59,7 +62,7 @@ def _render_hire(hire: User, bound: dict[str, Any] | None = None, status: int = 
 
 @bp.get("/<int:user_id>")
 @requires(is_staff)
-def hire(user_id: int):  # type: ignore[no-untyped-def]
+def hire(user_id: int) -> ResponseReturnValue:
     person = hire_or_404(user_id)
     authorize(can_view_hire(current_user, person))
     return _render_hire(person)
@@ -78,7 +81,7 @@ def _signoff_target(user_id: int, item_key: str) -> tuple[User, Track, TrackStep
 
 def _change_signoff(
     person: User, item_key: str, form: SignOffForm | RevokeForm, change: Any, done: str, clash: str
-):  # type: ignore[no-untyped-def]
+) -> ResponseReturnValue:
     """Validate, apply one sign-off change, commit once; a lost race is a message, not a 500."""
     if not form.validate_on_submit():
         return _render_hire(person, {item_key: form}, 422)
@@ -95,7 +98,7 @@ def _change_signoff(
 
 @bp.post("/<int:user_id>/signoffs/<item_key>")
 @requires(is_staff)
-def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
+def sign_off(user_id: int, item_key: str) -> ResponseReturnValue:
     person, track, step = _signoff_target(user_id, item_key)
     return _change_signoff(
         person,
@@ -109,7 +112,7 @@ def sign_off(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/signoffs/<item_key>/revoke")
 @requires(is_staff)
-def revoke(user_id: int, item_key: str):  # type: ignore[no-untyped-def]
+def revoke(user_id: int, item_key: str) -> ResponseReturnValue:
     person, _track, _step = _signoff_target(user_id, item_key)
     return _change_signoff(
         person,

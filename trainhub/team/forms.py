@@ -30,7 +30,7 @@ SORT_LABELS = {
 
 
 def _to_int(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+    return int(str(value)) if value not in (None, "", "None") else None
 
 
 class FilterForm(Form):

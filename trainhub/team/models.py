@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime, db, utcnow
+from ..db import Model, UTCDateTime, utcnow
 
 
-class Clearance(db.Model):
+class Clearance(Model):
     __tablename__ = "clearances"
     __table_args__ = (sa.UniqueConstraint("user_id"),)
 

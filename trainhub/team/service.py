@@ -8,17 +8,19 @@ functions over the rows. ``clear_for_clients`` is the manager's one write here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from ..audit.service import record_event
 from ..auth.models import User
 from ..auth.scope import hires_of
 from ..catalog import Catalog
-from ..db import insert_ignore
+from ..db import DbSession, insert_ignore
 from ..messages import N_
 from ..readiness.gather import NO_FACTS, gather_raw
 from ..readiness.results import STATUSES, Readiness, StepResult
@@ -105,18 +107,18 @@ def _no_track(track: str | None) -> Readiness:
     return Readiness("not_started", (), (reason,), 0.0, None)
 
 
-def rows_of(session: Session, cat: Catalog, viewer: User, today: date) -> list[HireRow]:
+def rows_of(session: DbSession, cat: Catalog, viewer: User, today: date) -> list[HireRow]:
     """Every active hire the viewer looks after, evaluated against the current catalog."""
     return team_rows(session, cat, hires_of(viewer), today)
 
 
-def row_of(session: Session, cat: Catalog, hire: User, today: date) -> HireRow:
+def row_of(session: DbSession, cat: Catalog, hire: User, today: date) -> HireRow:
     """One hire's row (the caller has authorized the viewer for this hire)."""
     return team_rows(session, cat, User.id == hire.id, today)[0]
 
 
 def team_rows(
-    session: Session, cat: Catalog, scope: sa.ColumnElement[bool], today: date
+    session: DbSession, cat: Catalog, scope: sa.ColumnElement[bool], today: date
 ) -> list[HireRow]:
     """The rows of the users that ``scope`` selects: one query for the people with their
     mentors and clearances, then one per kind of record."""
@@ -200,7 +202,7 @@ def _status_rank(row: HireRow) -> int:
 
 
 # Each key sorts rows without a value last in either direction, then by name.
-SORT_KEYS = {
+SORT_KEYS: dict[str, Callable[[HireRow], tuple[Any, ...]]] = {
     "name": lambda r: (r.name.casefold(),),
     "track": lambda r: (r.track_title.casefold(),),
     "mentor": lambda r: ((r.mentor_name or "").casefold(),),
@@ -236,7 +238,7 @@ class TeamSummary:
 
 
 def summarize(rows: list[HireRow]) -> TeamSummary:
-    by_status = dict.fromkeys(STATUSES, 0)
+    by_status: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for row in rows:
         by_status[row.status] += 1
     waits = [r.waiting_since for r in rows if r.waiting_since]
@@ -279,7 +281,7 @@ class NotReadyError(ValueError):
 
 
 def clear_for_clients(
-    session: Session,
+    session: DbSession,
     hire: User,
     readiness: Readiness,
     *,

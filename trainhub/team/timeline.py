@@ -8,11 +8,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..catalog import Catalog
 from ..courses.models import LessonCompletion
+from ..db import DbSession
 from ..quizzes.models import QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
 from ..signoffs.models import SignOff
@@ -28,7 +29,7 @@ class Entry:
     note: str = ""  # words a person wrote (escaped by the template, never marked safe)
 
 
-def _lessons(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+def _lessons(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     rows = session.execute(
         sa.select(LessonCompletion).where(LessonCompletion.user_id == hire.id)
     ).scalars()
@@ -49,7 +50,7 @@ def _lessons(session: Session, cat: Catalog, hire: User) -> list[Entry]:
     return entries
 
 
-def _attempts(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+def _attempts(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     rows = session.execute(
         sa.select(QuizAttempt).where(QuizAttempt.user_id == hire.id).order_by(QuizAttempt.id)
     ).scalars()
@@ -75,7 +76,7 @@ def _attempts(session: Session, cat: Catalog, hire: User) -> list[Entry]:
     return entries
 
 
-def _submissions(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+def _submissions(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     mentor = aliased(User)
     rows = session.execute(
         sa.select(RoleplaySubmission, Review, mentor.name)
@@ -90,7 +91,8 @@ def _submissions(session: Session, cat: Catalog, hire: User) -> list[Entry]:
         title = case.title if case else submission.case_slug
         entries.append(
             Entry(
-                submission.submitted_at,
+                # Only sent versions are read here, and sending sets the time.
+                submission.submitted_at or submission.updated_at,
                 "submission",
                 _("Submitted version %(v)d of “%(title)s”", v=submission.version, title=title),
             )
@@ -112,7 +114,7 @@ def _submissions(session: Session, cat: Catalog, hire: User) -> list[Entry]:
     return entries
 
 
-def _signoffs(session: Session, hire: User, titles: dict[str, str]) -> list[Entry]:
+def _signoffs(session: DbSession, hire: User, titles: dict[str, str]) -> list[Entry]:
     signer, revoker = aliased(User), aliased(User)
     rows = session.execute(
         sa.select(SignOff, signer.name, revoker.name)
@@ -146,7 +148,7 @@ def _signoffs(session: Session, hire: User, titles: dict[str, str]) -> list[Entr
     return entries
 
 
-def _clearance(session: Session, hire: User) -> list[Entry]:
+def _clearance(session: DbSession, hire: User) -> list[Entry]:
     clearer = aliased(User)
     row = session.execute(
         sa.select(Clearance, clearer.name)
@@ -163,7 +165,7 @@ def _clearance(session: Session, hire: User) -> list[Entry]:
     ]
 
 
-def timeline_of(session: Session, cat: Catalog, hire: User) -> list[Entry]:
+def timeline_of(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     track = cat.track_of(hire)
     titles = {s.slug: s.title or s.slug for s in track.signoffs} if track else {}
     entries = [

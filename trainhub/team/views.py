@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,7 +56,7 @@ def _filter_args(form: FilterForm) -> dict[str, str]:
 
 @bp.get("/")
 @requires(can_view_team)
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     form, everyone, chosen = _filtered()
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
@@ -78,7 +79,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 @bp.get("/export.csv")
 @requires(can_view_team)
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv() -> ResponseReturnValue:
     form, _everyone, chosen = _filtered()
     if form.errors:
         problems = "; ".join(f"{name}: {', '.join(errs)}" for name, errs in form.errors.items())
@@ -102,7 +103,7 @@ def _load_hire(user_id: int) -> User:
     return hire
 
 
-def _render_hire(hire: User, form: ClearForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_hire(hire: User, form: ClearForm, status: int = 200) -> ResponseReturnValue:
     cat = catalog()
     row = row_of(db.session, cat, hire, date.today())
     return render_template(
@@ -118,13 +119,13 @@ def _render_hire(hire: User, form: ClearForm, status: int = 200):  # type: ignor
 
 @bp.get("/<int:user_id>")
 @requires(is_staff)
-def hire(user_id: int):  # type: ignore[no-untyped-def]
+def hire(user_id: int) -> ResponseReturnValue:
     return _render_hire(_load_hire(user_id), ClearForm())
 
 
 @bp.get("/<int:user_id>/certificate")
 @requires(is_staff)
-def certificate(user_id: int):  # type: ignore[no-untyped-def]
+def certificate(user_id: int) -> ResponseReturnValue:
     person = _load_hire(user_id)
     cat = catalog()
     row = row_of(db.session, cat, person, date.today())
@@ -141,7 +142,7 @@ def certificate(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/clear")
 @requires(can_view_team)
-def clear(user_id: int):  # type: ignore[no-untyped-def]
+def clear(user_id: int) -> ResponseReturnValue:
     person = hire_or_404(user_id)
     authorize(can_clear_for_clients(current_user, person))
     form = ClearForm()
