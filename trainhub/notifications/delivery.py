@@ -32,7 +32,7 @@ from ..db import DbSession, rowcount
 from ..mail import Mail, MailFailure, compose, connection, transmit
 from .kinds import DIGEST_INTRO, DIGEST_SUBJECT, text, title_of
 from .models import Notification, OutboundMail
-from .service import Draft, _insert, absolute, link_of, mail_footer, message_id, notify_many
+from .service import Draft, absolute, insert_for, link_of, mail_footer, message_id, notify_many
 
 Checkpoint = Callable[[str], None]
 
@@ -129,7 +129,7 @@ def enqueue_digests(session: DbSession, *, now: datetime, settings: Settings) ->
             }
         )
     new = session.execute(
-        _insert(session, OutboundMail)
+        insert_for(session, OutboundMail)
         .values(mails)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboundMail.id, OutboundMail.recipient_id)

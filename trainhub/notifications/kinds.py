@@ -10,7 +10,7 @@ holds values, never words.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -38,7 +38,6 @@ class Kind:
     roles: frozenset[str]  # whose settings page offers it
     titles: Titles
     dates: tuple[str, ...] = ()  # data keys holding ISO dates, shown in the reader's format
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {}

@@ -96,7 +96,7 @@ def notify_many(session: DbSession, drafts: Sequence[Draft], *, now: datetime) -
     new: list[tuple[int, int, str]] = []
     for start in range(0, len(rows), CHUNK):
         stmt = (
-            _insert(session, Notification)
+            insert_for(session, Notification)
             .values(rows[start : start + CHUNK])
             .on_conflict_do_nothing(index_elements=["recipient_id", "key"])
             .returning(Notification.id, Notification.recipient_id, Notification.key)
@@ -146,7 +146,8 @@ def _recipients(session: DbSession, ids: Iterable[int]) -> dict[int, Recipient]:
     return found
 
 
-def _insert(session: DbSession, model: type[Any]) -> Any:
+def insert_for(session: DbSession, model: type[Any]) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING / DO UPDATE."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
@@ -306,7 +307,7 @@ def set_channels(
     for kind, channel in choices.items():
         if kind not in allowed or channel not in CHANNELS:
             raise ValueError(f"{kind}: {channel}")
-        stmt = _insert(session, NotificationPreference).values(
+        stmt = insert_for(session, NotificationPreference).values(
             user_id=actor.id, kind=kind, channel=channel, updated_at=now
         )
         session.execute(
