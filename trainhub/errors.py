@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .language import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,37 @@ def _render(code: int, message: str) -> ResponseReturnValue:
     return render_template("error.html", code=code, message=message), code
 
 
+UNAVAILABLE_JSON = "The database is unavailable. Try again in a minute."
+# How long a client should wait before trying again while the database is away (seconds).
+RETRY_AFTER = 30
+
+
+def _unavailable(error: Exception) -> ResponseReturnValue:
+    """The database is out of reach (down, restarting, refusing connections): 503 with a page
+    that needs nothing from it, every route alike. One log line, not a traceback per page."""
+    log.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+    )
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        pass  # the connection is gone; the pool replaces it on the next request
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if _wants_json():
+        # English, like the API's other messages (and no locale lookup: it reads the person).
+        return jsonify(error=UNAVAILABLE_JSON, status=503), 503, headers
+    # The person's saved language needs the database; the browser's choice does not.
+    lang = session.get("locale") or request.accept_languages.best_match(LANGUAGES) or "en"
+    with force_locale(lang):
+        # Straight from the environment: render_template's context processors read the
+        # signed-in person (navigation, badges), which needs the database.
+        page = current_app.jinja_env.get_template("maintenance.html").render(lang=lang)
+    return page, 503, headers
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
@@ -52,6 +86,12 @@ def register(app: Flask) -> None:
         code = error.code or 500
         message = error.description if code in (400, 409, 429) and error.description else None
         return _render(code, message or str(MESSAGES.get(code, error.name)))
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def _database_unavailable(error: Exception) -> ResponseReturnValue:
+        return _unavailable(error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

@@ -5,7 +5,7 @@ key), so a scan run twice writes one notice; ``outbound_mails`` is unique on its
 (one mail per notice, one digest per person and day) and on its Message-ID.
 
 Revision ID: c7d8e9f0a1b2
-Revises: 009b009c2b49
+Revises: edcde43a7673
 Create Date: 2026-12-01 22:06:38.963828
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7d8e9f0a1b2'
-down_revision = '009b009c2b49'
+down_revision = 'edcde43a7673'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -100,3 +103,30 @@ def test_users_commands(runner, db_session):
     people = {u.email: u for u in db_session.scalars(sa.select(User))}
     assert people["mentor@corp.test"].role == "manager"
     assert people["h@corp.test"].is_active is False
+
+
+def _trainhub(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("trainhub")), *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **env}, timeout=60
+    )
+
+
+def test_version_names_trainhub():
+    result = _trainhub("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("TrainHub, version ")
+
+
+def test_a_refused_setting_is_one_line_not_a_traceback(tmp_path):
+    result = _trainhub(
+        "users",
+        "list",
+        TRAINHUB_ENV="production",
+        TRAINHUB_SECRET_KEY="short",
+        TRAINHUB_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "TRAINHUB_SECRET_KEY" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3
