@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import Session
 
 from tests import factories
+from tests.smtp import smtp  # noqa: F401 (a fixture: a real SMTP server in a thread)
 from trainhub import create_app
 from trainhub.extensions import db
 

@@ -32,8 +32,10 @@ from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_in
 from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
+from .notifications.views import bp as notifications_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
+from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
 from .signoffs.views import bp as signoffs_bp
@@ -56,6 +58,7 @@ BLUEPRINTS = (
     api_bp,
     account_bp,
     calendar_bp,
+    notifications_bp,
 )
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
@@ -67,6 +70,7 @@ COMMANDS = (
     restore_command,
     api_token_cli,
     quiz_cli,
+    notify_command,
     audit_cli,
 )
 

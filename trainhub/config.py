@@ -45,6 +45,15 @@ _ENV_SETTINGS: dict[str, type] = {
     "DUE_COUNT_WEEKENDS": bool,
     "REVIEW_LEASE_HOURS": float,
     "REVIEW_SLA_HOURS": float,
+    "NO_PROGRESS_DAYS": int,
+    "OVERDUE_MENTOR_DAYS": int,
+    "OVERDUE_MANAGER_DAYS": int,
+    "DUE_SOON_DAYS": int,
+    "NOTIFY_MAX_ATTEMPTS": int,
+    "NOTIFY_RETRY_SECONDS": int,
+    "NOTIFY_LEASE_SECONDS": int,
+    "NOTIFY_BATCH": int,
+    "NOTIFY_DIGEST_HOUR": int,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -83,6 +92,17 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SMTP_FROM": "trainhub@localhost",
         "SMTP_STARTTLS": True,
         "BASE_URL": None,
+        # Notices (notifications/, reminders/); an answer past REVIEW_SLA_HOURS escalates.
+        "NO_PROGRESS_DAYS": 5,
+        # An overdue step is told to the hire at once, to the mentor and the manager later.
+        "OVERDUE_MENTOR_DAYS": 2,
+        "OVERDUE_MANAGER_DAYS": 5,
+        "DUE_SOON_DAYS": 2,
+        "NOTIFY_MAX_ATTEMPTS": 8,
+        "NOTIFY_RETRY_SECONDS": 60,
+        "NOTIFY_LEASE_SECONDS": 600,
+        "NOTIFY_BATCH": 50,
+        "NOTIFY_DIGEST_HOUR": 7,
         # Tokens live as long as the session: a hire may write a role-play answer for hours,
         # and an expired token would throw the text away on submit. (With a limit set, the
         # page cache steps aside: a kept page's token would expire inside it.)

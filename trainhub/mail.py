@@ -1,17 +1,21 @@
-"""Sending one e-mail through the SMTP settings (``TRAINHUB_SMTP_HOST`` ...).
+"""Sending e-mail through the SMTP settings (``TRAINHUB_SMTP_HOST`` ...).
 
 Without a host the mail is only logged, so a development machine needs no mail server.
-``send_mail`` never raises: a mail server that is down must not lose the submission or
-review that caused the mail.
+``send_mail`` never raises: a mail server that is down must not lose the work that caused
+the mail. ``trainhub notify`` uses the parts below it instead: one connection per batch, a
+Message-ID fixed when the mail was enqueued, and ``MailFailure`` with the server's reason so
+the mail can be retried (temporary) or given up on (permanent, a 5xx answer).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -25,28 +29,95 @@ class Mail:
     body: str
 
 
-def send_mail(config: Mapping[str, Any], mail: Mail) -> bool:
-    """Send one e-mail; True if the SMTP server accepted it. Never raises."""
-    host = config.get("SMTP_HOST")
-    if not host:
-        log.warning(
-            "e-mail not sent (no TRAINHUB_SMTP_HOST): to=%s subject=%s", mail.to, mail.subject
-        )
-        log.info("e-mail body:\n%s", mail.body)
-        return False
+class MailFailure(Exception):
+    """The server refused the mail, or could not be reached. ``permanent``: a 5xx answer,
+    which a retry will not change."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason[:480]
+        self.permanent = permanent
+
+
+def compose(config: Mapping[str, Any], mail: Mail, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config.get("SMTP_FROM") or "trainhub@localhost"
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(mail.body)
+    return message
+
+
+@contextlib.contextmanager
+def connection(config: Mapping[str, Any]) -> Iterator[smtplib.SMTP | None]:
+    """An SMTP session for a batch of mails; None without ``SMTP_HOST`` (mail is logged).
+
+    Raises MailFailure when the server cannot be reached or refuses the login.
+    """
+    host = config.get("SMTP_HOST")
+    if not host:
+        yield None
+        return
     try:
-        with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=SMTP_TIMEOUT) as smtp:
+        smtp = smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=SMTP_TIMEOUT)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailFailure(f"{type(exc).__name__}: {exc}") from exc
+    try:
+        try:
             if config.get("SMTP_STARTTLS"):
                 smtp.starttls()
             if config.get("SMTP_USER"):
                 smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailFailure(f"{type(exc).__name__}: {exc}") from exc
+        yield smtp
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+
+
+def transmit(smtp: smtplib.SMTP | None, message: EmailMessage) -> None:
+    """Hand one message to the server; returns once the server has accepted it."""
+    if smtp is None:
+        log.warning(
+            "e-mail not sent (no TRAINHUB_SMTP_HOST): to=%s subject=%s",
+            message["To"],
+            message["Subject"],
+        )
+        log.info("e-mail body:\n%s", message.get_content())
+        return
+    try:
+        refused = smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reason = next(iter(exc.recipients.values()))
+        raise MailFailure(f"{code} {_text(reason)}", permanent=500 <= code < 600) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise MailFailure(
+            f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=500 <= exc.smtp_code < 600
+        ) from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailFailure(f"{type(exc).__name__}: {exc}") from exc
+    if refused:
+        code, reason = next(iter(refused.values()))
+        raise MailFailure(f"{code} {_text(reason)}", permanent=500 <= code < 600)
+
+
+def _text(reason: bytes | str) -> str:
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+def send_mail(config: Mapping[str, Any], mail: Mail) -> bool:
+    """Send one e-mail; True if the SMTP server accepted it. Never raises."""
+    if not config.get("SMTP_HOST"):
+        transmit(None, compose(config, mail))
+        return False
+    try:
+        with connection(config) as smtp:
+            transmit(smtp, compose(config, mail))
+    except MailFailure:
         log.exception("e-mail to %s failed: %s", mail.to, mail.subject)
         return False
     return True

@@ -5,6 +5,7 @@ from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
 from .calendar.models import CalendarToken
 from .courses.models import LessonCompletion
+from .notifications.models import Notification, NotificationPreference, OutboundMail
 from .quizzes.models import EssayGrade, QuizAttempt
 from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
 from .schedule.models import SchedulePause
@@ -20,6 +21,9 @@ __all__ = [
     "EssayGrade",
     "LessonCompletion",
     "LoginFailure",
+    "Notification",
+    "NotificationPreference",
+    "OutboundMail",
     "QuizAttempt",
     "Review",
     "ReviewPoolMember",

@@ -159,6 +159,11 @@ def can_read_team_api(user: Person) -> bool:
     return user.role in {"mentor", "manager", "admin"}
 
 
+def can_read_notification(user: Person, recipient_id: int) -> bool:
+    """A notice is its recipient's alone: nobody else reads or marks it, admins included."""
+    return user.id == recipient_id
+
+
 # Every predicate is a template global too (templating.register): a page asks the question a
 # route asks, in the same words, instead of restating which roles may.
 PREDICATES: dict[str, Callable[..., bool]] = {

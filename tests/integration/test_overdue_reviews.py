@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from trainhub.content import catalog
-from trainhub.reviews.service import escalate_overdue_reviews, overdue_reviews
+from trainhub.reviews.service import overdue_reviews
 from trainhub.reviews.sla import ServiceLevel, is_past_sla
 
 SLA = ServiceLevel(48, ZoneInfo("UTC"))
@@ -43,4 +43,3 @@ def test_overdue_reviews_lists_what_is_past_the_service_level(app, db_session):
     assert [f.submission_id for f in found] == [s.id for s in expected] == [subs[0].id, subs[2].id]
     assert {f.mentor_id for f in found} == {team["mentor"].id}
     assert {f.manager_id for f in found} == {team["manager"].id}
-    assert escalate_overdue_reviews(db_session, now=NOW, sla=SLA) == found

@@ -232,12 +232,15 @@ class OverdueReview:
     manager_id: int | None
     claimed_by_id: int | None
     submitted_at: datetime
+    hire_name: str = ""
+    case_slug: str = ""
 
 
 def overdue_reviews(session: DbSession, *, now: datetime, sla: ServiceLevel) -> list[OverdueReview]:
     """Every answer past the service level at ``now``, oldest first: one statement.
 
-    For the notification scan (``escalate_overdue_reviews``) and anyone who needs the list.
+    The queue, the dashboard and ``trainhub notify``'s escalation scan
+    (``reminders.scans.review_overdue``) ask it the same question.
     """
     rows = session.execute(
         sa.select(
@@ -247,30 +250,15 @@ def overdue_reviews(session: DbSession, *, now: datetime, sla: ServiceLevel) -> 
             User.manager_id,
             RoleplaySubmission.claimed_by_id,
             RoleplaySubmission.submitted_at,
+            User.name,
+            RoleplaySubmission.case_slug,
         )
         .join(User, User.id == RoleplaySubmission.user_id)
         .where(_waiting(), RoleplaySubmission.submitted_at < overdue_before(now, sla))
         .order_by(RoleplaySubmission.submitted_at, RoleplaySubmission.id)
     )
     return [
-        OverdueReview(sub_id, hire_id, mentor_id, manager_id, holder_id, submitted_at)
-        for sub_id, hire_id, mentor_id, manager_id, holder_id, submitted_at in rows
-        if submitted_at is not None
+        OverdueReview(sub_id, hire_id, mentor_id, manager_id, holder_id, at, name, case)
+        for sub_id, hire_id, mentor_id, manager_id, holder_id, at, name, case in rows
+        if at is not None
     ]
-
-
-def escalate_overdue_reviews(
-    session: DbSession, *, now: datetime, sla: ServiceLevel
-) -> list[OverdueReview]:
-    """The one place an overdue review escalates; ``trainhub notify``'s scan calls it.
-
-    Each overdue answer is told to the mentor who holds it (or the hire's mentor, or the
-    pool), then the hire's manager. The notice key is the submission id, so repeated scans
-    write one notice per answer and recipient.
-    """
-    overdue = overdue_reviews(session, now=now, sla=sla)
-    for _item in overdue:
-        # notice: review_overdue (to _item.claimed_by_id or _item.mentor_id, and to
-        # _item.manager_id; key f"review_overdue:{_item.submission_id}")
-        pass
-    return overdue

@@ -27,7 +27,6 @@ from ..catalog.tracks import step_threshold
 from ..content import catalog
 from ..db import start_writing, utcnow
 from ..extensions import db
-from ..mail import send_mail
 from ..permissions import (
     can_claim_review,
     can_override_claim,
@@ -45,9 +44,7 @@ from ..roleplays.decisions import (
 )
 from ..roleplays.forms import ReassignForm
 from ..roleplays.models import RoleplaySubmission
-from ..roleplays.notices import reviewed_mail
 from ..roleplays.pools import active_mentors, pool_of, reassign_choices
-from ..routing import absolute_url
 from ..signoffs.service import open_requests_for
 from ..templating import NAV_BADGES
 from . import service
@@ -288,15 +285,4 @@ def review(submission_id: int) -> ResponseReturnValue:
         flash(_("Approved. %(name)s has been told.", name=hire.name), "success")
     else:
         flash(_("Sent back with your coaching. %(name)s has been told.", name=hire.name), "success")
-    send_mail(
-        current_app.config,
-        reviewed_mail(
-            hire.email,
-            case.title,
-            review_.decision,
-            review_.score,
-            review_.passing_score,
-            absolute_url("roleplays.case", case_slug=case.slug),
-        ),
-    )
     return redirect(url_for("reviews.queue"))

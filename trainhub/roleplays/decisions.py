@@ -20,6 +20,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
+from ..notifications.service import notify
 from .claims import is_free_for, live_claim
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
@@ -135,5 +136,15 @@ def decide_submission(
             "passing_score": case.passing_score,
             "required_score": required,
         },
+    )
+    notify(
+        session,
+        recipient=submission.user_id,
+        kind="review_done",
+        key=f"review_done:{review.id}",
+        data={"case": case.title, "variant": decision, "version": submission.version},
+        now=now,
+        endpoint="roleplays.case",
+        endpoint_args={"case_slug": case.slug},
     )
     return review

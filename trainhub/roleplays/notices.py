@@ -1,8 +1,8 @@
-"""What people are told about role-play answers: the e-mails to the mentor and the hire, and
-the notices a hire sees on their home after a review.
+"""The notices a hire sees on their home after a review.
 
-The e-mails are sent after the commit (``mail.send_mail`` never raises), so a mail server that
-is down cannot lose a submission or a review.
+The mentor's and the hire's e-mails are ``review_waiting`` and ``review_done`` notices now,
+written in the submission's and the review's transaction (``notifications``) and mailed by
+``trainhub notify``.
 """
 
 from __future__ import annotations
@@ -14,37 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..db import DbSession
-from ..mail import Mail
 from .models import Review, RoleplaySubmission
-
-
-def submitted_mail(
-    mentor_email: str, hire_name: str, case_title: str, version: int, url: str
-) -> Mail:
-    return Mail(
-        to=mentor_email,
-        subject=f"[TrainHub] {hire_name} submitted \u201c{case_title}\u201d (version {version})",
-        body=(
-            f"{hire_name} submitted version {version} of the role-play case "
-            f"\u201c{case_title}\u201d.\n\nReview it here: {url}\n"
-        ),
-    )
-
-
-def reviewed_mail(
-    hire_email: str, case_title: str, decision: str, score: float, passing: float, url: str
-) -> Mail:
-    verdict = "approved" if decision == "approved" else "sent back for more work"
-    return Mail(
-        to=hire_email,
-        subject=f"[TrainHub] \u201c{case_title}\u201d was {verdict}",
-        body=(
-            f"Your mentor reviewed your answer to \u201c{case_title}\u201d: {verdict}, "
-            f"score {score:.2f} of 4 (passing {passing:.1f}).\n\n"
-            f"Read the coaching here: {url}\n"
-        ),
-    )
-
 
 # --- in-app -----------------------------------------------------------------------------
 

@@ -19,7 +19,9 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, insert_ignore, rowcount
+from ..notifications.service import notify
 from .models import Attachment, Review, RoleplaySubmission
+from .pools import pool_of
 from .uploads import StoredFile
 
 MAX_ATTACHMENTS = 5
@@ -199,10 +201,6 @@ def save_answer(
     )
     if rowcount(result) != 1:
         raise AnswerLocked(None)
-    if submit:
-        # notice: review_waiting (to the hire's mentor and the mentors of their manager's
-        # review pool, pools.pool_of(session, hire.manager_id); key: the submission id)
-        pass
     if upload is not None:
         count = session.scalar(
             sa.select(sa.func.count())
@@ -225,6 +223,23 @@ def save_answer(
     session.flush()
     submission = session.get(RoleplaySubmission, draft_id, populate_existing=True)
     assert submission is not None
+    if submit:
+        # In this transaction: the notice exists exactly when the submission does. It goes to
+        # the hire's mentor and to the mentors of their manager's review pool.
+        reviewers = set(pool_of(session, hire.manager_id))
+        if hire.mentor_id is not None:
+            reviewers.add(hire.mentor_id)
+        for reviewer in sorted(reviewers):
+            notify(
+                session,
+                recipient=reviewer,
+                kind="review_waiting",
+                key=f"review_waiting:{submission.id}",
+                data={"hire": hire.name, "case": case.title, "version": submission.version},
+                now=now,
+                endpoint="reviews.review",
+                endpoint_args={"submission_id": submission.id},
+            )
     return submission
 
 

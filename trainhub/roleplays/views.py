@@ -20,18 +20,15 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..access import authorize, requires
-from ..auth.models import User
 from ..catalog.markdown import render_user_text
 from ..catalog.roleplays import RoleplayCase
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
-from ..mail import send_mail
 from ..permissions import can_submit_work, can_view_attachment, is_hire, is_signed_in, is_staff
-from ..routing import absolute_url
 from . import service
 from .forms import AnswerForm
-from .notices import ReviewNotice, review_notices, submitted_mail
+from .notices import ReviewNotice, review_notices
 from .uploads import UploadError, clean_name, download_name, store_upload, stored_path
 
 bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
@@ -116,7 +113,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
             form.attachment.errors = [_(str(exc))]
             return _render_case(found, form, 422)
     try:
-        submission = service.save_answer(
+        service.save_answer(
             db.session,
             current_user,
             found,
@@ -138,18 +135,6 @@ def answer(case_slug: str) -> ResponseReturnValue:
         return redirect(url_for("roleplays.case", case_slug=found.slug))
     if form.is_final:
         flash(_("Submitted. Your mentor has been told."), "success")
-        mentor = db.session.get(User, current_user.mentor_id) if current_user.mentor_id else None
-        if mentor is not None:
-            send_mail(
-                current_app.config,
-                submitted_mail(
-                    mentor.email,
-                    current_user.name,
-                    found.title,
-                    submission.version,
-                    absolute_url("reviews.review", submission_id=submission.id),
-                ),
-            )
     else:
         flash(_("Draft saved."), "success")
     return redirect(url_for("roleplays.case", case_slug=found.slug))

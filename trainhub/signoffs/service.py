@@ -17,6 +17,7 @@ from ..auth.models import User
 from ..auth.scope import reviewees_of
 from ..catalog.tracks import Track, TrackStep
 from ..db import DbSession, rowcount
+from ..notifications.service import notify
 from ..roleplays.uploads import StoredFile
 from .models import SignOff, SignOffRequest
 
@@ -185,7 +186,17 @@ def request_signoff(
     ).scalar()
     if new_id is None:
         raise RequestConflict()
-    # notice: signoff_requested (to the hire's mentor; key f"signoff_requested:{new_id}")
+    if hire.mentor_id is not None:
+        notify(
+            session,
+            recipient=hire.mentor_id,
+            kind="signoff_requested",
+            key=f"signoff_requested:{new_id}",
+            data={"hire": hire.name, "item": step.title or step.slug},
+            now=now,
+            endpoint="signoffs.hire",
+            endpoint_args={"user_id": hire.id},
+        )
     found = session.get(SignOffRequest, new_id)
     assert found is not None
     return found
@@ -200,7 +211,7 @@ def _close_request(
         .values(decided_at=now, decided_by_id=actor.id, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         raise RequestConflict()
 
 
@@ -252,7 +263,15 @@ def decide_signoff_request(
         object_id=request.id,
         data={"item": step.slug, "note": note.strip()},
     )
-    # notice: signoff_decided (to the hire; key f"signoff_decided:{request.id}")
+    notify(
+        session,
+        recipient=hire.id,
+        kind="signoff_decided",
+        key=f"signoff_decided:{request.id}",
+        data={"item": step.title or step.slug, "variant": "approved" if approve else "declined"},
+        now=now,
+        endpoint="home.index",
+    )
     session.refresh(request)
     return request
 
