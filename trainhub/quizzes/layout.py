@@ -66,6 +66,11 @@ class Layout:
     feedback: str  # when the hire sees per-question results (see catalog.quizzes)
     questions: tuple[LayoutEntry, ...]
     max_score: float
+    # How the answer form names choices and matching options: "shown" (their position on the
+    # page, mapped back through ``order`` and ``options`` here on the server, so no value tells
+    # a right choice from a wrong one), or "index" (their position in the quiz file, which is
+    # what attempts started before "shown" existed were given, and still resume with).
+    form_values: str = "index"
 
     @property
     def essays(self) -> tuple[Question, ...]:
@@ -80,6 +85,8 @@ class Layout:
             "feedback": self.feedback,
             "questions": [entry.to_json() for entry in self.questions],
             "max_score": self.max_score,
+            # Written only when not the old default, so stored rows keep their exact shape.
+            **({} if self.form_values == "index" else {"form_values": self.form_values}),
         }
 
     @classmethod
@@ -91,6 +98,7 @@ class Layout:
             feedback=data["feedback"],
             questions=tuple(LayoutEntry.from_json(e) for e in data["questions"]),
             max_score=data["max_score"],
+            form_values=data.get("form_values", "index"),
         )
 
 
@@ -162,6 +170,7 @@ def build_layout(quiz: Quiz, rng: random.Random) -> Layout:
         feedback=quiz.feedback,
         questions=entries,
         max_score=sum(q.points for q in ordered if q.is_graded),
+        form_values="shown",
     )
 
 

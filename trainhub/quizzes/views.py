@@ -26,7 +26,7 @@ from ..permissions import (
 )
 from ..templating import NAV_BADGES
 from . import service
-from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
+from .forms import StartForm, answer_form, answers_from, grade_form, marks_from, pair_slots
 from .layout import Layout
 from .models import QuizAttempt
 from .review import review_rows
@@ -137,7 +137,10 @@ def _render_form(
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
     )
-    entries = list(enumerate(layout.questions))
+    entries = [
+        (index, entry, [slot for slot, _pair in pair_slots(layout, entry)])
+        for index, entry in enumerate(layout.questions)
+    ]
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
