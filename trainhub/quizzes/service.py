@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..catalog.quiz_review import EVERYTHING, Shown, shown_to_hire
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
@@ -95,9 +96,21 @@ def best_percent(attempts: list[QuizAttempt]) -> float | None:
     return max(graded, default=None)
 
 
-def shows_details(mode: str, passed: bool) -> bool:
-    """May the hire see per-question results and feedback (see catalog.quizzes)."""
-    return mode == "after_submit" or (mode == "after_pass" and passed)
+def attempts_left(limit: int | None, attempts: list[QuizAttempt]) -> int | None:
+    """Attempts the hire may still start under ``limit``; None when unlimited."""
+    return max(0, limit - len(attempts)) if limit else None
+
+
+def shown_to(layout: Layout, attempts: list[QuizAttempt], own: bool) -> Shown:
+    """What a result page of this attempt shows: everything to staff who may see the hire,
+    and to the hire what the quiz's review options allow at this moment."""
+    if not own:
+        return EVERYTHING
+    return shown_to_hire(
+        layout.review_options,
+        passed=has_passed(attempts),
+        attempts_left=attempts_left(layout.attempts, attempts),
+    )
 
 
 def is_expired(attempt: QuizAttempt, now: datetime) -> bool:

@@ -13,6 +13,7 @@ from ..access import authorize, requires
 from ..auth.lookup import load_with_owner
 from ..auth.models import User
 from ..auth.scope import reviewees_of, reviewees_query
+from ..catalog.quiz_review import is_shown
 from ..content import catalog
 from ..db import reads_first, start_writing, utcnow
 from ..extensions import db
@@ -73,13 +74,19 @@ def take(quiz_slug: str) -> ResponseReturnValue:
     used = len(attempts)
     track_mark = service.track_pass_mark(catalog().tracks, current_user.track, quiz)
     best = service.best_percent(attempts)
+    passed = service.has_passed(attempts)
     return render_template(
         "quizzes/take.html",
         quiz=quiz,
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         left=None if not quiz.attempts else max(0, quiz.attempts - used),
-        passed=service.has_passed(attempts),
+        passed=passed,
+        shows_score=is_shown(
+            quiz.review.score,
+            passed=passed,
+            attempts_left=service.attempts_left(quiz.attempts, attempts),
+        ),
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
@@ -111,8 +118,8 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Respo
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
     layout = service.layout_of(attempt)
-    details = not own or service.shows_details(layout.feedback, service.has_passed(attempts))
-    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, details)
+    shown = service.shown_to(layout, attempts, own)
+    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, shown)
     cat = catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
@@ -122,7 +129,7 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Respo
         hire=hire,
         own=own,
         rows=rows,
-        details=details,
+        shown=shown,
         attempts=attempts,
         quiz=quiz,
         track_mark=service.track_pass_mark(cat.tracks, hire.track, quiz) if quiz else None,
