@@ -129,6 +129,11 @@ def _lists(value: Any) -> Any:
 def _question_json(question: Question) -> dict[str, Any]:
     # Every field, in the dataclass's order: the snapshot stored since the first release.
     snapshot: dict[str, Any] = _lists(asdict(question))
+    # A choice's or pair's own format is newer than the stored shape: kept only when set.
+    for key in ("choices", "pairs"):
+        for item in snapshot.get(key, ()):
+            if item.get("format") is None:
+                item.pop("format", None)
     return snapshot
 
 

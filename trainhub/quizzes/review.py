@@ -85,7 +85,7 @@ def right_answer(entry: LayoutEntry) -> Markup | None:
     if kind == "numeric":
         parts: list[Markup | str] = []
         for n in question.numbers:
-            if n.weight < 100:
+            if n.weight < 100 or n.is_any:
                 continue
             if n.low is not None and n.high is not None:
                 parts.append(f"{n.low:g} – {n.high:g}")
