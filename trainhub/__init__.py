@@ -18,6 +18,7 @@ from .access import enforce_declared_policy
 from .admin.views import bp as admin_bp
 from .api.cli import api_token_cli
 from .api.views import bp as api_bp
+from .audit.cli import audit_cli
 from .audit.views import bp as audit_bp
 from .auth.cli import users_cli
 from .auth.views import bp as auth_bp
@@ -60,6 +61,7 @@ COMMANDS = (
     restore_command,
     api_token_cli,
     quiz_cli,
+    audit_cli,
 )
 
 PROJECT_ROOT = config_module.PROJECT_ROOT

@@ -25,6 +25,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "PROXY_HOPS": int,
     "RATELIMIT_LOGIN_ATTEMPTS": int,
     "RATELIMIT_LOGIN_WINDOW": int,
+    "RATELIMIT_ACCOUNT_ATTEMPTS": int,
+    "RATELIMIT_ACCOUNT_WINDOW": int,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_FOLDER": str,
     "SMTP_HOST": str,
@@ -37,6 +39,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "RENDER_CACHE": str,
     "PAGE_CACHE_SIZE": int,
     "SESSION_REFRESH_INTERVAL": int,
+    "API_TOKEN_DAYS": int,
+    "SESSION_ABSOLUTE_LIFETIME": int,
     "COMPANY_TIMEZONE": str,
     "DUE_COUNT_WEEKENDS": bool,
 }
@@ -63,6 +67,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PROXY_HOPS": 0,
         "RATELIMIT_LOGIN_ATTEMPTS": 10,
         "RATELIMIT_LOGIN_WINDOW": 900,
+        # Failures per account from every address together: guesses spread over many
+        # addresses do not multiply (a refused sign-in waits; the account is never locked).
+        "RATELIMIT_ACCOUNT_ATTEMPTS": 30,
+        "RATELIMIT_ACCOUNT_WINDOW": 3600,
         "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "RENDER_CACHE": str(instance_path / "cache" / "render"),
@@ -81,6 +89,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # restarted) at most once per SESSION_REFRESH_INTERVAL seconds: see sessions.py.
         "PERMANENT_SESSION_LIFETIME": 7 * 24 * 3600,
         "SESSION_REFRESH_INTERVAL": 300,
+        # API tokens stop working this many days after they are made.
+        "API_TOKEN_DAYS": 90,
+        # However often it is used, a signed-in session ends this many seconds after sign-in.
+        "SESSION_ABSOLUTE_LIFETIME": 12 * 3600,
         # Rendered pages kept per worker for re-reads (courses/pagecache.py); 0 turns the cache off.
         "PAGE_CACHE_SIZE": 2000,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -135,7 +147,8 @@ def local_secret(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Owner-only: the folder holds the secret key, the SQLite database and the uploads.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import re
 import time
 import weakref
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import sqlalchemy as sa
@@ -140,6 +142,13 @@ def start_writing(session: DbSession) -> None:
     _write_intent.set(True)
 
 
+def finish_writing(session: DbSession) -> None:
+    """Commit what ``start_writing`` began; the request's next transaction reads again (on
+    SQLite: no write lock while it works on, e.g. while a password is hashed)."""
+    session.commit()
+    _write_intent.set(False)
+
+
 @contextlib.contextmanager
 def write_intent() -> Iterator[None]:
     """Mark the transactions opened inside the block as writers (CLI commands, tests)."""
@@ -190,6 +199,16 @@ def configure_engine(engine: sa.Engine) -> None:
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database)
+        if not path.exists():
+            # Owner-only from the first byte; SQLite gives its -wal and -shm files the
+            # database file's permissions.
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):  # another worker made it first
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.

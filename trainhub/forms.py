@@ -1,4 +1,5 @@
-"""The base of every form: Flask-WTF's CSRF protection, with WTForms' own messages translated.
+"""The base of every form: Flask-WTF's CSRF protection, WTForms' own messages translated, and
+one rule for every text field: no control characters, and no line break in a one-line field.
 
 Flask-WTF loads WTForms' message catalog from disk on every request that validates a form
 (even when no message is shown: a choice field's check builds "Not a valid choice." before
@@ -7,12 +8,15 @@ Flask-WTF loads WTForms' message catalog from disk on every request that validat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 from wtforms.i18n import messages_path
 from wtforms.meta import DefaultMeta
 
@@ -39,7 +43,36 @@ class _Messages:
 _MESSAGES = _Messages()
 
 
+# C0 controls but tab and line breaks, DEL and C1 controls: invisible, they break mail headers,
+# log lines and CSV cells, and PostgreSQL refuses NUL in text (a 500 where SQLite stored it).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What ends a line: fine in a multi-line answer, never in a name, an e-mail or a title.
+_LINE_BREAK = re.compile("[\t\r\n\x85\u2028\u2029]")
+CONTROL_MESSAGE = _l("Remove the invisible control character (it often comes with pasted text).")
+LINE_BREAK_MESSAGE = _l("This field takes one line: remove the line break or tab.")
+
+
+def text_problem(value: str, *, multiline: bool) -> Any:
+    """The message for a text value a person may not send, or None."""
+    if _CONTROL.search(value):
+        return CONTROL_MESSAGE
+    if not multiline and _LINE_BREAK.search(value):
+        return LINE_BREAK_MESSAGE
+    return None
+
+
 class Form(FlaskForm):
+    def validate(self, extra_validators: Any = None) -> bool:
+        is_valid: bool = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field.data, str):
+                continue
+            problem = text_problem(field.data, multiline=isinstance(field, TextAreaField))
+            if problem is not None:
+                field.errors = [*field.errors, problem]
+                is_valid = False
+        return is_valid
+
     class Meta:
         def get_translations(self, form: Any) -> Any:
             if not current_app.config.get("WTF_I18N_ENABLED", True):

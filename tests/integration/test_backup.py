@@ -16,7 +16,7 @@ from flask import Flask
 from tests.conftest import PROJECT_ROOT, Client, _base_config, sign_in
 from trainhub import create_app
 from trainhub.auth.models import LoginFailure, User
-from trainhub.backup.service import backup_database, check_integrity
+from trainhub.backup.service import backup_database, check_integrity, libpq_url, pg_environment
 from trainhub.db import configure_engine, utcnow, write_intent
 from trainhub.extensions import db
 
@@ -183,3 +183,33 @@ def test_restore_reports_a_backup_from_a_newer_release(app, db_session, scratch_
     assert "f00dfeed0001, which these migrations do not know" in result.output
     with target.app_context():
         db.engine.dispose()
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, tmp_path):
+    dest = tmp_path / "backups" / "owner-only.dump"
+    result = app.test_cli_runner().invoke(args=["backup", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert dest.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_database_password_never_reaches_a_command_line():
+    url = sa.make_url("postgresql+psycopg://trainhub:s3cret%21pw@db.example.test:5432/trainhub")
+    shown = libpq_url(url)
+    assert "s3cret" not in shown
+    assert shown == "postgresql://trainhub@db.example.test:5432/trainhub"
+    assert pg_environment(url)["PGPASSWORD"] == "s3cret!pw"
+
+
+def test_a_new_sqlite_database_and_instance_folder_are_owner_only(tmp_path):
+    instance = tmp_path / "fresh-instance"
+    app = create_app(
+        {**_base_config(tmp_path, f"sqlite:///{instance / 'trainhub.db'}"),
+         "INSTANCE_PATH": str(instance), "SECRET_KEY": None}
+    )  # fmt: skip
+    with app.app_context():
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.remove()
+        db.engine.dispose()
+    assert instance.stat().st_mode & 0o777 == 0o700
+    assert (instance / "trainhub.db").stat().st_mode & 0o777 == 0o600
+    assert (instance / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -55,13 +55,14 @@ def requires_token(predicate: Callable[[User], bool]) -> Callable[[F], F]:
             secret = bearer_token(request.headers.get("Authorization", ""))
             if secret is None:
                 return _refuse(401, "Missing credentials: send 'Authorization: Bearer <token>'.")
-            found = verify_token(db.session, secret)
+            now = utcnow()
+            found = verify_token(db.session, secret, now)
             if found is None:
-                return _refuse(401, "The token is not valid, or it was revoked.")
+                return _refuse(401, "The token is not valid: wrong, revoked or expired.")
             token, owner = found
             if not predicate(owner):
                 return _refuse(403, "This token's owner may not read this.")
-            if needs_touch(token, utcnow()):
+            if needs_touch(token, now):
                 _touch(token.id)
             return view(owner, *args, **kwargs)
 

@@ -22,3 +22,7 @@ class ApiToken(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None only for tokens made before tokens expired (the migration gave them a date).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The owner's credentials version when the token was made (User.credentials_version).
+    credentials_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")

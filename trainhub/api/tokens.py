@@ -32,11 +32,20 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+DEFAULT_LIFETIME = timedelta(days=90)
+
+
 def create_token(
-    session: DbSession, owner: User, *, name: str, actor: User | None, now: datetime
+    session: DbSession,
+    owner: User,
+    *,
+    name: str,
+    actor: User | None,
+    now: datetime,
+    lifetime: timedelta = DEFAULT_LIFETIME,
 ) -> tuple[ApiToken, str]:
-    """A new token for ``owner``; the returned secret is never stored and cannot be shown
-    again."""
+    """A new token for ``owner``, valid for ``lifetime``; the returned secret is never stored
+    and cannot be shown again."""
     secret = SCHEME + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=owner.id,
@@ -44,6 +53,8 @@ def create_token(
         token_hash=hash_token(secret),
         prefix=secret[:PREFIX_LENGTH],
         created_at=now,
+        expires_at=now + lifetime,
+        credentials_version=owner.credentials_version,
     )
     session.add(token)
     session.flush()
@@ -55,13 +66,14 @@ def create_token(
         subject=owner,
         object_type="api_token",
         object_id=token.id,
-        data={"name": token.name, "prefix": token.prefix},
+        data={"name": token.name, "prefix": token.prefix, "expires": f"{now + lifetime:%Y-%m-%d}"},
     )
     return token, secret
 
 
-def verify_token(session: DbSession, secret: str) -> tuple[ApiToken, User] | None:
-    """The live token and its active owner, or None for a wrong, revoked or orphan token."""
+def verify_token(session: DbSession, secret: str, now: datetime) -> tuple[ApiToken, User] | None:
+    """The live token and its active owner, or None for a wrong, revoked, expired or orphan
+    token, or one made before its owner's role, password, e-mail or activity changed."""
     if not secret.startswith(SCHEME) or len(secret) > 200:
         return None
     row = session.execute(
@@ -70,6 +82,8 @@ def verify_token(session: DbSession, secret: str) -> tuple[ApiToken, User] | Non
         .where(
             ApiToken.token_hash == hash_token(secret),
             ApiToken.revoked_at.is_(None),
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            ApiToken.credentials_version == User.credentials_version,
             User.is_active.is_(True),
         )
     ).first()
@@ -121,6 +135,19 @@ def revoke_token(session: DbSession, token: ApiToken, *, actor: User | None, now
         data={"prefix": token.prefix},
     )
     return True
+
+
+def token_state(token: ApiToken, owner: User, now: datetime) -> str:
+    """Why a token works or does not, for ``api-token list``."""
+    if token.revoked_at is not None:
+        return f"revoked {token.revoked_at:%Y-%m-%d}"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    if token.credentials_version != owner.credentials_version:
+        return "ended (owner's role, password, e-mail or activity changed)"
+    if not owner.is_active:
+        return "owner deactivated"
+    return "active"
 
 
 def list_tokens(session: DbSession) -> list[tuple[ApiToken, User]]:

@@ -45,6 +45,9 @@ class User(UserMixin, Model):
     is_demo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # Part of the session cookie's user id; bumping it signs the person out everywhere.
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    # Bumped when what a credential was granted under changes (role, password, e-mail, active):
+    # API tokens carry the version they were made under and die with it, for good.
+    credentials_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     # An IANA zone ("Europe/Kyiv") for showing times; None: the browser's, else the company's.
     time_zone: Mapped[str | None] = mapped_column(sa.String(64))
@@ -81,10 +84,23 @@ class User(UserMixin, Model):
 
 
 class LoginFailure(Model):
-    """Failed sign-ins, kept in the database so the limit holds across workers and hosts."""
+    """Failed sign-ins (and attempts still being checked), kept in the database so the limit
+    holds across workers and hosts."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginThrottle(Model):
+    """One row per throttle key, locked by each sign-in attempt while it counts and reserves
+    its failures: parallel attempts on one key are counted one after another, so a burst
+    cannot check more passwords than the limit allows (READ COMMITTED alone would let every
+    attempt of the burst count the same number)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record_event
-from ..db import DbSession
-from .models import ROLES, LoginFailure, Role, User
+from ..db import DbSession, insert_ignore
+from .models import ROLES, LoginFailure, LoginThrottle, Role, User
 
 # Hashing a dummy password for unknown e-mails keeps the response time the same as for a
 # wrong password, so the login form does not reveal which addresses have accounts.
@@ -58,57 +58,83 @@ ADDRESS_FACTOR = 2
 
 
 @dataclass(frozen=True)
+class Limit:
+    """At most ``attempts`` failures per key within ``window`` seconds."""
+
+    attempts: int
+    window: int
+
+
+@dataclass(frozen=True)
 class Throttle:
-    """Failed sign-ins are counted per account-and-address and per address."""
+    """Failed sign-ins are counted per account and address, per address, and per account
+    across every address (so guesses spread over many addresses do not multiply)."""
 
     account_key: str
     address_key: str
+    everywhere_key: str
 
     @classmethod
     def of(cls, email: str, remote_addr: str | None) -> Throttle:
         addr = remote_addr or "-"
-        return cls(f"{normalize_email(email)}|{addr}", f"address|{addr}")
+        account = normalize_email(email)
+        return cls(f"{account}|{addr}", f"address|{addr}", f"account|{account}")
+
+    def limits(self, per_account: Limit, everywhere: Limit) -> dict[str, Limit]:
+        address = Limit(per_account.attempts * ADDRESS_FACTOR, per_account.window)
+        return {
+            self.account_key: per_account,
+            self.address_key: address,
+            self.everywhere_key: everywhere,
+        }
 
 
-def is_throttled(
-    session: DbSession, throttle: Throttle, now: datetime, limit: int, window_seconds: int
-) -> bool:
-    since = now - timedelta(seconds=window_seconds)
-    counts = dict(
+def reserve_login_attempt(
+    session: DbSession, throttle: Throttle, limits: dict[str, Limit], now: datetime
+) -> list[int] | None:
+    """Count this attempt as a failure in advance, unless a key is at its limit (None).
+
+    Runs in its own short write transaction, before the password is checked: the slow hash
+    never holds a lock, and each key's row lock makes parallel attempts count one after
+    another. ``settle_login_attempt`` takes the reservation back after a success.
+    """
+    keys = sorted(limits)  # one order for every attempt: no deadlock between two of them
+    for key in keys:
+        insert_ignore(session, LoginThrottle, {"key": key, "touched_at": now}, ["key"])
         session.execute(
-            sa.select(LoginFailure.key, sa.func.count())
-            .where(
-                LoginFailure.key.in_([throttle.account_key, throttle.address_key]),
-                LoginFailure.created_at >= since,
-            )
-            .group_by(LoginFailure.key)
-        ).all()
-    )
-    return (
-        counts.get(throttle.account_key, 0) >= limit
-        or counts.get(throttle.address_key, 0) >= limit * ADDRESS_FACTOR
-    )
-
-
-def record_login_failure(
-    session: DbSession, throttle: Throttle, now: datetime, window_seconds: int
-) -> None:
-    session.add_all(
-        [
-            LoginFailure(key=throttle.account_key, created_at=now),
-            LoginFailure(key=throttle.address_key, created_at=now),
-        ]
-    )
+            sa.update(LoginThrottle).where(LoginThrottle.key == key).values(touched_at=now)
+        )
+    for key in keys:
+        since = now - timedelta(seconds=limits[key].window)
+        failures = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key == key, LoginFailure.created_at >= since)
+        )
+        if (failures or 0) >= limits[key].attempts:
+            return None
+    rows = [LoginFailure(key=key, created_at=now) for key in keys]
+    session.add_all(rows)
+    session.flush()
     # Old failures are of no use; trimming here keeps the table small without a cron job.
+    longest = max(limit.window for limit in limits.values())
     session.execute(
         sa.delete(LoginFailure).where(
-            LoginFailure.created_at < now - timedelta(seconds=window_seconds * 2)
+            LoginFailure.created_at < now - timedelta(seconds=longest * 2)
         )
     )
+    return [row.id for row in rows]
 
 
-def clear_login_failures(session: DbSession, throttle: Throttle) -> None:
-    # Only the account's count: a success on one account must not reset a spraying address.
+def settle_login_attempt(
+    session: DbSession, throttle: Throttle, reserved: list[int], *, succeeded: bool
+) -> None:
+    """A failed attempt keeps its reserved failures. A success takes them back and clears the
+    account's count from this address (not the address's: a success on one account must not
+    reset a spraying address)."""
+    if not succeeded:
+        return
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.id.in_(reserved)))
     session.execute(sa.delete(LoginFailure).where(LoginFailure.key == throttle.account_key))
 
 
@@ -251,8 +277,10 @@ def update_user(
         user.password_hash = hash_password(password)
         changes["password"] = ["***", "***"]
     if {"role", "is_active", "password", "email"} & changes.keys():
-        # Existing sessions were granted under the old role or password: end them.
+        # Existing sessions and API tokens were granted under the old role or password: end
+        # them. Tokens do not come back when a deactivated account is reactivated.
         end_all_sessions(user)
+        user.credentials_version += 1
     if changes:
         action = "user.role_changed" if "role" in changes else "user.updated"
         record_event(

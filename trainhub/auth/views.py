@@ -20,9 +20,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public, requires
-from ..db import utcnow
+from ..db import finish_writing, reads_first, start_writing, utcnow
 from ..extensions import db, login_manager
 from ..permissions import is_signed_in
+from ..sessions import restart
 from . import service
 from .forms import LoginForm, LogoutForm
 from .models import User
@@ -59,8 +60,17 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _limits(throttle: service.Throttle) -> dict[str, service.Limit]:
+    config = current_app.config
+    return throttle.limits(
+        service.Limit(config["RATELIMIT_LOGIN_ATTEMPTS"], config["RATELIMIT_LOGIN_WINDOW"]),
+        service.Limit(config["RATELIMIT_ACCOUNT_ATTEMPTS"], config["RATELIMIT_ACCOUNT_WINDOW"]),
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@reads_first
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -68,20 +78,25 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         now = utcnow()
         throttle = service.Throttle.of(form.email.data or "", request.remote_addr)
-        limit = current_app.config["RATELIMIT_LOGIN_ATTEMPTS"]
-        window = current_app.config["RATELIMIT_LOGIN_WINDOW"]
-        if service.is_throttled(db.session, throttle, now, limit, window):
+        # Count the attempt first, in a short write transaction of its own; the password
+        # is hashed afterwards, holding no lock (SQLite has one write lock for everyone).
+        start_writing(db.session)
+        reserved = service.reserve_login_attempt(db.session, throttle, _limits(throttle), now)
+        if reserved is None:
+            db.session.rollback()
             abort(429)
+        finish_writing(db.session)
         user = service.authenticate(db.session, form.email.data or "", form.password.data or "")
+        start_writing(db.session)
+        service.settle_login_attempt(db.session, throttle, reserved, succeeded=user is not None)
+        finish_writing(db.session)
         if user is None:
-            service.record_login_failure(db.session, throttle, now, window)
-            db.session.commit()
             # The same message for an unknown e-mail and a wrong password.
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 401
-        service.clear_login_failures(db.session, throttle)
-        db.session.commit()
-        # A permanent session expires after PERMANENT_SESSION_LIFETIME without use.
+        # A new session (and CSRF secret): nothing set before sign-in carries over. It expires
+        # after PERMANENT_SESSION_LIFETIME without use, or SESSION_ABSOLUTE_LIFETIME after now.
+        restart(session, now.timestamp())
         session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
@@ -99,5 +114,6 @@ def logout() -> ResponseReturnValue:
     service.end_all_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    restart(session, utcnow().timestamp())
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -89,8 +89,33 @@ def find_pg_tool(name: str) -> str:
 
 
 def libpq_url(url: sa.URL) -> str:
-    """The SQLAlchemy URL as the libpq connection string the PostgreSQL tools take."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """The SQLAlchemy URL as the libpq connection string the PostgreSQL tools take, without
+    the password: a command line is readable by every user of the host (``ps``)."""
+    bare = sa.URL.create(
+        "postgresql",
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
+    return bare.render_as_string(hide_password=False)
+
+
+def pg_environment(url: sa.URL) -> dict[str, str]:
+    """The environment for a PostgreSQL tool: the password goes through PGPASSWORD, which
+    only the process's owner can read."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return env
+
+
+def owner_only_file(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner alone, before anything is written to
+    it: a backup holds every person's record."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def data_rows(engine: sa.Engine) -> int:
@@ -161,7 +186,7 @@ def _sqlite_backup(url: sa.URL, dest: Path, progress: Progress, step_pages: int)
     if not path.is_file():
         raise BackupError(f"no database at {path}")
     tmp = dest.with_name(f".{dest.name}.partial")
-    tmp.unlink(missing_ok=True)
+    owner_only_file(tmp)
     source = sqlite3.connect(path, isolation_level=None, timeout=30)
     target = sqlite3.connect(tmp, isolation_level=None)
     try:
@@ -194,12 +219,14 @@ _DUMPING = re.compile(r"dumping contents of table")
 _RESTORING = re.compile(r"processing data for table")
 
 
-def _run_counting(cmd: list[str], pattern: re.Pattern[str], total: int, progress: Progress) -> None:
+def _run_counting(
+    cmd: list[str], pattern: re.Pattern[str], total: int, progress: Progress, env: dict[str, str]
+) -> None:
     """Run a pg tool with --verbose and advance the bar on each table it reports."""
     done = 0
     progress(done, total)
     lines: list[str] = []
-    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env) as proc:
         assert proc.stderr is not None
         for line in proc.stderr:
             lines.append(line.rstrip())
@@ -215,6 +242,7 @@ def _run_counting(cmd: list[str], pattern: re.Pattern[str], total: int, progress
 def _pg_backup(engine: sa.Engine, dest: Path, progress: Progress) -> None:
     tables = len(sa.inspect(engine).get_table_names())
     tmp = dest.with_name(f".{dest.name}.partial")
+    owner_only_file(tmp)
     cmd = [
         find_pg_tool("pg_dump"),
         "--format=custom",
@@ -224,7 +252,7 @@ def _pg_backup(engine: sa.Engine, dest: Path, progress: Progress) -> None:
         f"--file={tmp}",
         f"--dbname={libpq_url(engine.url)}",
     ]
-    _run_counting(cmd, _DUMPING, tables, progress)
+    _run_counting(cmd, _DUMPING, tables, progress, pg_environment(engine.url))
     os.replace(tmp, dest)
 
 
@@ -254,7 +282,7 @@ def _pg_restore(engine: sa.Engine, src: Path, progress: Progress) -> None:
         f"--dbname={libpq_url(engine.url)}",
         str(src),
     ]
-    _run_counting(cmd, _RESTORING, tables, progress)
+    _run_counting(cmd, _RESTORING, tables, progress, pg_environment(engine.url))
 
 
 # --- entry points ---------------------------------------------------------------------------
