@@ -1,8 +1,10 @@
-"""``trainhub quiz``: GIFT in and out.
+"""``trainhub quiz``: GIFT in and out, re-grading and question statistics.
 
 ``import-gift FILE [--out PATH]`` writes a quiz YAML (stdout by default) whose ``questions``
 are the GIFT file's, each with its ``type``. A malformed file prints ``FILE:line: message``
 for every problem, exits 1 and writes nothing. ``export-gift SLUG`` prints the quiz as GIFT.
+``regrade SLUG [--dry-run]`` grades attempts made against an older version again (see
+``regrade.py``); ``stats SLUG [--csv PATH]`` prints the question statistics (``stats.py``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlalchemy as sa
 import yaml
 from flask.cli import with_appcontext
 
+from ..auth.models import User
 from ..catalog.gift import parse_gift
 from ..catalog.gift_export import GiftExportError, export_gift
 from ..catalog.question_dicts import question_to_dict
+from ..catalog.quiz_review import ReviewOptions
 from ..content import catalog
+from ..db import utcnow
+from ..extensions import db
+from .regrade import apply_regrade, plan_regrade
 
 
 class _Dumper(yaml.SafeDumper):
@@ -40,13 +48,13 @@ def quiz_yaml(title: str, questions: list[dict[str, Any]]) -> str:
         "roles": ["all"],
         "pass_mark": 80,
         "attempts": 0,
-        "feedback": "after_submit",
+        "review": ReviewOptions().to_json(),
         "questions": questions,
     }
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-@click.group("quiz", help="Import and export quizzes in Moodle's GIFT format.")
+@click.group("quiz", help="GIFT import and export, re-grading and question statistics.")
 def quiz_cli() -> None:
     pass
 
@@ -90,3 +98,48 @@ def export_gift_command(slug: str) -> None:
     except GiftExportError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(text, nl=False)
+
+
+def _verdict(percent: float | None, passed: bool | None) -> str:
+    if percent is None:
+        return "not graded"
+    return f"{percent:g}% {'passed' if passed else 'not passed'}"
+
+
+@quiz_cli.command("regrade")
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@with_appcontext
+def regrade_command(slug: str, dry_run: bool) -> None:
+    """Grade attempts made against an older version of a quiz with its current questions."""
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        raise click.ClickException(f"no quiz '{slug}' (see `trainhub content check`)")
+    session = db.session
+    changes = plan_regrade(session, quiz)
+    emails: dict[int, str] = {
+        user_id: email
+        for user_id, email in session.execute(
+            sa.select(User.id, User.email).where(User.id.in_({c.user_id for c in changes}))
+        )
+    }
+    moved = [c for c in changes if c.is_changed]
+    click.echo(
+        f"{slug}: {len(changes)} graded attempts against an older version, "
+        f"{len(moved)} with a different score or pass/fail"
+    )
+    for change in moved:
+        before = _verdict(change.old_percent, change.old_passed)
+        after = _verdict(change.outcome.percent, change.outcome.is_passed)
+        why = "; ".join(change.reasons) or "no question changed its points"
+        click.echo(
+            f"  {emails.get(change.user_id, change.user_id)} attempt {change.number}: "
+            f"{before} -> {after} ({why})"
+        )
+    if dry_run:
+        session.rollback()
+        click.echo("dry run: nothing was changed")
+        return
+    done = apply_regrade(session, quiz, changes, None, utcnow())
+    session.commit()
+    click.echo(f"regraded {done} attempts; the old scores are kept beside the new ones")
