@@ -9,6 +9,9 @@ for every problem, exits 1 and writes nothing. ``export-gift SLUG`` prints the q
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 import yaml
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..auth.models import User
@@ -27,6 +31,8 @@ from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
 from .regrade import apply_regrade, plan_regrade
+from .service import quiz_statistics
+from .stats import QuestionStats, Thresholds
 
 
 class _Dumper(yaml.SafeDumper):
@@ -143,3 +149,68 @@ def regrade_command(slug: str, dry_run: bool) -> None:
     done = apply_regrade(session, quiz, changes, None, utcnow())
     session.commit()
     click.echo(f"regraded {done} attempts; the old scores are kept beside the new ones")
+
+
+STATS_COLUMNS = (
+    "number",
+    "id",
+    "type",
+    "question",
+    "attempts",
+    "facility_percent",
+    "discrimination_percent",
+    "choices_picked",
+    "flags",
+)
+
+
+def _plain(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def stats_csv(rows: list[QuestionStats]) -> str:
+    """The question statistics as CSV (one row per question; choices as "text: count")."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATS_COLUMNS)
+    for number, row in enumerate(rows, start=1):
+        picked = "; ".join(
+            f"{_plain(o.label)}: {o.count}{' (right)' if o.is_right else ''}" for o in row.options
+        )
+        writer.writerow(
+            [
+                number,
+                row.question.id,
+                row.question.type,
+                _plain(row.question.html),
+                row.attempts,
+                "" if row.facility is None else f"{row.facility:g}",
+                "" if row.discrimination is None else f"{row.discrimination:g}",
+                picked,
+                " ".join(row.flags),
+            ]
+        )
+    return out.getvalue()
+
+
+@quiz_cli.command("stats")
+@click.argument("slug")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write CSV here."
+)
+@with_appcontext
+def stats_command(slug: str, csv_path: Path | None) -> None:
+    """Question statistics of a quiz: facility, discrimination, choices picked, flags."""
+    quiz = catalog().quizzes.get(slug)
+    if quiz is None:
+        raise click.ClickException(f"no quiz '{slug}' (see `trainhub content check`)")
+    limits = Thresholds.from_config(current_app.config)
+    counted, rows = quiz_statistics(db.session, quiz, limits)
+    db.session.rollback()
+    text = stats_csv(rows)
+    if csv_path is None:
+        click.echo(f"# {slug}: first graded attempts of {counted} hires", err=True)
+        click.echo(text, nl=False)
+        return
+    csv_path.write_text(text, encoding="utf-8")
+    click.echo(f"{slug}: {len(rows)} questions, {counted} hires; wrote {csv_path}")

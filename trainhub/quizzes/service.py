@@ -30,6 +30,7 @@ from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
+from .stats import QuestionStats, StatRow, Thresholds, question_stats
 
 GRACE = timedelta(seconds=30)
 START_RETRIES = 5
@@ -94,6 +95,44 @@ def track_pass_mark(tracks: Mapping[str, Track], track: str | None, quiz: Quiz) 
 def best_percent(attempts: list[QuizAttempt]) -> float | None:
     graded = [a.percent for a in attempts if a.status == "graded" and a.percent is not None]
     return max(graded, default=None)
+
+
+def first_graded_attempts(session: DbSession, quiz_slug: str) -> list[QuizAttempt]:
+    """Each hire's first graded attempt of a quiz (what the question statistics read), in one
+    statement however many there are."""
+    first = (
+        sa.select(QuizAttempt.user_id, sa.func.min(QuizAttempt.number).label("number"))
+        .where(QuizAttempt.quiz_slug == quiz_slug, QuizAttempt.status == "graded")
+        .group_by(QuizAttempt.user_id)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            sa.select(QuizAttempt)
+            .join(
+                first,
+                sa.and_(
+                    QuizAttempt.user_id == first.c.user_id, QuizAttempt.number == first.c.number
+                ),
+            )
+            .where(QuizAttempt.quiz_slug == quiz_slug)
+            .order_by(QuizAttempt.id)
+        )
+    )
+
+
+def quiz_statistics(
+    session: DbSession, quiz: Quiz, thresholds: Thresholds
+) -> tuple[int, list[QuestionStats]]:
+    """How many hires' first attempts are counted, and the statistics of every question."""
+    rows: list[StatRow] = []
+    for attempt in first_graded_attempts(session, quiz.slug):
+        try:
+            layout = Layout.from_json(attempt.layout)
+        except (KeyError, TypeError):
+            continue  # not a layout this release can read: it cannot be counted per question
+        rows.append(StatRow(layout, attempt.answers or {}, attempt.results or {}))
+    return len(rows), question_stats(rows, quiz.questions, thresholds)
 
 
 def attempts_left(limit: int | None, attempts: list[QuizAttempt]) -> int | None:

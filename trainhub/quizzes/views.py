@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +22,7 @@ from ..permissions import (
     can_review_work_of,
     can_submit_work,
     can_view_hire,
+    can_view_quiz_stats,
     is_hire,
     is_signed_in,
 )
@@ -31,6 +32,7 @@ from .forms import StartForm, answer_form, answers_from, grade_form, marks_from,
 from .layout import Layout
 from .models import QuizAttempt
 from .review import review_rows
+from .stats import Thresholds
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -258,3 +260,14 @@ def grade(attempt_id: int) -> ResponseReturnValue:
     return render_template(
         "quizzes/grade.html", attempt=found, layout=layout, hire=hire, form=form, items=items
     ), status
+
+
+@bp.get("/<quiz_slug>/stats")
+@requires(can_view_quiz_stats)
+def stats(quiz_slug: str) -> ResponseReturnValue:
+    quiz = _quiz_or_404(quiz_slug)
+    limits = Thresholds.from_config(current_app.config)
+    counted, questions = service.quiz_statistics(db.session, quiz, limits)
+    return render_template(
+        "quizzes/stats.html", quiz=quiz, counted=counted, questions=questions, limits=limits
+    )
