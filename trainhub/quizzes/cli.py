@@ -68,7 +68,12 @@ def quiz_cli() -> None:
 @quiz_cli.command("import-gift")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
-def import_gift(file: Path, out: Path | None) -> None:
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Import the questions that can be read; list the refused ones with their lines.",
+)
+def import_gift(file: Path, out: Path | None, keep_going: bool) -> None:
     """Convert a GIFT file into a TrainHub quiz (YAML)."""
     try:
         source = file.read_text(encoding="utf-8")
@@ -79,7 +84,10 @@ def import_gift(file: Path, out: Path | None) -> None:
     if doc.errors:
         for error in sorted(doc.errors, key=lambda e: e.line):
             click.echo(f"{file}:{error.line}: {error.message}", err=True)
-        sys.exit(1)
+        if not keep_going:
+            sys.exit(1)
+        # As Moodle's importer: a refused question is reported, the others still come in.
+        click.echo(f"{file}: {len(doc.errors)} refused, the rest imported", err=True)
     if not doc.questions:
         # Well-formed (e.g. only a $CATEGORY line): not an error, but worth saying.
         click.echo(f"{file}:1: warning: the file holds no questions", err=True)
