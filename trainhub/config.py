@@ -54,6 +54,9 @@ _ENV_SETTINGS: dict[str, type] = {
     "NOTIFY_LEASE_SECONDS": int,
     "NOTIFY_BATCH": int,
     "NOTIFY_DIGEST_HOUR": int,
+    "QUIZ_STATS_EASY": float,
+    "QUIZ_STATS_HARD": float,
+    "QUIZ_STATS_DISCRIMINATION": float,
 }
 
 # Secrets people paste from tutorials; production refuses them.
@@ -74,6 +77,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PORT": 5000,
         # How often (seconds) a worker looks at the content files' modification times.
         "CONTENT_CHECK_INTERVAL": 2.0,
+        # Question statistics flag a question whose facility index (percent) is above EASY
+        # or below HARD, or whose discrimination index is below DISCRIMINATION (Moodle's
+        # report reads under 20 as weak, above 90 as too easy).
+        "QUIZ_STATS_EASY": 90.0,
+        "QUIZ_STATS_HARD": 20.0,
+        "QUIZ_STATS_DISCRIMINATION": 20.0,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
         "PROXY_HOPS": 0,
         "RATELIMIT_LOGIN_ATTEMPTS": 10,

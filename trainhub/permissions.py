@@ -60,6 +60,11 @@ def can_manage_content(user: Person) -> bool:
     return user.role == "admin"
 
 
+def can_view_quiz_stats(user: Person) -> bool:
+    """Question statistics are for the people who write the quizzes: the admins."""
+    return user.role == "admin"
+
+
 def is_mentor_of(user: Person, hire: Person) -> bool:
     return user.role == "mentor" and hire.mentor_id == user.id
 

@@ -174,6 +174,18 @@ def test_malformed_gift_exits_nonzero_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_keep_going_imports_what_moodle_would_and_names_the_rest(tmp_path):
+    gift = tmp_path / "mixed.gift"
+    gift.write_text("Good {T}\n\nNo number {#~#wrong}\n\nAlso good {F}\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    args = ["import-gift", str(gift), "--out", str(out), "--keep-going"]
+    result = CliRunner().invoke(quiz_cli, args)
+    assert result.exit_code == 0
+    assert f"{gift}:3: a numeric question needs an answer" in result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Good" in text and "Also good" in text and "No number" not in text
+
+
 def test_conformance_files_all_import(tmp_path):
     folder = REPO / ".." / "shared" / "gift-conformance"
     for path in sorted(folder.glob("*.gift")):

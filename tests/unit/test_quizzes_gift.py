@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainhub.catalog import load_catalog
-from trainhub.catalog.gift import parse_gift
+from trainhub.catalog.gift import FORMATS, parse_gift
 from trainhub.catalog.gift_export import export_gift
 from trainhub.catalog.question_dicts import question_to_dict
 
@@ -82,7 +82,8 @@ Just text, no answer.
     assert numeric["answers"] == [
         {"value": 15, "tolerance": 0.5, "feedback": "Right"},
         {"min": 14, "max": 16, "weight": 50, "feedback": "Close"},
-        {"value": 0.15, "weight": 0, "feedback": "A fraction"},
+        # Moodle: from '~' on it is the feedback for any other number (0.15 is ignored).
+        {"value": "*", "weight": 0, "feedback": "A fraction"},
     ]
     assert numeric["feedback"] == "Conversion is a percentage."
     assert doc.questions[1]["text"] == "Grant is _____ in Grant's tomb."
@@ -154,6 +155,7 @@ def questions(draw: st.DrawFn) -> dict[str, Any]:
             elif weight != 0:
                 choice["weight"] = weight
             choice.update(draw(_maybe("feedback", text)))
+            choice.update(draw(_maybe("format", st.sampled_from([f for f in FORMATS if f != fmt]))))
             choices.append(choice)
         q["choices"] = choices
     elif kind == "short":
@@ -167,16 +169,23 @@ def questions(draw: st.DrawFn) -> dict[str, Any]:
             if draw(st.booleans()):
                 low, high = sorted([draw(NUMBER), draw(NUMBER)])
                 answer: dict[str, Any] = {"min": low, "max": high}
-            else:
+            elif draw(st.booleans()):
                 answer = {"value": draw(NUMBER)}
                 answer.update(draw(_maybe("tolerance", st.sampled_from([0.5, 1, 0.001]))))
+            else:
+                answer = {"value": "*"}  # any number, Moodle's '*' (or '~' last)
             answer.update(draw(_maybe("weight", st.integers(0, 99))))
             answer.update(draw(_maybe("feedback", text)))
             answers.append(answer)
         q["answers"] = answers
     elif kind == "matching":
         q["pairs"] = [
-            {"question": draw(LINE), "answer": draw(LINE)} for _ in range(draw(st.integers(2, 4)))
+            {
+                "question": draw(LINE),
+                "answer": draw(LINE),
+                **draw(_maybe("format", st.sampled_from([f for f in FORMATS if f != fmt]))),
+            }
+            for _ in range(draw(st.integers(2, 4)))
         ]
         q.update(draw(_maybe("distractors", st.lists(LINE, min_size=1, max_size=2))))
     elif kind == "true_false":
@@ -207,3 +216,59 @@ def test_shipped_quizzes_round_trip_through_gift():
     for quiz in catalog.quizzes.values():
         mapped = [question_to_dict(q) for q in quiz.questions]
         assert parse_gift(export_gift(mapped, title=quiz.title)).questions == mapped, quiz.slug
+
+
+CONFORMANCE = REPO / ".." / "shared" / "gift-conformance"
+CONFORMANCE_FILES = sorted(CONFORMANCE.glob("*.gift")) if CONFORMANCE.is_dir() else []
+
+
+@pytest.mark.parametrize("path", CONFORMANCE_FILES, ids=[p.name for p in CONFORMANCE_FILES])
+def test_every_conformance_file_round_trips(path):
+    """import → export → import gives the same questions, on real GIFT files."""
+    first = parse_gift(path.read_text(encoding="utf-8"))
+    assert first.errors == []
+    again = parse_gift(export_gift(first.questions))
+    assert again.errors == []
+    assert again.questions == first.questions
+
+
+MOODLE_CONSTRUCTS = """\ufeff// Windows line ends, a BOM, and what Moodle's importer accepts
+[html]<p>Pick</p> {=[plain]a <b> ~[moodle]b#[html]<i>no</i>}\r
+\r
+How many? {#\r
+=5:1#close enough\r
+=%50%\r
+~#Completely wrong\r
+}\r
+\r
+Any number will do {#=#fine}\r
+\r
+The capital is {=Paris ~Rome}.\r
+\r
+Match {=[html]<i>x</i> -> 1 =y -> 2}\r
+"""
+
+
+def test_what_moodle_reads_is_read_the_same():
+    doc = parse_gift(MOODLE_CONSTRUCTS.encode().decode("unicode_escape").encode("latin-1").decode())
+    assert doc.errors == []
+    pick, numeric, anything, missing, match = doc.questions
+    assert pick["choices"] == [
+        {"text": "a <b>", "correct": True, "format": "plain"},
+        {"text": "b", "feedback": "<i>no</i>", "format": "moodle"},
+    ]
+    assert numeric["answers"] == [
+        {"value": 5, "tolerance": 1, "feedback": "close enough"},
+        {"value": "*", "weight": 50},
+        {"value": "*", "weight": 0, "feedback": "Completely wrong"},
+    ]
+    assert anything["answers"] == [{"value": "*", "feedback": "fine"}]
+    assert missing["text"] == "The capital is _____ ."
+    assert match["pairs"][0] == {"question": "<i>x</i>", "answer": "1", "format": "html"}
+    assert parse_gift(export_gift(doc.questions)).questions == doc.questions
+
+
+def test_moodle_refusals_point_at_their_line_and_the_rest_imports():
+    doc = parse_gift("Fine {T}\n\nNo numbers {#~#wrong}\n\nAlso fine {F}\n")
+    assert [e.line for e in doc.errors] == [3]
+    assert [q["text"] for q in doc.questions] == ["Fine", "Also fine"]

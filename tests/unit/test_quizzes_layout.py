@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from trainhub.catalog import load_catalog
 from trainhub.catalog.questions import QUESTION_TYPES, Choice, NumericAnswer, Pair, Question
-from trainhub.catalog.quizzes import FEEDBACK_MODES
+from trainhub.catalog.quiz_review import FEEDBACK_MODES, REVIEW_TIMES, ReviewOptions
 from trainhub.quizzes.layout import Layout, LayoutEntry, build_layout, clean_answers, grade_layout
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,6 +105,9 @@ layouts = st.builds(
     feedback=st.sampled_from(FEEDBACK_MODES),
     questions=st.lists(entries, max_size=5).map(tuple),
     max_score=numbers,
+    form_values=st.sampled_from(["index", "shown"]),
+    review=st.none() | st.builds(ReviewOptions, *[st.sampled_from(REVIEW_TIMES)] * 4),
+    attempts=st.none() | st.integers(0, 10),
 )
 
 
@@ -169,8 +172,11 @@ def test_every_shipped_quiz_builds_a_layout_that_round_trips(shipped):
         for seed in range(5):
             layout = build_layout(quiz, random.Random(seed))
             written = layout.to_json()
+            # The keys every release has stored, then the ones new attempts add (form values
+            # by position on the page, review options and the attempts limit).
             assert list(written) == [
                 "quiz_hash", "title", "pass_mark", "feedback", "questions", "max_score",
+                "form_values", "review", "attempts",
             ]  # fmt: skip
             assert Layout.from_json(_through_the_database(written)) == layout
             assert len(layout.questions) == (quiz.draw or len(quiz.graded_questions)) + sum(

@@ -133,6 +133,25 @@ def start(client: Any, slug: str) -> Any:
     return client.post_form(f"/quizzes/{slug}/start", token_from=f"/quizzes/{slug}")
 
 
+def shown_choice(layout: dict[str, Any], entry: dict[str, Any], choice: int) -> str:
+    """The value the page gives choice ``choice`` (its position in the file): its position on
+    the page for attempts that name choices so, the file position for older ones."""
+    if layout.get("form_values") == "shown":
+        return str(entry["order"].index(choice))
+    return str(choice)
+
+
+def shown_pair(
+    layout: dict[str, Any], entry: dict[str, Any], pair: str, text: str
+) -> tuple[str, str]:
+    """(field name suffix, option value) the page gives a matching pair and its answer."""
+    if layout.get("form_values") == "shown":
+        options = entry["options"]
+        value = str(options.index(text)) if text in options else ""
+        return str(entry["order"].index(int(pair))), value
+    return pair, text
+
+
 def form_data(layout: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """The POST a browser sends for ``answers`` (keyed by question id) on this layout."""
     data: dict[str, Any] = {}
@@ -143,12 +162,15 @@ def form_data(layout: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]
             continue
         kind = question["type"]
         if kind == "multiple":
-            data[f"q{index}"] = [str(v) for v in value]
+            data[f"q{index}"] = [shown_choice(layout, entry, v) for v in value]
+        elif kind == "single":
+            data[f"q{index}"] = shown_choice(layout, entry, value)
         elif kind == "true_false":
             data[f"q{index}"] = "true" if value else "false"
         elif kind == "matching":
             for pair, text in value.items():
-                data[f"q{index}_{pair}"] = text
+                slot, option = shown_pair(layout, entry, pair, text)
+                data[f"q{index}_{slot}"] = option
         else:
             data[f"q{index}"] = str(value)
     return data

@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "can_view_team": {"manager", "admin"},
     "can_manage_people": {"admin"},
     "can_manage_content": {"admin"},
+    "can_view_quiz_stats": {"admin"},
 }
 # Routes that authenticate by something other than the session cookie.
 TOKEN_POLICIES = {"api_token"}

@@ -199,6 +199,8 @@ def _parse_question(block: _Block, text: str) -> dict[str, Any]:
         )
     before = _clean(body[:opening], fmt)
     tail = _clean(after, fmt)
+    # A text that goes on after the braces gets the blank where they stood, one that ends
+    # with them gets none (Moodle); spaced as GIFT-grammar-PEG.js does ("_____ .").
     stem = f"{before} {BLANK} {tail}" if tail else before
     if not before and not tail:
         raise GiftError(block.line_at(text, body_at), "the question has no text before its '{'")
@@ -206,8 +208,10 @@ def _parse_question(block: _Block, text: str) -> dict[str, Any]:
     answers = body[opening + 1 : closing]
     general = None
     if "####" in answers:
-        answers, _, general_raw = answers.partition("####")
-        general = _clean(general_raw, fmt) or None
+        # Moodle takes the last '####': general feedback cannot hold one.
+        cut = answers.rfind("####")
+        answers, general_raw = answers[:cut], answers[cut + 4 :]
+        general = _clean(_strip_format(general_raw), fmt) or None
     kind, spec = _parse_answers(answers.strip(), fmt, line)
     question = _finish(question, kind, title, stem, fmt)
     question.update(spec)
@@ -228,18 +232,26 @@ def _finish(
     return question
 
 
+def _strip_format(raw: str) -> str:
+    """A feedback's own format tag goes: feedback is shown in its question's format."""
+    match = _FORMAT_RE.match(raw)
+    return raw[match.end() :] if match else raw
+
+
 def _split_feedback(raw: str, fmt: str) -> tuple[str, str | None]:
     answer, _, feedback = raw.partition("#")
-    return answer, (_clean(feedback, fmt) or None)
+    return answer, (_clean(_strip_format(feedback), fmt) or None)
 
 
-def _answer_text(raw: str, fmt: str, line: int) -> str:
+def _answer_text(raw: str, fmt: str) -> tuple[str, str | None]:
+    """An answer's text, and its own format when it names one other than the question's
+    (Moodle keeps a format per answer)."""
     match = _FORMAT_RE.match(raw)
     if match:
-        if match.group(1) != fmt:
-            raise GiftError(line, f"an answer in [{match.group(1)}] in a [{fmt}] question")
-        raw = raw[match.end() :]
-    return _clean(raw, fmt)
+        own = match.group(1)
+        text = _clean(raw[match.end() :], own)
+        return text, (own if own != fmt else None)
+    return _clean(raw, fmt), None
 
 
 def _weight(raw: str, line: int) -> tuple[float | None, str]:
@@ -290,7 +302,7 @@ def _choices(raw: str, fmt: str, line: int) -> tuple[str, dict[str, Any]]:
         if weight is None:
             weight = 100 if marker == "=" else 0
         answer, feedback = _split_feedback(rest, fmt)
-        text = _answer_text(answer, fmt, line)
+        text, own = _answer_text(answer, fmt)
         if not text:
             raise GiftError(line, "an empty answer after '=' or '~'")
         choice: dict[str, Any] = {"text": text}
@@ -300,6 +312,8 @@ def _choices(raw: str, fmt: str, line: int) -> tuple[str, dict[str, Any]]:
             choice["weight"] = weight
         if feedback:
             choice["feedback"] = feedback
+        if own:
+            choice["format"] = own
         choices.append(choice)
     if len(choices) < 2:
         raise GiftError(line, "a multiple-choice question needs at least two answers")
@@ -311,7 +325,8 @@ def _short_answers(raw: str, fmt: str, line: int) -> list[dict[str, Any]]:
     for _marker, body in _marked(raw):
         weight, rest = _weight(body, line)
         answer, feedback = _split_feedback(rest, fmt)
-        text = _answer_text(answer, fmt, line)
+        # Moodle keeps only the text of a short answer: it is compared, never shown.
+        text, _own = _answer_text(answer, fmt)
         if not text:
             raise GiftError(line, "an empty short answer after '='")
         entry: dict[str, Any] = {"text": text}
@@ -342,23 +357,40 @@ def _numeric_value(raw: str, line: int) -> dict[str, Any]:
 
 
 def _numeric_answers(raw: str, fmt: str, line: int) -> list[dict[str, Any]]:
-    parts = _marked(raw.strip()) if re.search(r"[=~]", raw) else [("=", raw)]
+    """Moodle's reading: everything from the first '~' is the feedback for any other number
+    (the text between '~' and '#' is ignored); before it, '='-separated answers, where an
+    empty answer (or '*') accepts any number."""
+    wrong: str | None = None
+    has_wrong = "~" in raw
+    if has_wrong:
+        raw, _, tail = raw.partition("~")
+        _ignored, wrong = _split_feedback(tail, fmt)
+    parts = raw.split("=")
+    if not parts[0].strip():
+        parts = parts[1:]
+    if not parts:
+        raise GiftError(line, "a numeric question needs an answer after '#'")
     answers: list[dict[str, Any]] = []
-    for marker, body in parts:
-        if not marker:
-            raise GiftError(line, "numeric answers after the first start with '='")
+    for body in parts:
         weight, rest = _weight(body, line)
         if weight is None:
-            weight = 100 if marker == "=" else 0
+            weight = 100
         value, feedback = _split_feedback(rest, fmt)
-        entry = _numeric_value(value, line)
+        entry: dict[str, Any]
+        if _restore(value).strip() in {"", "*"}:
+            entry = {"value": "*"}
+        else:
+            entry = _numeric_value(value, line)
         if weight != 100:
             entry["weight"] = weight
         if feedback:
             entry["feedback"] = feedback
         answers.append(entry)
-    if not answers:
-        raise GiftError(line, "a numeric question needs an answer after '#'")
+    if has_wrong:
+        other: dict[str, Any] = {"value": "*", "weight": 0}
+        if wrong:
+            other["feedback"] = wrong
+        answers.append(other)
     return answers
 
 
@@ -371,11 +403,13 @@ def _matching(raw: str, fmt: str, line: int) -> dict[str, Any]:
         if "#" in body:
             raise GiftError(line, "matching pairs take no '#' feedback; use '####' after them")
         left, _, right = body.partition("->")
-        question, answer = _answer_text(left, fmt, line), _clean(right, "plain")
+        (question, own), answer = _answer_text(left, fmt), _clean(right, "plain")
         if not answer:
             raise GiftError(line, "a matching pair has no answer after '->'")
         if question:
-            pairs.append({"question": question, "answer": answer})
+            pairs.append(
+                {"question": question, "answer": answer, **({"format": own} if own else {})}
+            )
         else:
             distractors.append(answer)
     if len(pairs) < 2:
@@ -389,8 +423,8 @@ def _matching(raw: str, fmt: str, line: int) -> dict[str, Any]:
 def _true_false(raw: str, fmt: str) -> dict[str, Any]:
     bits = raw.split("#", 2)
     answer = _TRUE_FALSE[bits[0].strip()]
-    wrong = _clean(bits[1], fmt) if len(bits) > 1 else ""
-    right = _clean(bits[2], fmt) if len(bits) > 2 else ""
+    wrong = _clean(_strip_format(bits[1]), fmt) if len(bits) > 1 else ""
+    right = _clean(_strip_format(bits[2]), fmt) if len(bits) > 2 else ""
     spec: dict[str, Any] = {"answer": answer}
     # Moodle: the first feedback is for a wrong answer, the second for a right one.
     on_true, on_false = (right, wrong) if answer else (wrong, right)

@@ -34,14 +34,20 @@ def _wt(weight: float) -> str:
     return f"%{_num(weight)}%"
 
 
-def _answer(text: str, fmt: str) -> str:
-    # An answer that itself starts like a format tag or a weight must not be read as one.
+def _answer(text: str, fmt: str, own: str | None = None) -> str:
+    # An answer in a format of its own says so; one that itself starts like a format tag or
+    # a weight must not be read as one.
+    if own:
+        return f"[{own}]" + _esc(text)
     prefix = f"[{fmt}]" if _FORMAT_RE.match(text) or text.lstrip().startswith("%") else ""
     return prefix + _esc(text)
 
 
-def _fb(feedback: str | None) -> str:
-    return f"#{_esc(feedback)}" if feedback else ""
+def _fb(feedback: str | None, fmt: str = "markdown") -> str:
+    if not feedback:
+        return ""
+    # A feedback that starts like a format tag would lose it on import: tag it first.
+    return f"#[{fmt}]{_esc(feedback)}" if _FORMAT_RE.match(feedback) else f"#{_esc(feedback)}"
 
 
 def _choice_weight(kind: str, choice: dict[str, Any]) -> float:
@@ -63,26 +69,38 @@ def _export_choices(question: dict[str, Any], fmt: str) -> list[str]:
                 marker = "=" + ("" if weight == 100 else _wt(weight))
             else:
                 marker = "~" + ("" if weight == 0 else _wt(weight))
-            lines.append(f"{marker}{_answer(choice['text'], fmt)}{_fb(choice.get('feedback'))}")
+            lines.append(_choice_line(marker, choice, fmt))
         return lines
     for choice, weight in zip(choices, weights, strict=True):
         marker = "~" + ("" if weight == 0 else _wt(weight))
-        lines.append(f"{marker}{_answer(choice['text'], fmt)}{_fb(choice.get('feedback'))}")
+        lines.append(_choice_line(marker, choice, fmt))
     return lines
 
 
-def _export_numeric(question: dict[str, Any]) -> list[str]:
+def _choice_line(marker: str, choice: dict[str, Any], fmt: str) -> str:
+    text = _answer(choice["text"], fmt, choice.get("format"))
+    return f"{marker}{text}{_fb(choice.get('feedback'), fmt)}"
+
+
+def _export_numeric(question: dict[str, Any], fmt: str) -> list[str]:
     lines = []
-    for answer in question["answers"]:
-        if "min" in answer:
+    answers = question["answers"]
+    for index, answer in enumerate(answers):
+        weight = float(answer.get("weight", 100))
+        if answer.get("value") == "*":
+            if weight == 0 and 0 < index == len(answers) - 1:
+                # Moodle's own form of "any other number": '~', last in the block.
+                lines.append(f"~{_fb(answer.get('feedback'), fmt)}")
+                continue
+            value = "*"
+        elif "min" in answer:
             value = f"{_num(answer['min'])}..{_num(answer['max'])}"
         elif answer.get("tolerance"):
             value = f"{_num(answer['value'])}:{_num(answer['tolerance'])}"
         else:
             value = _num(answer["value"])
-        weight = float(answer.get("weight", 100))
         marker = "=" + ("" if weight == 100 else _wt(weight))
-        lines.append(f"{marker}{value}{_fb(answer.get('feedback'))}")
+        lines.append(f"{marker}{value}{_fb(answer.get('feedback'), fmt)}")
     return lines
 
 
@@ -97,16 +115,19 @@ def _export_body(question: dict[str, Any], fmt: str) -> list[str]:
                 raise GiftExportError(f"short answer '{answer['text']}': GIFT cannot hold '->'")
             weight = float(answer.get("weight", 100))
             marker = "=" + ("" if weight == 100 else _wt(weight))
-            lines.append(f"{marker}{_answer(answer['text'], fmt)}{_fb(answer.get('feedback'))}")
+            lines.append(
+                f"{marker}{_answer(answer['text'], fmt)}{_fb(answer.get('feedback'), fmt)}"
+            )
         return lines
     if kind == "numeric":
-        return ["#", *_export_numeric(question)]
+        return ["#", *_export_numeric(question, fmt)]
     if kind == "matching":
         lines = []
         for pair in question["pairs"]:
             if "->" in pair["question"]:
                 raise GiftExportError(f"matching item '{pair['question']}': GIFT cannot hold '->'")
-            lines.append(f"={_answer(pair['question'], fmt)} -> {_esc(pair['answer'])}")
+            left = _answer(pair["question"], fmt, pair.get("format"))
+            lines.append(f"={left} -> {_esc(pair['answer'])}")
         lines.extend(f"= -> {_esc(extra)}" for extra in question.get("distractors", ()))
         return lines
     if kind == "true_false":
@@ -115,9 +136,9 @@ def _export_body(question: dict[str, Any], fmt: str) -> list[str]:
         wrong, right = (on_false, on_true) if answer else (on_true, on_false)
         text = "TRUE" if answer else "FALSE"
         if right:
-            text += f"#{_esc(wrong or '')}#{_esc(right)}"
+            text += f"{_fb(wrong, fmt) or '#'}{_fb(right, fmt)}"
         elif wrong:
-            text += f"#{_esc(wrong)}"
+            text += _fb(wrong, fmt)
         return [text]
     return []  # essay
 
@@ -142,7 +163,7 @@ def export_question(question: dict[str, Any]) -> str:
     body = _export_body(question, fmt)
     general = question.get("feedback")
     if general:
-        body.append(f"####{_esc(general)}")
+        body.append(f"###{_fb(general, fmt)}")
     if kind in {"essay", "true_false"}:
         return "\n".join([*head, f"{stem} {{{''.join(body)}}}"])
     if kind == "numeric":

@@ -24,12 +24,16 @@ def _choice_out(kind: str, choice: Choice) -> dict[str, Any]:
         out["weight"] = _weight_out(choice.weight)
     if choice.feedback:
         out["feedback"] = choice.feedback
+    if choice.format:
+        out["format"] = choice.format
     return out
 
 
 def _number_out(answer: NumericAnswer) -> dict[str, Any]:
     out: dict[str, Any]
-    if answer.low is not None and answer.high is not None:
+    if answer.is_any:
+        out = {"value": "*"}
+    elif answer.low is not None and answer.high is not None:
         out = {"min": number(answer.low), "max": number(answer.high)}
     else:
         assert answer.value is not None
@@ -61,7 +65,14 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     elif kind == "numeric":
         out["answers"] = [_number_out(a) for a in question.numbers]
     elif kind == "matching":
-        out["pairs"] = [{"question": p.question, "answer": p.answer} for p in question.pairs]
+        out["pairs"] = [
+            {
+                "question": p.question,
+                "answer": p.answer,
+                **({"format": p.format} if p.format else {}),
+            }
+            for p in question.pairs
+        ]
         if question.distractors:
             out["distractors"] = list(question.distractors)
     elif kind == "true_false":

@@ -55,6 +55,8 @@ class Choice:
     weight: float
     feedback: str | None = None
     feedback_html: str | None = None
+    # The choice's own text format when it differs from its question's (Moodle allows it).
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,14 @@ class NumericAnswer:
     feedback: str | None = None
     feedback_html: str | None = None
 
+    @property
+    def is_any(self) -> bool:
+        """Moodle's ``*``: any number (its feedback is what a wrong answer is told)."""
+        return self.value is None and self.low is None
+
     def matches(self, number: float) -> bool:
+        if self.is_any:
+            return True
         if self.low is not None and self.high is not None:
             return self.low <= number <= self.high
         assert self.value is not None
@@ -81,6 +90,7 @@ class Pair:
     question: str
     html: str
     answer: str
+    format: str | None = None  # the item's own text format, as for Choice
 
 
 @dataclass(frozen=True)
@@ -201,8 +211,11 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
             r.error("each entry is a mapping with 'text'", *path)
             continue
         Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
-            {"text", "weight", "correct", "feedback"}
+            {"text", "weight", "correct", "feedback", "format"}
+            if kind != "short"
+            else {"text", "weight", "correct", "feedback"}
         )
+        own = _own_format(r, item, path, fmt)
         text = r.text_of(item, path)
         weight = r.weight(item, path, 100.0 if kind == "short" else 0.0)
         feedback = r.optional_text(item, "feedback", path) or None
@@ -211,10 +224,11 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
         found.append(
             Choice(
                 text=text,
-                html=html(text, inline=True) if kind != "short" else html_lib.escape(text),
+                html=html(text, inline=True, fmt=own) if kind != "short" else html_lib.escape(text),
                 weight=weight,
                 feedback=feedback,
                 feedback_html=html(feedback) if feedback else None,
+                format=own,
             )
         )
     if shorthand and found:
@@ -225,7 +239,14 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
         # Each right choice is worth an equal share; each wrong one costs the same share.
         share = round(100.0 / right, 4)
         found = [
-            Choice(c.text, c.html, share if c.weight > 0 else -share, c.feedback, c.feedback_html)
+            Choice(
+                c.text,
+                c.html,
+                share if c.weight > 0 else -share,
+                c.feedback,
+                c.feedback_html,
+                c.format,
+            )
             for c in found
         ]
     weights = [c.weight for c in found]
@@ -238,9 +259,24 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     return tuple(found)
 
 
+def _own_format(
+    r: _Reader, item: dict[str, Any], path: tuple[str | int, ...], fmt: str
+) -> str | None:
+    """An item's ``format`` when it has one of its own, different from the question's."""
+    own = item.get("format")
+    if own is None or own == fmt:
+        return None
+    if own not in FORMATS:
+        r.error(f"'format' must be one of: {', '.join(FORMATS)}", *path, "format")
+        return None
+    return str(own)
+
+
 def _numeric_entry(item: Any) -> dict[str, Any] | None:
     if isinstance(item, int | float) and not isinstance(item, bool):
         return {"value": item}
+    if item == "*":
+        return {"value": "*"}
     if isinstance(item, str):
         match = _NUMERIC_TEXT.match(item)
         if not match:
@@ -274,6 +310,10 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
                 continue
             found.append(NumericAnswer(None, 0.0, low, high, weight, feedback, fb_html))
             continue
+        if item.get("value") == "*":
+            # Any number: with weight 0 and a feedback, what every other answer is told.
+            found.append(NumericAnswer(None, 0.0, None, None, weight, feedback, fb_html))
+            continue
         value = sub.number("value")
         tolerance = sub.number("tolerance", required=False, default=0.0, minimum=0)
         if value is None:
@@ -284,17 +324,22 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
     return tuple(found)
 
 
-def _pairs(r: _Reader, html: Callable[..., str]) -> tuple[Pair, ...]:
+def _pairs(r: _Reader, fmt: str, html: Callable[..., str]) -> tuple[Pair, ...]:
     found: list[Pair] = []
     for index, item in enumerate(r.items("pairs", 2)):
         path = ("pairs", index)
         if not isinstance(item, dict):
             r.error("a pair is a mapping with 'question' and 'answer'", *path)
             continue
+        Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
+            {"question", "answer", "format"}
+        )
+        own = _own_format(r, item, path, fmt)
         question = r.text_of(item, path, "question")
         answer = r.text_of(item, path, "answer")
         if question and answer:
-            found.append(Pair(question, html(question, inline=True), " ".join(answer.split())))
+            shown = html(question, inline=True, fmt=own)
+            found.append(Pair(question, shown, " ".join(answer.split()), own))
     return tuple(found)
 
 
@@ -326,8 +371,8 @@ def parse_question(
         r.error("'id' is letters, digits, '-', '_', '.' or ':' (up to 100)", "id")
         qid = None
 
-    def html(value: str, inline: bool = False) -> str:
-        return to_html(value, fmt, render, inline=inline)
+    def html(value: str, inline: bool = False, fmt: str | None = fmt) -> str:
+        return to_html(value, fmt or "markdown", render, inline=inline)
 
     spec: dict[str, Any] = {}
     if kind in {"single", "multiple", "short"}:
@@ -335,7 +380,7 @@ def parse_question(
     elif kind == "numeric":
         spec["numbers"] = _numbers(r, html)
     elif kind == "matching":
-        spec["pairs"] = _pairs(r, html)
+        spec["pairs"] = _pairs(r, fmt, html)
         extra = raw.get("distractors", [])
         if not isinstance(extra, list) or not all(isinstance(x, str) and x.strip() for x in extra):
             r.error("'distractors' must be a list of text", "distractors")

@@ -10,7 +10,8 @@ Settings (all but ``questions`` optional except title, roles and pass_mark)::
     shuffle_choices: true
     draw: 8                    # ask N questions drawn from the pool (the rest wait for a retry)
     time_limit_minutes: 20     # enforced by the server
-    feedback: after_submit     # see FEEDBACK_MODES
+    review:                    # what a hire sees after an attempt (see quiz_review.py)
+      right_answers: after_pass
     questions: [...]           # see catalog/questions.py; absent when a .gift file holds them
 
 A GIFT quiz is detected by a settings file with no ``questions`` and a ``.gift`` beside it;
@@ -28,14 +29,9 @@ from .gift import parse_gift
 from .markdown import Renderer
 from .problems import Problem, ProblemList
 from .questions import Question, assign_ids, parse_question
+from .quiz_review import ReviewOptions, parse_review
 from .sources import Lines, YamlError, content_hash, is_slug, load_yaml
 
-# When a hire sees per-question results (right/wrong, points, feedback):
-#   after_submit - on the result page of every submitted attempt;
-#   after_pass   - only once they have passed the quiz (before: score and pass/fail only),
-#                  so failing hires cannot harvest the answer key between attempts;
-#   never        - never: the score and pass/fail only.
-FEEDBACK_MODES = ("after_submit", "after_pass", "never")
 SETTINGS = {
     "title",
     "roles",
@@ -46,6 +42,7 @@ SETTINGS = {
     "draw",
     "time_limit_minutes",
     "feedback",
+    "review",
     "summary",
     "questions",
 }
@@ -65,7 +62,7 @@ class Quiz:
     shuffle_choices: bool = False
     draw: int | None = None
     time_limit_minutes: int | None = None
-    feedback: str = "after_submit"
+    review: ReviewOptions = ReviewOptions()
     summary: str = ""
     source: str = "yaml"  # or "gift"
 
@@ -95,14 +92,10 @@ def _settings(meta: dict[str, Any], lines: Lines, problems: ProblemList) -> dict
         "time_limit_minutes": fields.integer(
             "time_limit_minutes", required=False, minimum=1, maximum=600
         ),
-        "feedback": fields.text("feedback", required=False, default="after_submit"),
         "summary": fields.text("summary", required=False, default=""),
     }
+    values["review"] = parse_review(meta, lines, problems, values["attempts"] or 0)
     fields.warn_unknown(SETTINGS)
-    if values["feedback"] not in FEEDBACK_MODES:
-        problems.error(
-            fields.line("feedback"), f"'feedback' must be one of: {', '.join(FEEDBACK_MODES)}"
-        )
     for index, role in enumerate(values["roles"]):
         if role != "all" and not is_slug(role):
             problems.error(lines.at("roles", index), f"role '{role}' is not a valid role name")

@@ -1,7 +1,10 @@
 """Quiz forms. The answer form is built per attempt from its layout (its questions, in order).
 
-Field values are choice positions and typed text only; nothing in a form says which answer
-is right, and any "score" a client adds to the POST is simply not a field.
+Field values are positions on the page and typed text only: choice ``i`` of a question is the
+``i``-th one the hire sees, whatever its place in the quiz file, and the server maps it back
+through the attempt's layout. So no value, name or order in the page tells a right choice from
+a wrong one, and any "score" a client adds to the POST is simply not a field. Attempts started
+before this (``Layout.form_values == "index"``) keep the file positions they were given.
 """
 
 from __future__ import annotations
@@ -54,13 +57,73 @@ class AnswerForm(Form):
     submit = SubmitField(_l("Submit for grading"))
 
 
-def _choices(entry: LayoutEntry) -> list[SelectChoice]:
+def _shown(layout: Layout) -> bool:
+    return layout.form_values == "shown"
+
+
+def choice_value(layout: Layout, entry: LayoutEntry, choice: int) -> str:
+    """The form value of a choice (its position in the quiz file)."""
+    order = entry.order or ()
+    if _shown(layout):
+        return str(order.index(choice)) if choice in order else ""
+    return str(choice)
+
+
+def choice_from(layout: Layout, entry: LayoutEntry, value: Any) -> int | None:
+    """The choice (position in the quiz file) a form value stands for; None if none."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    order = entry.order or ()
+    if _shown(layout):
+        return order[number] if 0 <= number < len(order) else None
+    return number if number in order else None
+
+
+def pair_slots(layout: Layout, entry: LayoutEntry) -> list[tuple[str, int]]:
+    """A matching question's fields as (name suffix, pair position in the file), shown order."""
+    order = entry.order or ()
+    if _shown(layout):
+        return [(str(slot), pair) for slot, pair in enumerate(order)]
+    return [(str(pair), pair) for pair in order]
+
+
+def _option_choices(layout: Layout, entry: LayoutEntry) -> list[SelectChoice]:
+    options = entry.options or ()
+    if _shown(layout):
+        return [SelectChoice("", "—")] + [SelectChoice(str(i), o) for i, o in enumerate(options)]
+    return [SelectChoice("", "—")] + [SelectChoice(o, o) for o in options]
+
+
+def _option_value(layout: Layout, entry: LayoutEntry, text: str) -> str:
+    options = entry.options or ()
+    if _shown(layout):
+        return str(options.index(text)) if text in options else ""
+    return text
+
+
+def _option_from(layout: Layout, entry: LayoutEntry, value: Any) -> str:
+    options = entry.options or ()
+    if not _shown(layout):
+        return value or ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return options[number] if 0 <= number < len(options) else ""
+
+
+def _choices(layout: Layout, entry: LayoutEntry) -> list[SelectChoice]:
     """A choice question's options in the order this attempt shows them."""
     choices = entry.question.choices
-    return [SelectChoice(str(i), Markup(choices[i].html)) for i in entry.order or ()]
+    return [
+        SelectChoice(choice_value(layout, entry, i), Markup(choices[i].html))
+        for i in entry.order or ()
+    ]
 
 
-def _fields_for(index: int, entry: LayoutEntry) -> dict[str, Field]:
+def _fields_for(layout: Layout, index: int, entry: LayoutEntry) -> dict[str, Field]:
     kind = entry.question.type
     name = f"q{index}"
     label = _l("Your answer")
@@ -81,10 +144,10 @@ def _fields_for(index: int, entry: LayoutEntry) -> dict[str, Field]:
     if kind == "matching":
         # Labels are set on each form (answer_form), like choices: they come from the
         # attempt's stored layout, which the class's key does not pin.
-        options = [SelectChoice("", "—")] + [SelectChoice(o, o) for o in entry.options or ()]
+        options = _option_choices(layout, entry)
         return {
-            f"{name}_{pair}": SelectField("", choices=options, validators=[Optional()])
-            for pair in entry.order or ()
+            f"{name}_{slot}": SelectField("", choices=options, validators=[Optional()])
+            for slot, _pair in pair_slots(layout, entry)
         }
     return {}
 
@@ -105,7 +168,7 @@ def _shape(layout: Layout) -> tuple[Any, ...]:
         kind = entry.question.type
         order = () if kind in CHOICE_KINDS else entry.order or ()
         shape.append((entry.question.id, kind, order, entry.options or ()))
-    return (layout.quiz_hash, tuple(shape))
+    return (layout.quiz_hash, layout.form_values, tuple(shape))
 
 
 def _form_class(layout: Layout) -> type[AnswerForm]:
@@ -115,7 +178,7 @@ def _form_class(layout: Layout) -> type[AnswerForm]:
     if found is None:
         fields: dict[str, Field] = {}
         for index, entry in enumerate(layout.questions):
-            fields.update(_fields_for(index, entry))
+            fields.update(_fields_for(layout, index, entry))
         found = type("AttemptAnswerForm", (AnswerForm,), fields)
         if key is not None:
             if len(_FORM_CLASSES) >= FORM_CLASSES_SIZE:
@@ -133,10 +196,12 @@ def answer_form(layout: Layout, saved: Mapping[str, Any], **kwargs: Any) -> Answ
             continue
         kind = entry.question.type
         if kind == "matching" and isinstance(value, dict):
-            for pair in entry.order or ():
-                data[f"q{index}_{pair}"] = value.get(str(pair), "")
+            for slot, pair in pair_slots(layout, entry):
+                data[f"q{index}_{slot}"] = _option_value(layout, entry, value.get(str(pair), ""))
         elif kind == "multiple" and isinstance(value, list):
-            data[f"q{index}"] = [str(v) for v in value]
+            data[f"q{index}"] = [choice_value(layout, entry, v) for v in value]
+        elif kind == "single" and isinstance(value, int):
+            data[f"q{index}"] = choice_value(layout, entry, value)
         elif kind == "true_false" and isinstance(value, bool):
             data[f"q{index}"] = "true" if value else "false"
         elif kind != "matching":
@@ -145,10 +210,10 @@ def answer_form(layout: Layout, saved: Mapping[str, Any], **kwargs: Any) -> Answ
     for index, entry in enumerate(layout.questions):
         question = entry.question
         if question.type in CHOICE_KINDS:
-            form[f"q{index}"].choices = _choices(entry)
+            form[f"q{index}"].choices = _choices(layout, entry)
         elif question.type == "matching":
-            for pair in entry.order or ():
-                field = form[f"q{index}_{pair}"]
+            for slot, pair in pair_slots(layout, entry):
+                field = form[f"q{index}_{slot}"]
                 field.label = Label(field.id, Markup(question.pairs[pair].html))
     return form
 
@@ -162,14 +227,16 @@ def answers_from(form: AnswerForm, layout: Layout) -> dict[str, Any]:
             continue
         if kind == "matching":
             answers[key] = {
-                str(pair): form[f"q{index}_{pair}"].data or "" for pair in entry.order or ()
+                str(pair): _option_from(layout, entry, form[f"q{index}_{slot}"].data)
+                for slot, pair in pair_slots(layout, entry)
             }
             continue
         value = form[f"q{index}"].data
         if kind == "single":
-            answers[key] = int(value) if value not in (None, "", "None") else None
+            answers[key] = choice_from(layout, entry, value)
         elif kind == "multiple":
-            answers[key] = sorted(int(v) for v in value or [])
+            picked = (choice_from(layout, entry, v) for v in value or [])
+            answers[key] = sorted(p for p in picked if p is not None)
         elif kind == "true_false":
             answers[key] = {"true": True, "false": False}.get(value or "")
         else:

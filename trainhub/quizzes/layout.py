@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..catalog.questions import Choice, NumericAnswer, Pair, Question
+from ..catalog.quiz_review import FEEDBACK_MODES, ReviewOptions
 from ..catalog.quizzes import Quiz
 from .grading import PENDING, essay_grade, grade
 
@@ -63,9 +64,23 @@ class Layout:
     quiz_hash: str
     title: str
     pass_mark: int
-    feedback: str  # when the hire sees per-question results (see catalog.quizzes)
+    # The older single review setting (see catalog.quiz_review); ``review`` wins when set.
+    feedback: str
     questions: tuple[LayoutEntry, ...]
     max_score: float
+    # How the answer form names choices and matching options: "shown" (their position on the
+    # page, mapped back through ``order`` and ``options`` here on the server, so no value tells
+    # a right choice from a wrong one), or "index" (their position in the quiz file, which is
+    # what attempts started before "shown" existed were given, and still resume with).
+    form_values: str = "index"
+    # What the hire sees after an attempt, and the attempts limit its "after the last
+    # attempt" counts against (0: unlimited), as the quiz said when the attempt started.
+    review: ReviewOptions | None = None
+    attempts: int | None = None
+
+    @property
+    def review_options(self) -> ReviewOptions:
+        return self.review or ReviewOptions.from_feedback(self.feedback)
 
     @property
     def essays(self) -> tuple[Question, ...]:
@@ -80,6 +95,10 @@ class Layout:
             "feedback": self.feedback,
             "questions": [entry.to_json() for entry in self.questions],
             "max_score": self.max_score,
+            # Written only when not the old default, so stored rows keep their exact shape.
+            **({} if self.form_values == "index" else {"form_values": self.form_values}),
+            **({} if self.review is None else {"review": self.review.to_json()}),
+            **({} if self.attempts is None else {"attempts": self.attempts}),
         }
 
     @classmethod
@@ -91,6 +110,9 @@ class Layout:
             feedback=data["feedback"],
             questions=tuple(LayoutEntry.from_json(e) for e in data["questions"]),
             max_score=data["max_score"],
+            form_values=data.get("form_values", "index"),
+            review=ReviewOptions.from_json(data["review"]) if "review" in data else None,
+            attempts=data.get("attempts"),
         )
 
 
@@ -107,6 +129,11 @@ def _lists(value: Any) -> Any:
 def _question_json(question: Question) -> dict[str, Any]:
     # Every field, in the dataclass's order: the snapshot stored since the first release.
     snapshot: dict[str, Any] = _lists(asdict(question))
+    # A choice's or pair's own format is newer than the stored shape: kept only when set.
+    for key in ("choices", "pairs"):
+        for item in snapshot.get(key, ()):
+            if item.get("format") is None:
+                item.pop("format", None)
     return snapshot
 
 
@@ -159,9 +186,15 @@ def build_layout(quiz: Quiz, rng: random.Random) -> Layout:
         quiz_hash=quiz.content_hash,
         title=quiz.title,
         pass_mark=quiz.pass_mark,
-        feedback=quiz.feedback,
+        # What an older release reading this row would show: the right answers' moment.
+        feedback=quiz.review.right_answers
+        if quiz.review.right_answers in FEEDBACK_MODES
+        else "never",
         questions=entries,
         max_score=sum(q.points for q in ordered if q.is_graded),
+        form_values="shown",
+        review=quiz.review,
+        attempts=quiz.attempts,
     )
 
 

@@ -32,7 +32,10 @@ def model_answers(layout: Layout | Mapping[str, Any]) -> dict[str, Any]:
             answers[q.id] = sorted(best, key=lambda t: ("*" in t, len(t)))[0].replace("*", "")
         elif kind == "numeric":
             found = next(n for n in q.numbers if n.weight >= 100)
-            answers[q.id] = f"{found.value if found.low is None else found.low:g}"
+            if found.is_any:
+                answers[q.id] = "0"
+            else:
+                answers[q.id] = f"{found.value if found.low is None else found.low:g}"
         elif kind == "matching":
             answers[q.id] = {str(i): p.answer for i, p in enumerate(q.pairs)}
         elif kind == "essay":

@@ -76,3 +76,32 @@ class EssayGrade(Model):
     graded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="essay_grades")
+
+
+class QuizRegrade(Model):
+    """One attempt graded again after its quiz changed (``trainhub quiz regrade``): the score
+    and layout it had before stay here beside the new ones, so nothing is silently changed."""
+
+    __tablename__ = "quiz_regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    regraded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_quiz_hash: Mapped[str] = mapped_column(sa.String(64))
+    new_quiz_hash: Mapped[str] = mapped_column(sa.String(64))
+    old_score: Mapped[float | None] = mapped_column(sa.Float)
+    old_max_score: Mapped[float | None] = mapped_column(sa.Float)
+    old_percent: Mapped[float | None] = mapped_column(sa.Float)
+    old_is_passed: Mapped[bool | None] = mapped_column(sa.Boolean)
+    new_score: Mapped[float | None] = mapped_column(sa.Float)
+    new_max_score: Mapped[float | None] = mapped_column(sa.Float)
+    new_percent: Mapped[float | None] = mapped_column(sa.Float)
+    new_is_passed: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # The attempt's layout, answers and results as they were: the whole old grading.
+    old_layout: Mapped[Any] = mapped_column(sa.JSON)
+    old_answers: Mapped[Any | None] = mapped_column(sa.JSON)
+    old_results: Mapped[Any | None] = mapped_column(sa.JSON)
+    # Why the score moved: the questions whose points changed (English, for the CLI and log).
+    reasons: Mapped[Any] = mapped_column(sa.JSON)

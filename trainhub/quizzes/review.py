@@ -1,8 +1,8 @@
 """What a result page shows for each question of a submitted attempt. Pure.
 
 Question texts, choices and feedback are HTML rendered and sanitized at load time; whatever
-the hire typed is escaped here. Right answers and feedback are included only when
-``details`` is on (the quiz's feedback setting allows it, or a member of staff is looking).
+the hire typed is escaped here. Correctness, right answers and feedback are included only as
+far as ``shown`` allows (the quiz's review options, or everything for staff).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from ..catalog.questions import Question
+from ..catalog.quiz_review import Shown
 from .grading import INFO
 from .layout import Layout, LayoutEntry
 
@@ -31,6 +32,7 @@ class ReviewRow:
     feedback: tuple[Markup, ...] = ()
     right_answer: Markup | None = None
     comment: str | None = None
+    is_state_shown: bool = True
 
 
 def _join(parts: Sequence[Markup | str]) -> Markup:
@@ -83,7 +85,7 @@ def right_answer(entry: LayoutEntry) -> Markup | None:
     if kind == "numeric":
         parts: list[Markup | str] = []
         for n in question.numbers:
-            if n.weight < 100:
+            if n.weight < 100 or n.is_any:
                 continue
             if n.low is not None and n.high is not None:
                 parts.append(f"{n.low:g} – {n.high:g}")
@@ -100,7 +102,7 @@ def right_answer(entry: LayoutEntry) -> Markup | None:
 
 
 def review_rows(
-    layout: Layout, answers: Mapping[str, Any], results: Mapping[str, Any], details: bool
+    layout: Layout, answers: Mapping[str, Any], results: Mapping[str, Any], shown: Shown
 ) -> list[ReviewRow]:
     rows: list[ReviewRow] = []
     number = 0
@@ -119,9 +121,12 @@ def review_rows(
                 state=result.get("state", INFO),
                 points=float(result.get("points", 0.0)),
                 max_points=float(result.get("max", 0.0)),
-                feedback=tuple(Markup(f) for f in result.get("feedback", ())) if details else (),
-                right_answer=right_answer(entry) if details else None,
+                feedback=tuple(Markup(f) for f in result.get("feedback", ()))
+                if shown.feedback
+                else (),
+                right_answer=right_answer(entry) if shown.right_answers else None,
                 comment=result.get("comment"),
+                is_state_shown=shown.correctness,
             )
         )
     return rows

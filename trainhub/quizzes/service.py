@@ -24,11 +24,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.service import record_event
 from ..auth.models import User
+from ..catalog.quiz_review import EVERYTHING, Shown, shown_to_hire
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
+from .stats import QuestionStats, StatRow, Thresholds, question_stats
 
 GRACE = timedelta(seconds=30)
 START_RETRIES = 5
@@ -95,9 +97,59 @@ def best_percent(attempts: list[QuizAttempt]) -> float | None:
     return max(graded, default=None)
 
 
-def shows_details(mode: str, passed: bool) -> bool:
-    """May the hire see per-question results and feedback (see catalog.quizzes)."""
-    return mode == "after_submit" or (mode == "after_pass" and passed)
+def first_graded_attempts(session: DbSession, quiz_slug: str) -> list[QuizAttempt]:
+    """Each hire's first graded attempt of a quiz (what the question statistics read), in one
+    statement however many there are."""
+    first = (
+        sa.select(QuizAttempt.user_id, sa.func.min(QuizAttempt.number).label("number"))
+        .where(QuizAttempt.quiz_slug == quiz_slug, QuizAttempt.status == "graded")
+        .group_by(QuizAttempt.user_id)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            sa.select(QuizAttempt)
+            .join(
+                first,
+                sa.and_(
+                    QuizAttempt.user_id == first.c.user_id, QuizAttempt.number == first.c.number
+                ),
+            )
+            .where(QuizAttempt.quiz_slug == quiz_slug)
+            .order_by(QuizAttempt.id)
+        )
+    )
+
+
+def quiz_statistics(
+    session: DbSession, quiz: Quiz, thresholds: Thresholds
+) -> tuple[int, list[QuestionStats]]:
+    """How many hires' first attempts are counted, and the statistics of every question."""
+    rows: list[StatRow] = []
+    for attempt in first_graded_attempts(session, quiz.slug):
+        try:
+            layout = Layout.from_json(attempt.layout)
+        except (KeyError, TypeError):
+            continue  # not a layout this release can read: it cannot be counted per question
+        rows.append(StatRow(layout, attempt.answers or {}, attempt.results or {}))
+    return len(rows), question_stats(rows, quiz.questions, thresholds)
+
+
+def attempts_left(limit: int | None, attempts: list[QuizAttempt]) -> int | None:
+    """Attempts the hire may still start under ``limit``; None when unlimited."""
+    return max(0, limit - len(attempts)) if limit else None
+
+
+def shown_to(layout: Layout, attempts: list[QuizAttempt], own: bool) -> Shown:
+    """What a result page of this attempt shows: everything to staff who may see the hire,
+    and to the hire what the quiz's review options allow at this moment."""
+    if not own:
+        return EVERYTHING
+    return shown_to_hire(
+        layout.review_options,
+        passed=has_passed(attempts),
+        attempts_left=attempts_left(layout.attempts, attempts),
+    )
 
 
 def is_expired(attempt: QuizAttempt, now: datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +13,7 @@ from ..access import authorize, requires
 from ..auth.lookup import load_with_owner
 from ..auth.models import User
 from ..auth.scope import reviewees_of, reviewees_query
+from ..catalog.quiz_review import is_shown
 from ..content import catalog
 from ..db import reads_first, start_writing, utcnow
 from ..extensions import db
@@ -21,15 +22,17 @@ from ..permissions import (
     can_review_work_of,
     can_submit_work,
     can_view_hire,
+    can_view_quiz_stats,
     is_hire,
     is_signed_in,
 )
 from ..templating import NAV_BADGES
 from . import service
-from .forms import StartForm, answer_form, answers_from, grade_form, marks_from
+from .forms import StartForm, answer_form, answers_from, grade_form, marks_from, pair_slots
 from .layout import Layout
 from .models import QuizAttempt
 from .review import review_rows
+from .stats import Thresholds
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -73,13 +76,19 @@ def take(quiz_slug: str) -> ResponseReturnValue:
     used = len(attempts)
     track_mark = service.track_pass_mark(catalog().tracks, current_user.track, quiz)
     best = service.best_percent(attempts)
+    passed = service.has_passed(attempts)
     return render_template(
         "quizzes/take.html",
         quiz=quiz,
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         left=None if not quiz.attempts else max(0, quiz.attempts - used),
-        passed=service.has_passed(attempts),
+        passed=passed,
+        shows_score=is_shown(
+            quiz.review.score,
+            passed=passed,
+            attempts_left=service.attempts_left(quiz.attempts, attempts),
+        ),
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
@@ -111,8 +120,8 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Respo
     own = attempt.user_id == current_user.id
     attempts = service.attempts_of(db.session, hire.id, attempt.quiz_slug)
     layout = service.layout_of(attempt)
-    details = not own or service.shows_details(layout.feedback, service.has_passed(attempts))
-    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, details)
+    shown = service.shown_to(layout, attempts, own)
+    rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, shown)
     cat = catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
@@ -122,7 +131,7 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Respo
         hire=hire,
         own=own,
         rows=rows,
-        details=details,
+        shown=shown,
         attempts=attempts,
         quiz=quiz,
         track_mark=service.track_pass_mark(cat.tracks, hire.track, quiz) if quiz else None,
@@ -137,7 +146,10 @@ def _render_form(
     seconds_left = (
         max(0, int((attempt.deadline_at - now).total_seconds())) if attempt.deadline_at else None
     )
-    entries = list(enumerate(layout.questions))
+    entries = [
+        (index, entry, [slot for slot, _pair in pair_slots(layout, entry)])
+        for index, entry in enumerate(layout.questions)
+    ]
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
@@ -248,3 +260,14 @@ def grade(attempt_id: int) -> ResponseReturnValue:
     return render_template(
         "quizzes/grade.html", attempt=found, layout=layout, hire=hire, form=form, items=items
     ), status
+
+
+@bp.get("/<quiz_slug>/stats")
+@requires(can_view_quiz_stats)
+def stats(quiz_slug: str) -> ResponseReturnValue:
+    quiz = _quiz_or_404(quiz_slug)
+    limits = Thresholds.from_config(current_app.config)
+    counted, questions = service.quiz_statistics(db.session, quiz, limits)
+    return render_template(
+        "quizzes/stats.html", quiz=quiz, counted=counted, questions=questions, limits=limits
+    )
