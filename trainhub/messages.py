@@ -12,9 +12,11 @@ escaped, so no template has to remember a filter. ``N_`` is one of Babel's defau
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import has_request_context
+from flask_babel import format_date
 from markupsafe import Markup, escape
 
 from .language import translations
@@ -39,8 +41,17 @@ class Text(str):
 
     def __html__(self) -> Markup:
         template = escape(self._template())
-        # Markup's % escapes each value (a person's name in "signed off by ...").
-        return template % dict(self.params) if self.params else template
+        if not self.params:
+            return template
+        # Markup's % escapes each value (a person's name in "signed off by ..."); a date is
+        # shown in the reader's format (the English str keeps it as YYYY-MM-DD).
+        values = {
+            key: format_date(value, "medium")
+            if isinstance(value, date) and has_request_context()
+            else value
+            for key, value in self.params
+        }
+        return template % values
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.msgid, self.params))

@@ -5,6 +5,7 @@ home, the team dashboard, a hire's page and the certificate. The API and the CSV
 from __future__ import annotations
 
 import pickle
+from datetime import date
 
 import pytest
 from markupsafe import escape
@@ -25,6 +26,16 @@ def test_text_is_its_english_and_escapes_its_values() -> None:
     # Kept per worker and pickled by nothing today, but a Text must survive it.
     again = pickle.loads(pickle.dumps(text))
     assert isinstance(again, Text) and again.msgid == text.msgid and again == text
+
+
+def test_a_date_in_a_text_is_shown_in_the_readers_format(app) -> None:
+    text = N_("signed off by %(who)s on %(day)s", who="Olena", day=date(2026, 11, 30))
+    assert text == "signed off by Olena on 2026-11-30"  # the API's and the CSV's English
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert str(escape(text)) == "signed off by Olena on Nov 30, 2026"
+    with app.test_request_context(headers={"Accept-Language": "uk"}):
+        shown = str(escape(text))
+        assert "2026-11-30" not in shown and "2026" in shown
 
 
 def _team(app, locale: str | None = None):  # type: ignore[no-untyped-def]

@@ -333,7 +333,7 @@ def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | 
         N_(
             "signed off by %(who)s on %(day)s",
             who=fact.signed_by,
-            day=f"{fact.signed_at:%Y-%m-%d}",
+            day=fact.signed_at.date(),
         ),
         1.0,
         done_at=fact.signed_at,
