@@ -185,3 +185,19 @@ def login_as(app: Flask, client: Client) -> Callable[..., Any]:
         return user_id
 
     return _login
+
+
+@pytest.fixture
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs while the test holds this list: tests count
+    statements (and the rows they return), never time."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def _record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", _record)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", _record)

@@ -314,14 +314,21 @@ def _start_everywhere(cluster: Cluster, browser: Browser, count: int) -> list[Re
 
 
 def _answers(browser: Browser, attempt_path: str) -> dict[str, str]:
-    """The form of the attempt page, answered right: the values are choice positions."""
+    """The form of the attempt page, answered right. Choice values are places on the page,
+    which say nothing of the key, so the right one is found by its label, as a person would."""
     page = browser.get(attempt_path).text
     match = _CSRF_RE.search(page)
     assert match, "no form on the attempt page"
     form = {"csrf_token": match.group(1), "submit": "Submit for grading"}
     names = set(re.findall(r'name="(q\d+)"', page))
     assert names == {"q0", "q1"}, names
-    form["q0"], form["q1"] = "0", "true"
+    label = re.search(r'<label for="(q0-\d+)">\s*Prospecting\s*</label>', page)
+    assert label, "no 'Prospecting' choice on the attempt page"
+    value = re.search(rf'<input[^>]*id="{label.group(1)}"[^>]*value="(\d+)"', page) or re.search(
+        rf'<input[^>]*value="(\d+)"[^>]*id="{label.group(1)}"', page
+    )
+    assert value, "no input for the 'Prospecting' label"
+    form["q0"], form["q1"] = value.group(1), "true"
     return form
 
 

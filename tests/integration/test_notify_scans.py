@@ -4,7 +4,6 @@ daily digest, delivery failures and retries. Time is passed in, never waited for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -209,20 +208,6 @@ def test_backoff_doubles():
     settings = Settings()
     assert [backoff(settings, n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
     assert backoff(settings, 30) == settings.max_retry
-
-
-@pytest.fixture
-def statements(app) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", _record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", _record)
 
 
 def _add_team(db_session, hires: int) -> None:

@@ -3,35 +3,16 @@ many hires, with claims and sign-off requests in it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
-import sqlalchemy as sa
 
 from tests import factories
 from tests.conftest import sign_in
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.extensions import db
 from trainhub.roleplays.models import ReviewPoolMember
 from trainhub.signoffs.models import SignOffRequest
 
 PAGES = ("/reviews/", "/")
-
-
-@pytest.fixture
-def statements(app) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", _record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", _record)
 
 
 def _add(app, db_session, cast, count: int, start: int) -> None:

@@ -3,10 +3,8 @@ for 1,000: the hires are read as a subquery, never one query each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import sign_in
@@ -20,20 +18,6 @@ from trainhub.extensions import db
 from trainhub.schedule.models import SchedulePause
 
 PAGES = ("/team/", "/team/?status=ready&sort=progress&order=desc", "/team/export.csv", "/")
-
-
-@pytest.fixture
-def statements(app) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", _record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", _record)
 
 
 def _add_hires(app, count: int) -> None:

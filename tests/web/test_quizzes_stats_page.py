@@ -7,34 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from tests import factories
 from tests.web.quiz_helpers import as_user
 from trainhub.content import catalog
 from trainhub.db import utcnow
-from trainhub.extensions import db
 from trainhub.quizzes import service
 from trainhub.quizzes.model_answers import model_answers
 
 SLUG = "kpi-basics"
-
-
-@pytest.fixture
-def statements(app) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", _record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", _record)
 
 
 def _hires_take(app, db_session, count: int, seed: int) -> None:
