@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from trainhub import create_app
 from trainhub.auth.models import User
 from trainhub.content import catalog
 from trainhub.extensions import db
+from trainhub.sessions import STARTED
 
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _ATTEMPT_RE = re.compile(r"/quizzes/attempts/\d+$")
@@ -50,6 +52,8 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
+        # Signed in now: a signed-in session without its start is refused (sessions.py).
+        session[STARTED] = time.time()
     return client
 
 
