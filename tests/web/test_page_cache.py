@@ -136,3 +136,14 @@ def test_with_a_csrf_time_limit_pages_are_not_kept(app, client, login_as):
     client.get(LESSON)
     client.get(LESSON)
     assert len(app.extensions.get(EXTENSION) or []) == 0
+
+
+def test_the_first_lesson_read_after_signing_in_is_kept(app, client, db_session):
+    # Sign-in starts a new session with its CSRF secret already made: the first page read
+    # afterwards can be kept (a page that made the secret while rendering would not be).
+    hire = factories.make_user(db_session, "hire", track="lead-generation")
+    db_session.commit()
+    assert sign_in(client, hire.email).status_code == 302
+    first = client.get(LESSON).get_data(as_text=True)
+    assert len(app.extensions[EXTENSION]) == 1
+    assert client.get(LESSON).get_data(as_text=True) == first

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,6 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ..access import public, requires
 from ..db import finish_writing, reads_first, start_writing, utcnow
@@ -60,6 +62,12 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _new_csrf_secret() -> None:
+    # Flask-WTF keeps this request's token in g; forget it, or the new session gets none.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
+
+
 def _limits(throttle: service.Throttle) -> dict[str, service.Limit]:
     config = current_app.config
     return throttle.limits(
@@ -97,6 +105,9 @@ def login() -> ResponseReturnValue:
         # A new session (and CSRF secret): nothing set before sign-in carries over. It expires
         # after PERMANENT_SESSION_LIFETIME without use, or SESSION_ABSOLUTE_LIFETIME after now.
         restart(session, now.timestamp())
+        # The new session's CSRF secret at once, so the first page after sign-in can be kept
+        # by the page cache (a page that creates the secret while rendering is not kept).
+        _new_csrf_secret()
         session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
@@ -115,5 +126,6 @@ def logout() -> ResponseReturnValue:
     db.session.commit()
     logout_user()
     restart(session, utcnow().timestamp())
+    _new_csrf_secret()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
