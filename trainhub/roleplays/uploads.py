@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import filetype
+from flask import Response, abort, send_file
 
 # Audio recordings of a practice call, or a PDF (a plan, a report).
 ALLOWED_TYPES = {
@@ -110,3 +111,23 @@ def store_upload(stream: BinaryIO, folder: Path, max_bytes: int) -> StoredFile:
 
 def stored_path(folder: Path, stored_name: str) -> Path:
     return folder / stored_name
+
+
+def download_response(folder: Path, stored_name: str, content_type: str, name: str) -> Response:
+    """A stored file as a download, never rendered by the browser (role-play attachments,
+    sign-off evidence); 404 when the file is gone from the folder. The caller has already
+    checked who may see it."""
+    path = stored_path(folder, stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=download_name(name, content_type),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

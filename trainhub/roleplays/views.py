@@ -11,7 +11,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -29,7 +28,7 @@ from ..permissions import can_submit_work, can_view_attachment, is_hire, is_sign
 from . import service
 from .forms import AnswerForm
 from .notices import ReviewNotice, review_notices
-from .uploads import UploadError, clean_name, download_name, store_upload, stored_path
+from .uploads import UploadError, clean_name, download_response, store_upload, stored_path
 
 bp = Blueprint("roleplays", __name__, url_prefix="/roleplays")
 
@@ -150,17 +149,9 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     authorize(can_view_attachment(current_user, owner))
     if submission.status == "draft" and current_user.id != owner.id:
         abort(404)  # a draft, and so its file, is the hire's own until submitted
-    path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), item.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=item.content_type,
-        as_attachment=True,
-        download_name=download_name(item.original_name, item.content_type),
-        max_age=0,
+    return download_response(
+        Path(current_app.config["UPLOAD_FOLDER"]),
+        item.stored_name,
+        item.content_type,
+        item.original_name,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

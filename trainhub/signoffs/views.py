@@ -19,7 +19,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -46,7 +45,13 @@ from ..permissions import (
 from ..roleplays import service as answers
 from ..roleplays.forms import ReassignForm
 from ..roleplays.pools import active_mentors, pool_of, reassign_choices
-from ..roleplays.uploads import UploadError, clean_name, download_name, store_upload, stored_path
+from ..roleplays.uploads import (
+    UploadError,
+    clean_name,
+    download_response,
+    store_upload,
+    stored_path,
+)
 from . import service
 from .forms import ApproveRequestForm, DeclineRequestForm, RequestForm, RevokeForm, SignOffForm
 from .models import SignOffRequest
@@ -244,20 +249,12 @@ def evidence(request_id: int) -> ResponseReturnValue:
     authorize(can_view_hire(current_user, owner))
     if found.stored_name is None or found.content_type is None:
         abort(404)
-    path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), found.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=download_name(found.file_name or "", found.content_type),
-        max_age=0,
+    return download_response(
+        Path(current_app.config["UPLOAD_FOLDER"]),
+        found.stored_name,
+        found.content_type,
+        found.file_name or "",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _decide(request_id: int, approve: bool) -> ResponseReturnValue:
