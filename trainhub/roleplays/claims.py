@@ -145,18 +145,31 @@ def take_over_claim(
         session, submission, sa.true(), claimed_by_id=actor.id, claimed_until=now + lease
     ):
         raise ClaimTaken()
-    if before is not None and before.holder_id != actor.id:
-        record_event(
-            session,
-            actor=actor,
-            action="review.claim_overridden",
-            now=now,
-            subject=session.get(User, submission.user_id),
-            object_type="roleplay_submission",
-            object_id=submission.id,
-            data={"from_mentor_id": before.holder_id},
-        )
+    record_override(session, submission, before, actor=actor, now=now)
     return Claim(actor.id, now + lease)
+
+
+def record_override(
+    session: DbSession,
+    submission: RoleplaySubmission,
+    held: Claim | None,
+    *,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Audit an admin acting over someone else's live claim (taking it, or deciding)."""
+    if held is None or held.holder_id == actor.id:
+        return
+    record_event(
+        session,
+        actor=actor,
+        action="review.claim_overridden",
+        now=now,
+        subject=session.get(User, submission.user_id),
+        object_type="roleplay_submission",
+        object_id=submission.id,
+        data={"from_mentor_id": held.holder_id},
+    )
 
 
 def reassign_submission(

@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
 from ..notifications.service import notify
-from .claims import is_free_for, live_claim
+from .claims import is_free_for, live_claim, record_override
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
 
@@ -92,17 +92,8 @@ def decide_submission(
             sa.select(RoleplaySubmission.status).where(RoleplaySubmission.id == submission.id)
         )
         raise ClaimedByOther() if status == "submitted" else AlreadyDecided()
-    if override_claim and held is not None and held.holder_id != actor.id:
-        record_event(
-            session,
-            actor=actor,
-            action="review.claim_overridden",
-            now=now,
-            subject=session.get(User, submission.user_id),
-            object_type="roleplay_submission",
-            object_id=submission.id,
-            data={"from_mentor_id": held.holder_id},
-        )
+    if override_claim:
+        record_override(session, submission, held, actor=actor, now=now)
     review = Review(
         submission_id=submission.id,
         mentor_id=actor.id,
