@@ -2,8 +2,8 @@
 
 "Due on" dates are days where the company works (``COMPANY_TIMEZONE``), so every page, the
 CSV, the API and the calendar compare them with the company's today, never the server's
-``date.today()``. The pure rule is ``schedule.rules.company_today``; this module only reads
-the settings, and imports no feature so that any package (``auth``'s commands too) may use it.
+``date.today()``. ``company_today`` is the pure rule; the rest reads the settings. This
+module imports no feature, so that any package (``auth``'s commands too) may use it.
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ def company_zone() -> str:
     return str(current_app.config["COMPANY_TIMEZONE"])
 
 
+def company_today(now: datetime, zone: str) -> date:
+    """The date it is where the company works: "due on" dates are compared with this."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
 def today(now: datetime | None = None) -> date:
     """The company's date now (``now`` in UTC, for tests and callers that hold one)."""
-    # Same rule as schedule.rules.company_today, which sits above auth and cannot be used here.
-    return (now or utcnow()).astimezone(ZoneInfo(company_zone())).date()
+    return company_today(now or utcnow(), company_zone())
 
 
 def counts_weekends() -> bool:

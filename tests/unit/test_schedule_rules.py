@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainhub.catalog.tracks import parse_track
+from trainhub.clock import company_today
 from trainhub.schedule.rules import (
     Pause,
-    company_today,
     days_left,
     due_dates,
     due_days,

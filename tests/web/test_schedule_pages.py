@@ -16,8 +16,8 @@ from tests.conftest import sign_in
 from trainhub import clock
 from trainhub.audit.models import AuditEvent
 from trainhub.auth.models import User
+from trainhub.clock import company_today
 from trainhub.schedule.models import SchedulePause
-from trainhub.schedule.rules import company_today
 
 # Wednesday 2 December 2026. The lead-generation track: foundations due on day 3, prospecting
 # on day 7 (working days), the rest spread to day 21.

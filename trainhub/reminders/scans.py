@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ..auth.models import User
 from ..catalog import Catalog
+from ..clock import company_today
 from ..db import DbSession, as_utc
 from ..notifications.service import Draft, notify_many
 from ..readiness.facts import HireFacts
@@ -25,7 +26,7 @@ from ..readiness.service import evaluate_raw, items_of
 from ..reviews.service import overdue_reviews
 from ..reviews.sla import ServiceLevel, service_level
 from ..schedule.models import SchedulePause
-from ..schedule.rules import Pause, company_today, due_dates
+from ..schedule.rules import Pause, due_dates
 
 # Where a hire does a step of each kind (sign-offs are asked for on the home page).
 STEP_ENDPOINTS = {

@@ -7,7 +7,8 @@ track order, between the fixed days around them, and the last ones end on ``targ
 While a hire is paused (leave, sickness) no day counts, so every later due date moves back by
 the paused days; an open pause leaves the remaining steps without a date until it ends.
 
-Nothing here reads the database or the clock: callers pass ``today`` (the company's date).
+Nothing here reads the database or the clock: callers pass ``today`` (the company's date,
+``clock.company_today``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal, Protocol
-from zoneinfo import ZoneInfo
 
 # How far a schedule is walked while pauses are in play: no track is longer than a year
 # (catalog/tracks.py), and pauses add to it; this bounds a malformed pause list too.
@@ -163,8 +163,3 @@ def overdue_days(due_on: date | None, today: date, done: bool) -> int:
     if done or due_on is None:
         return 0
     return max(0, (today - due_on).days)
-
-
-def company_today(now: datetime, zone: str) -> date:
-    """The date it is where the company works: "due on" dates are compared with this."""
-    return now.astimezone(ZoneInfo(zone)).date()
