@@ -31,6 +31,7 @@ from .courses.views import bp as courses_bp
 from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_intent
 from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
+from .handbook.cli import import_command as handbook_import_command
 from .home.views import bp as home_bp
 from .notifications.views import bp as notifications_bp
 from .quizzes.cli import quiz_cli
@@ -60,6 +61,9 @@ BLUEPRINTS = (
     calendar_bp,
     notifications_bp,
 )
+
+# ``content import`` belongs to the handbook feature but reads as a content command.
+content_cli.add_command(handbook_import_command)
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
 COMMANDS = (

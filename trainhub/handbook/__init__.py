@@ -1,0 +1,1 @@
+"""Existing handbooks (docs sites, Notion and Confluence exports) brought in as courses."""
