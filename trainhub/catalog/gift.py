@@ -50,6 +50,8 @@ class GiftDocument:
     lines: list[int] = field(default_factory=list)  # the GIFT line each question starts on
     categories: list[str] = field(default_factory=list)
     errors: list[GiftError] = field(default_factory=list)
+    # Read as Moodle reads them, but probably not what the author meant (see _stray_markers).
+    warnings: list[GiftError] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +134,8 @@ def parse_gift(source: str) -> GiftDocument:
             category = _clean(text.lstrip()[len("$CATEGORY:") :], "plain")
             doc.categories.append(category)
             continue
+        # Also when the question is refused: the stray marker is often why.
+        doc.warnings.extend(_stray_markers(block))
         try:
             question = _parse_question(block, text)
         except GiftError as exc:
@@ -158,6 +162,54 @@ def parse_gift(source: str) -> GiftDocument:
         doc.questions.append(question)
         doc.lines.append(block.rows[0][0])
     return doc
+
+
+def _answer_rows(block: _Block) -> list[tuple[int, str]]:
+    """(file line, the part of that line inside the answer braces), for each line of the block."""
+    found: list[tuple[int, str]] = []
+    depth = 0
+    for number, row in block.rows:
+        inside: list[str] = []
+        for ch in row:
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            elif depth > 0:
+                inside.append(ch)
+        if inside:
+            found.append((number, "".join(inside)))
+    return found
+
+
+def _stray_markers(block: _Block) -> list[GiftError]:
+    """An unescaped '=' or '~' inside an answer's text or feedback starts another answer for
+    Moodle ("#6.2 - 5.1 = 1.1" adds the right answer "1.1"). Moodle does it silently; we say
+    so when the marker cannot be meant: in a block written one answer per line, a marker in
+    the middle of a line; or, after an answer's feedback began, a marker followed by a space."""
+    rows = _answer_rows(block)
+    one_per_line = sum(1 for _, part in rows if part.lstrip()[:1] in ("=", "~")) >= 2
+    warnings: list[GiftError] = []
+    for number, part in rows:
+        body = part.strip()
+        in_feedback = False
+        for index in range(1 if body[:1] in ("=", "~") else 0, len(body)):
+            ch = body[index]
+            if ch == "#":
+                in_feedback = True
+                continue
+            if ch not in ("=", "~"):
+                continue
+            spaced = index + 1 < len(body) and body[index + 1] in " \t"
+            if (one_per_line and body[:index].strip()) or (in_feedback and spaced):
+                message = (
+                    f"'{ch}' in the middle of this line starts another answer (Moodle reads it "
+                    f"so): write \\{ch} if it is part of the text"
+                )
+                warnings.append(GiftError(number, message))
+                break
+            in_feedback = False
+    return warnings
 
 
 def _parse_question(block: _Block, text: str) -> dict[str, Any]:

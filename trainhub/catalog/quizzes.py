@@ -134,6 +134,8 @@ def _gift_questions(
     doc = parse_gift(source)
     for error in doc.errors:
         found.error(error.line, error.message)
+    for warning in doc.warnings:
+        found.warning(warning.line, warning.message)
     # The questions are validated like YAML ones, with each one's GIFT line.
     lines = Lines(by_path={("questions", i): line for i, line in enumerate(doc.lines)})
     lines.by_path[()] = 1

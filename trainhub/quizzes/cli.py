@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..catalog.quiz_review import ReviewOptions
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
+from .gift_settings import read_settings_comments, settings_comments
 from .regrade import apply_regrade, plan_regrade
 from .service import quiz_statistics
 from .stats import QuestionStats, Thresholds
@@ -48,15 +50,19 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _text)
 
 
-def quiz_yaml(title: str, questions: list[dict[str, Any]]) -> str:
-    document = {
+def quiz_yaml(
+    title: str, questions: list[dict[str, Any]], settings: Mapping[str, Any] | None = None
+) -> str:
+    """A quiz YAML: the settings carried by the GIFT file's comments, else safe defaults."""
+    document: dict[str, Any] = {
         "title": title,
         "roles": ["all"],
         "pass_mark": 80,
         "attempts": 0,
         "review": ReviewOptions().to_json(),
-        "questions": questions,
     }
+    document.update(settings or {})
+    document["questions"] = questions
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -81,17 +87,23 @@ def import_gift(file: Path, out: Path | None, keep_going: bool) -> None:
         click.echo(f"{file}:1: not UTF-8 text: {exc.reason}", err=True)
         sys.exit(1)
     doc = parse_gift(source)
-    if doc.errors:
-        for error in sorted(doc.errors, key=lambda e: e.line):
-            click.echo(f"{file}:{error.line}: {error.message}", err=True)
+    settings, setting_problems = read_settings_comments(source)
+    for warning in doc.warnings:
+        click.echo(f"{file}:{warning.line}: warning: {warning.message}", err=True)
+    if doc.errors or setting_problems:
+        found = [(e.line, e.message) for e in doc.errors]
+        found += [(p.line, p.message) for p in setting_problems]
+        for line, message in sorted(found):
+            click.echo(f"{file}:{line}: {message}", err=True)
         if not keep_going:
             sys.exit(1)
         # As Moodle's importer: a refused question is reported, the others still come in.
-        click.echo(f"{file}: {len(doc.errors)} refused, the rest imported", err=True)
+        click.echo(f"{file}: {len(found)} refused, the rest imported", err=True)
     if not doc.questions:
         # Well-formed (e.g. only a $CATEGORY line): not an error, but worth saying.
         click.echo(f"{file}:1: warning: the file holds no questions", err=True)
-    text = quiz_yaml(file.stem.replace("-", " ").replace("_", " ").capitalize(), doc.questions)
+    title = file.stem.replace("-", " ").replace("_", " ").capitalize()
+    text = quiz_yaml(title, doc.questions, settings)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -111,7 +123,11 @@ def export_gift_command(slug: str) -> None:
         text = export_gift([question_to_dict(q) for q in quiz.questions], title=quiz.title)
     except GiftExportError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(text, nl=False)
+    # The settings as the author wrote them (not as parsed): the import gives back the file.
+    settings_file = Path(current_app.config["CONTENT_ROOT"]) / quiz.path
+    written = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+    settings = {k: v for k, v in written.items() if k != "questions"}
+    click.echo("\n".join(settings_comments(settings)) + "\n\n" + text, nl=False)
 
 
 def _verdict(percent: float | None, passed: bool | None) -> str:
