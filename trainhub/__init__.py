@@ -34,6 +34,8 @@ from .extensions import babel, csrf, db, login_manager, migrate
 from .handbook.cli import import_command as handbook_import_command
 from .home.views import bp as home_bp
 from .notifications.views import bp as notifications_bp
+from .preview.cli import make_preview_command
+from .preview.views import bp as preview_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .reminders.cli import notify_command
@@ -60,6 +62,7 @@ BLUEPRINTS = (
     account_bp,
     calendar_bp,
     notifications_bp,
+    preview_bp,
 )
 
 # ``content import`` belongs to the handbook feature but reads as a content command.
@@ -159,3 +162,7 @@ def register_request_hooks(app: Flask) -> None:
         set_begins_at_write(False)
 
     app.before_request(enforce_declared_policy)
+
+
+# Given the factory here so that preview/ never imports this package (no cycle).
+content_cli.add_command(make_preview_command(create_app))

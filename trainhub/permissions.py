@@ -60,6 +60,11 @@ def can_manage_content(user: Person) -> bool:
     return user.role == "admin"
 
 
+def can_preview_content(user: Person) -> bool:
+    """Lessons, quizzes with their keys and cases with mentor notes, before hires see them."""
+    return is_staff(user)
+
+
 def can_view_quiz_stats(user: Person) -> bool:
     """Question statistics are for the people who write the quizzes: the admins."""
     return user.role == "admin"

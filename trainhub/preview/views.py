@@ -1,0 +1,108 @@
+"""``/preview/``: lessons, quizzes (every question with its key), cases (with the rubric and
+mentor notes) and tracks, for staff. Read-only: nothing here touches the database."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, format_percent
+from flask_babel import lazy_gettext as _l
+
+from ..access import requires
+from ..catalog import Catalog
+from ..catalog.tracks import TrackStep
+from ..content import catalog
+from ..permissions import can_preview_content
+
+bp = Blueprint("preview", __name__, url_prefix="/preview")
+
+QUESTION_KINDS = {
+    "single": _l("one right answer"),
+    "multiple": _l("several right answers"),
+    "true_false": _l("true or false"),
+    "short": _l("short written answer"),
+    "numeric": _l("a number"),
+    "matching": _l("matching"),
+    "essay": _l("written answer, graded by a mentor"),
+    "description": _l("text"),
+}
+
+
+@bp.app_template_filter("question_kind")
+def question_kind(kind: str) -> str:
+    return str(QUESTION_KINDS.get(kind, ""))
+
+
+@bp.app_template_filter("number")
+def number(value: float) -> str:
+    """A number as the reader's locale writes it, without trailing zeros (2.5, "2,5" in ru)."""
+    return str(format_decimal(value, format="#,##0.###"))
+
+
+@bp.app_template_filter("percent_of")
+def percent_of(fraction: float) -> str:
+    return str(format_percent(fraction, format="#,##0.#%"))
+
+
+def step_title(cat: Catalog, step: TrackStep) -> str:
+    """The title a hire reads for a step (a sign-off carries its own)."""
+    if step.title:
+        return step.title
+    item = cat.item(step.kind, step.slug)
+    return item.title if item is not None else step.slug
+
+
+@bp.get("/")
+@requires(can_preview_content)
+def index() -> ResponseReturnValue:
+    cat = catalog()
+    return render_template("preview/index.html", cat=cat, errors=len(cat.errors))
+
+
+@bp.get("/courses/<course_slug>/<lesson_slug>")
+@requires(can_preview_content)
+def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
+    found = catalog().lesson(course_slug, lesson_slug)
+    if found is None:
+        abort(404)
+    course, lesson_ = found
+    previous, following = course.neighbours(lesson_slug)
+    return render_template(
+        "preview/lesson.html", course=course, lesson=lesson_, previous=previous, following=following
+    )
+
+
+@bp.get("/quizzes/<quiz_slug>")
+@requires(can_preview_content)
+def quiz(quiz_slug: str) -> ResponseReturnValue:
+    found = catalog().quizzes.get(quiz_slug)
+    if found is None:
+        abort(404)
+    return render_template("preview/quiz.html", quiz=found)
+
+
+@bp.get("/roleplays/<case_slug>")
+@requires(can_preview_content)
+def roleplay(case_slug: str) -> ResponseReturnValue:
+    found = catalog().roleplays.get(case_slug)
+    if found is None:
+        abort(404)
+    return render_template("preview/roleplay.html", case=found)
+
+
+@bp.get("/tracks/<role>")
+@requires(can_preview_content)
+def track(role: str) -> ResponseReturnValue:
+    cat = catalog()
+    found = cat.tracks.get(role)
+    if found is None:
+        abort(404)
+    steps = [(step, step_title(cat, step)) for step in found.steps]
+    return render_template("preview/track.html", track=found, steps=steps)
+
+
+@bp.get("/version")
+@requires(can_preview_content)
+def version() -> ResponseReturnValue:
+    """The catalog's fingerprint: the preview pages reload when it changes (a file saved)."""
+    return jsonify(version=catalog().fingerprint)
