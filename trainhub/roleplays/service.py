@@ -151,6 +151,8 @@ def _open_draft(session: DbSession, hire: User, case: RoleplayCase, now: datetim
             "user_id": hire.id,
             "case_slug": case.slug,
             "case_hash": case.content_hash,
+            "text_language": case.language or None,
+            "text_hash": case.text_hash or None,
             "version": version,
             "text": current.text if current is not None else "",
             "status": "draft",
@@ -190,7 +192,14 @@ def save_answer(
     and changes nothing).
     """
     draft_id = _open_draft(session, hire, case, now)
-    values: dict[str, object] = {"text": text, "updated_at": now, "case_hash": case.content_hash}
+    values: dict[str, object] = {
+        "text": text,
+        "updated_at": now,
+        "case_hash": case.content_hash,
+        # The text answered, as the hire read it when saving (a translation or the original).
+        "text_language": case.language or None,
+        "text_hash": case.text_hash or None,
+    }
     if submit:
         values.update(status="submitted", submitted_at=now)
     result = session.execute(
