@@ -173,3 +173,33 @@ def test_a_case_answered_in_russian_shows_so_on_the_review_page(client, db_sessi
     review = _text(client.get(f"/reviews/{row.id}"))
     assert "Language of the answer: Russian, the current translation" in review
     assert "A cold call" in review  # the mentor reads the case in English
+
+
+def test_content_status_prints_a_table_per_language(runner, app_config):
+    result = runner.invoke(args=["content", "status"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["original", "(en)", "ru", "uk"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.strip()}
+    assert rows["content/courses/basics/01-funnel.md"] == ["translated", "missing"]
+    assert rows["content/courses/basics/02-kpis.md"] == ["missing", "missing"]
+    assert rows["quizzes/kpi-quiz.yaml"] == ["translated", "missing"]
+    assert "ru: 5 of 6 files translated (0 out of date, 0 without a version, 0 drifted and " in (
+        result.output
+    )
+    only = runner.invoke(args=["content", "status", "--language", "uk"])
+    assert only.output.splitlines()[0].split() == ["original", "(en)", "uk"]
+
+
+def test_content_check_reports_a_drifted_translation_and_fails(runner, app_config):
+    root = app_config["CONTENT_ROOT"]
+    path = f"{root}/quizzes/kpi-quiz.ru.yaml"
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("      - text: Количество звонков\n", ""))
+    result = runner.invoke(args=["content", "check", "--root", root])
+    assert result.exit_code == 1
+    assert "quizzes/kpi-quiz.ru.yaml:6: question 1: 1 'choices', but the original has 2" in (
+        result.output
+    )
