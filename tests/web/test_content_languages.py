@@ -203,3 +203,29 @@ def test_content_check_reports_a_drifted_translation_and_fails(runner, app_confi
     assert "quizzes/kpi-quiz.ru.yaml:6: question 1: 1 'choices', but the original has 2" in (
         result.output
     )
+
+
+def test_a_regrade_matches_a_russian_attempt_against_the_russian_texts(
+    app, client, db_session, runner
+):
+    """The original's pass mark goes up: the Russian attempt keeps its picks (matched by the
+    Russian texts it was asked in) and only its verdict moves, as an English one would."""
+    hire = factories.make_user(db_session, "hire", track="seller", locale="ru")
+    db_session.commit()
+    sign_in(client, hire.email)
+    attempt = _take(client, db_session)
+    before = attempt.percent
+    assert before is not None and 30 <= before < 60 and attempt.is_passed is False
+    root = app.config["CONTENT_ROOT"]
+    path = f"{root}/quizzes/kpi-quiz.yaml"
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("pass_mark: 60", "pass_mark: 30"))
+    result = runner.invoke(args=["quiz", "regrade", "kpi-quiz"])
+    assert result.exit_code == 0, result.output
+    assert "regraded 1 attempts" in result.output
+    db_session.rollback()  # a new snapshot: the command wrote in its own transaction
+    row = db_session.get(QuizAttempt, attempt.id)
+    assert (row.percent, row.is_passed) == (before, True)
+    assert row.answers == attempt.answers and row.text_language == "ru"

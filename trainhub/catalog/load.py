@@ -65,6 +65,11 @@ class Catalog:
         return self.localized.get(self.default_language, self)
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """The default language and every language some translation is served in."""
+        return tuple(sorted(self.localized)) or (self.default_language,)
+
+    @property
     def reading_language(self) -> str:
         return self.language or self.default_language
 
