@@ -4,6 +4,7 @@ history stays with the item, and the mentor sees which text was answered."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -229,3 +230,17 @@ def test_a_regrade_matches_a_russian_attempt_against_the_russian_texts(
     row = db_session.get(QuizAttempt, attempt.id)
     assert (row.percent, row.is_passed) == (before, True)
     assert row.answers == attempt.answers and row.text_language == "ru"
+
+
+def test_a_refused_upload_is_explained_in_the_readers_language(client, login_as):
+    """The service raises its reason in English; the page shows it translated."""
+    login_as("hire", track="seller", locale="ru")
+    url = "/roleplays/cold-call"
+    page = client.post_form(
+        url,
+        {"text": "Ответ", "save": "1", "attachment": (io.BytesIO(b""), "call.mp3")},
+        token_from=url,
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 422
+    assert "Файл пустой." in _text(page) and "The file is empty." not in _text(page)

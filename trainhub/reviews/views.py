@@ -266,7 +266,7 @@ def review(submission_id: int) -> ResponseReturnValue:
         db.session.commit()
     except ReviewRefused as exc:
         db.session.rollback()
-        form.decision.errors = [*form.decision.errors, _(str(exc))]
+        form.decision.errors = [*form.decision.errors, exc.message]
         return _render_review(submission, hire, case, form, 422)
     except ClaimedByOther:
         db.session.rollback()

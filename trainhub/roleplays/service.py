@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, insert_ignore, rowcount
+from ..messages import N_, Text
 from ..notifications.service import notify
 from .models import Attachment, Review, RoleplaySubmission
 from .pools import pool_of
@@ -38,7 +39,10 @@ class AnswerLocked(Exception):
 
 
 class TooManyAttachments(ValueError):
-    pass
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        # Translated where the page shows it (a str in English for logs).
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,9 @@ def save_answer(
             .where(Attachment.submission_id == draft_id)
         )
         if (count or 0) >= MAX_ATTACHMENTS:
-            raise TooManyAttachments(f"A version can have at most {MAX_ATTACHMENTS} files.")
+            raise TooManyAttachments(
+                N_("A version can have at most %(n)d files.", n=MAX_ATTACHMENTS)
+            )
         session.add(
             Attachment(
                 submission_id=draft_id,

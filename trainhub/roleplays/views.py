@@ -109,7 +109,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
-            form.attachment.errors = [_(str(exc))]
+            form.attachment.errors = [exc.message]
             return _render_case(found, form, 422)
     try:
         service.save_answer(
@@ -128,7 +128,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
         if stored is not None:
             stored_path(folder, stored.stored_name).unlink(missing_ok=True)
         if isinstance(exc, service.TooManyAttachments):
-            form.attachment.errors = [_(str(exc))]
+            form.attachment.errors = [exc.message]
             return _render_case(found, form, 422)
         flash(_("This answer is already submitted; it waits for your mentor."), "warning")
         return redirect(url_for("roleplays.case", case_slug=found.slug))

@@ -218,7 +218,7 @@ def ask(item_key: str) -> ResponseReturnValue:
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
-            form.evidence.errors = [_(str(exc))]
+            form.evidence.errors = [exc.message]
             return _render_request(track, step, form, 422)
     try:
         service.request_signoff(
