@@ -43,6 +43,7 @@ from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_in
 from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
+from .notifications.kinds import CONTENT_TITLES
 from .notifications.views import bp as notifications_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
@@ -113,6 +114,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     app.jinja_env.globals.update(content.TEMPLATE_GLOBALS)
+    if content.title_in not in CONTENT_TITLES:
+        CONTENT_TITLES.append(content.title_in)  # notices name items in their reader's language
     register_commands(app)
     security.register(app)
     return app

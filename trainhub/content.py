@@ -84,6 +84,11 @@ def answered_in(record: Any, kind: str, slug: str) -> str:
     return text_read(language, getattr(record, "text_hash", None), current)
 
 
+def title_in(kind: str, slug: str, language: str, track: str | None = None) -> str | None:
+    """An item's title in ``language`` (a notice in its recipient's language)."""
+    return catalog().title_of(kind, slug, language, track=track)
+
+
 TEMPLATE_GLOBALS = {
     "content_title": content_title,
     "answered_in": answered_in,

@@ -16,6 +16,8 @@ from tests.fixtures.translated_content import make_tree
 from tests.web.quiz_helpers import as_user, attempt_id, form_data, start, submit
 from trainhub.content import catalog
 from trainhub.courses.models import LessonCompletion
+from trainhub.notifications.kinds import title_of
+from trainhub.notifications.models import Notification
 from trainhub.quizzes.models import QuizAttempt
 from trainhub.roleplays.models import RoleplaySubmission
 
@@ -244,3 +246,23 @@ def test_a_refused_upload_is_explained_in_the_readers_language(client, login_as)
     )
     assert page.status_code == 422
     assert "Файл пустой." in _text(page) and "The file is empty." not in _text(page)
+
+
+def test_a_notice_names_the_case_in_its_readers_language(app, client, db_session):
+    """The hire answers in Russian; the English-reading mentor's notice (on the page and in
+    the e-mail) names the case in English, and a Russian reader's in Russian."""
+    team = factories.make_team(db_session, track="seller")
+    hire, mentor = team["hire"], team["mentor"]
+    hire.locale, mentor.locale = "ru", "en"
+    db_session.commit()
+    sign_in(client, hire.email)
+    url = "/roleplays/cold-call"
+    client.post_form(url, {"text": "Добрый день!", "submit": "1"}, token_from=url)
+    notice = db_session.query(Notification).filter_by(recipient_id=mentor.id).one()
+    with app.app_context():
+        assert "A cold call" in title_of(notice.kind, notice.data, "en")
+        assert "Холодный звонок" in title_of(notice.kind, notice.data, "ru")
+        # Gone from the files: the title stored with the notice still says what it was.
+        assert "Холодный звонок" in title_of(
+            notice.kind, {**notice.data, "case_slug": "gone"}, "en"
+        )

@@ -139,7 +139,12 @@ def decide_submission(
         recipient=submission.user_id,
         kind="review_done",
         key=f"review_done:{review.id}",
-        data={"case": case.title, "variant": decision, "version": submission.version},
+        data={
+            "case": case.title,
+            "case_slug": case.slug,
+            "variant": decision,
+            "version": submission.version,
+        },
         now=now,
         endpoint="roleplays.case",
         endpoint_args={"case_slug": case.slug},

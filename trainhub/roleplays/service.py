@@ -250,7 +250,12 @@ def save_answer(
                 recipient=reviewer,
                 kind="review_waiting",
                 key=f"review_waiting:{submission.id}",
-                data={"hire": hire.name, "case": case.title, "version": submission.version},
+                data={
+                    "hire": hire.name,
+                    "case": case.title,
+                    "case_slug": case.slug,
+                    "version": submission.version,
+                },
                 now=now,
                 endpoint="reviews.review",
                 endpoint_args={"submission_id": submission.id},
