@@ -85,6 +85,7 @@ def test_titles_in_a_language(tree):
         "Прослушал звонок с наставником"
     )
     assert catalog.title_of("quiz", "gone", "ru") is None
+    assert catalog.in_language("ru").fingerprint != catalog.fingerprint
     steps = catalog.tracks["seller"].steps
     assert [catalog.step_title("seller", s, "ru") for s in steps] == [
         "Основы продаж",

@@ -266,3 +266,20 @@ def test_a_notice_names_the_case_in_its_readers_language(app, client, db_session
         assert "Холодный звонок" in title_of(
             notice.kind, {**notice.data, "case_slug": "gone"}, "en"
         )
+
+
+def test_the_home_page_names_the_steps_in_each_readers_language(client, db_session):
+    """Readiness is kept per worker by catalog version: a Russian reader's step titles are
+    never handed to an English one, nor the other way round."""
+    russian = factories.make_user(db_session, "hire", track="seller", locale="ru")
+    english = factories.make_user(db_session, "hire", track="seller", locale="en")
+    db_session.commit()
+    sign_in(client, russian.email)
+    page = _text(client.get("/"))
+    for title in ("Лидогенерация", "Основы продаж", "Тест по показателям", "Холодный звонок"):
+        assert title in page
+    assert "Прослушал звонок с наставником" in page and "Shadowed a call" not in page
+    as_user(client, english.email)
+    page = _text(client.get("/"))
+    assert "Lead generation" in page and "KPI quiz" in page and "Shadowed a call" in page
+    assert "Тест по показателям" not in page

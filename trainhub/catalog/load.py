@@ -299,7 +299,9 @@ def _localize(
             quizzes=_merged(parts, "quizzes", base.quizzes),
             roleplays=_merged(parts, "roleplays", base.roleplays),
             problems=base.problems,
-            fingerprint=base.fingerprint,
+            # Its own version: a cache keyed by the fingerprint (readiness, pages) must not
+            # hand a result made with one language's titles to a reader of another.
+            fingerprint=f"{base.fingerprint}:{language}",
             default_language=base.default_language,
             language=language,
             translations=base.translations,
