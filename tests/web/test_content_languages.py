@@ -266,6 +266,11 @@ def test_a_notice_names_the_case_in_its_readers_language(app, client, db_session
         assert "Холодный звонок" in title_of(
             notice.kind, {**notice.data, "case_slug": "gone"}, "en"
         )
+        signoff = {"hire": "Анна", "item": "Shadowed a call", "item_slug": "shadowed"}
+        signoff["track"] = "seller"
+        assert "Прослушал звонок с наставником" in title_of("signoff_requested", signoff, "ru")
+        step = {"step": "KPI quiz", "step_kind": "quiz", "step_slug": "kpi-quiz", "due_on": ""}
+        assert "Тест по показателям" in title_of("step_due_soon", step, "ru")
 
 
 def test_the_home_page_names_the_steps_in_each_readers_language(client, db_session):

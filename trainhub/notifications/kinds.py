@@ -187,12 +187,16 @@ def translator(locale: str) -> Translate:
 
 # The title of a content item in a language, or None (the app sets it: ``content.title_in``).
 # A notice stores the item's reference beside its title (``case_slug``; ``step_kind``,
-# ``step_slug`` and ``track`` for a step), so it reads in its reader's language; the stored
-# title is what shows when the item is gone.
+# ``step_slug`` and ``track`` for a step; ``item_slug`` and ``track`` for a sign-off), so it
+# reads in its reader's language; the stored title is what shows when the item is gone.
 ContentTitles = Callable[[str, str, str, str | None], str | None]
 CONTENT_TITLES: list[ContentTitles] = []
-_REFERENCES = (("case", "roleplay", "case_slug"), ("step", "", "step_slug"))
-_REFERENCE_KEYS = {"case_slug", "step_kind", "step_slug", "track"}
+_REFERENCES = (
+    ("case", "roleplay", "case_slug"),
+    ("step", "", "step_slug"),
+    ("item", "signoff", "item_slug"),
+)
+_REFERENCE_KEYS = {"case_slug", "step_kind", "step_slug", "item_slug", "track"}
 
 
 def _localized_titles(data: Mapping[str, Any], values: dict[str, Any], locale: str) -> None:
