@@ -215,7 +215,7 @@ def translate_track(
                     f"'steps.{index}.{key}' comes from the original: a translation carries "
                     "only texts",
                 )
-        if step.title is not None and "title" not in item and raw:
+        if step.title is not None and "title" not in item:
             problems.warning(sub.line(), f"step {step.key} has no translated title")
         steps.append(
             replace(
@@ -588,6 +588,9 @@ def _files(folder: Path) -> dict[str, dict[str, Path]]:
     return found
 
 
+_YAML = (".yaml", ".yml")
+
+
 def load_translations(
     root: Path,
     default_language: str,
@@ -658,7 +661,7 @@ def load_translations(
                     return translate_lesson(_rel(root, p), x, data, lang, render)
 
                 found.append(("lesson", f"{slug}/{lesson_.slug}", language, path, les))
-    by_track = {Path(t.path).name: t for t in tracks.values()}
+    by_track = {Path(t.path).with_suffix(x).name: t for t in tracks.values() for x in _YAML}
     for name, paths in _files(root / "content" / "tracks").items():
         for language, path in paths.items():
             track = by_track.get(name)
@@ -673,8 +676,8 @@ def load_translations(
 
             found.append(("track", track.role, language, path, trk))
     originals += [("track", t.path) for t in tracks.values()]
-    by_quiz = {Path(q.path).name: q for q in quizzes.values()}
-    by_quiz.update({Path(q.path).with_suffix(".yml").name: q for q in quizzes.values()})
+    # ``kpi.ru.yaml`` translates ``kpi.yaml`` or ``kpi.yml``, whichever the original is.
+    by_quiz = {Path(q.path).with_suffix(x).name: q for q in quizzes.values() for x in _YAML}
     for name, paths in _files(root / "quizzes").items():
         for language, path in paths.items():
             if wrong_language(path, language):
