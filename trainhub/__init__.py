@@ -13,7 +13,18 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import errors, i18n, language, models, routing, security, sessions, templating, zones
+from . import (
+    content,
+    errors,
+    i18n,
+    language,
+    models,
+    routing,
+    security,
+    sessions,
+    templating,
+    zones,
+)
 from .access import enforce_declared_policy
 from .account.views import bp as account_bp
 from .admin.views import bp as admin_bp
@@ -33,6 +44,7 @@ from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
 from .handbook.cli import import_command as handbook_import_command
 from .home.views import bp as home_bp
+from .notifications.kinds import CONTENT_TITLES
 from .notifications.views import bp as notifications_bp
 from .preview.cli import make_preview_command
 from .preview.views import bp as preview_bp
@@ -108,6 +120,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     errors.register(app)
     templating.register(app)
+    app.jinja_env.globals.update(content.TEMPLATE_GLOBALS)
+    if content.title_in not in CONTENT_TITLES:
+        CONTENT_TITLES.append(content.title_in)  # notices name items in their reader's language
     register_commands(app)
     security.register(app)
     return app
@@ -127,6 +142,8 @@ def register_extensions(app: Flask) -> None:
         Path(app.config["CONTENT_ROOT"]),
         check_interval=float(app.config["CONTENT_CHECK_INTERVAL"]),
         cache_dir=Path(app.config["RENDER_CACHE"]) if app.config["RENDER_CACHE"] else None,
+        default_language=str(app.config.get("CONTENT_LANGUAGE") or "en"),
+        languages=tuple(app.config.get("LANGUAGES") or ()),
     )
     # Every model is imported (above) so the mappers are complete before the first query.
     assert models.__all__

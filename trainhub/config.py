@@ -22,6 +22,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "ENV": str,
     "PORT": int,
     "CONTENT_CHECK_INTERVAL": float,
+    "CONTENT_LANGUAGE": str,
     "PROXY_HOPS": int,
     "RATELIMIT_LOGIN_ATTEMPTS": int,
     "RATELIMIT_LOGIN_WINDOW": int,
@@ -141,6 +142,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "DUE_COUNT_WEEKENDS": False,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en", "ru", "uk"],
+        # The language of the content files without a language suffix (the originals);
+        # ``03-kpis.ru.md`` beside ``03-kpis.md`` is its Russian translation.
+        "CONTENT_LANGUAGE": "en",
     }
 
 

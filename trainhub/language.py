@@ -31,6 +31,10 @@ def select_locale() -> str:
 def translations() -> NullTranslations:
     # Flask-Babel resolves the domain, the locale and the catalog on every call (~40 µs);
     # a page calls it dozens of times, so the catalog is looked up once per request.
+    if getattr(g.get("_flask_babel"), "forced_babel_locale", None) is not None:
+        # Inside ``force_locale`` (a notice in its recipient's language): not the request's.
+        forced: NullTranslations = get_translations()
+        return forced
     found: NullTranslations | None = g.get("_trainhub_translations")
     if found is None:
         found = g._trainhub_translations = get_translations()

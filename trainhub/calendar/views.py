@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from ..access import public
 from ..clock import counts_weekends, today
-from ..content import catalog
+from ..content import read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..permissions import is_hire
@@ -30,7 +30,9 @@ def feed(token: str) -> ResponseReturnValue:
     owner = owner_of(db.session, token)
     if owner is None:
         abort(404)
-    rows = rows_for_feed(db.session, catalog(), owner, today(), count_weekends=counts_weekends())
+    # Step titles in the owner's language too.
+    cat = read_catalog(owner.locale or "en")
+    rows = rows_for_feed(db.session, cat, owner, today(), count_weekends=counts_weekends())
     # The calendar program has no language of its own here: the owner's choice is used.
     with force_locale(owner.locale or "en"):
         own = is_hire(owner)

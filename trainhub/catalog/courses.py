@@ -14,6 +14,9 @@ from .problems import ProblemList
 from .sources import content_hash, is_slug
 
 LESSON_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+# What a link may point at: a lesson, or one of its translations (``02-x.ru.md``). Either is
+# the same lesson: its URL has no language, the reader's language picks the text.
+LINKED_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.[a-z]{2,3})?\.md$")
 ALL_ROLES = "all"
 
 
@@ -38,6 +41,11 @@ class Lesson:
     content_hash: str
     words: int
     links: tuple[LessonLink, ...] = ()
+    # The language of this text when it is a translation ("" for the original, which is in
+    # the catalog's default language) and the translation file's own content hash. The
+    # lesson's identity and ``content_hash`` stay the original's: history does not fork.
+    language: str = ""
+    text_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     path: str
     content_hash: str
+    language: str = ""  # as for Lesson: "" for the original, else the translation's language
+    text_hash: str = ""
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -71,8 +81,14 @@ class Course:
 
 
 def lesson_slug(filename: str) -> str | None:
-    match = LESSON_FILE.match(filename)
+    match = LINKED_FILE.match(filename)
     return match.group(2) if match else None
+
+
+def original_filename(filename: str | None) -> str | None:
+    """``02-x.ru.md`` -> ``02-x.md``: the lesson a link to a translation points at."""
+    match = LINKED_FILE.match(filename or "")
+    return f"{match.group(1)}-{match.group(2)}.md" if match else filename
 
 
 def _resolve(course_slug: str, target: str) -> tuple[str | None, str | None, str]:
@@ -111,6 +127,17 @@ def link_rewriter(course_slug: str) -> Callable[[str], str | None]:
     return functools.partial(rewrite_link, course_slug)
 
 
+def lesson_links(body: str, body_line: int, course_slug: str) -> tuple[LessonLink, ...]:
+    found = []
+    for line, target in find_links(body):
+        if _is_local_md(target):
+            course, filename, _fragment = _resolve(course_slug, target)
+            found.append(
+                LessonLink(body_line + line - 1, target, course, original_filename(filename))
+            )
+    return tuple(found)
+
+
 def parse_lesson(
     path: str, course_slug: str, filename: str, data: bytes, render: Renderer
 ) -> tuple[Lesson | None, ProblemList]:
@@ -128,11 +155,7 @@ def parse_lesson(
     fields.warn_unknown({"title", "minutes", "summary"})
     if not doc.body.strip():
         problems.error(doc.body_line, "the lesson has no text after its front matter")
-    links = tuple(
-        LessonLink(doc.body_line + line - 1, target, *_resolve(course_slug, target)[:2])
-        for line, target in find_links(doc.body)
-        if _is_local_md(target)
-    )
+    links = lesson_links(doc.body, doc.body_line, course_slug)
     if problems.has_errors or title is None or minutes is None:
         return None, problems
     digest = content_hash(data)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from . import quizzes as quiz_files
 from . import roleplays as roleplay_files
@@ -21,10 +21,13 @@ from .markdown import Renderer
 from .problems import Problem
 from .quizzes import Quiz
 from .roleplays import RoleplayCase
-from .sources import is_slug
-from .tracks import Track, parse_track
+from .sources import is_slug, split_translation
+from .tracks import Track, TrackStep, parse_track
+from .translations import TranslationState, load_translations
 
 CONTENT_DIRS = ("content", "quizzes", "roleplays")
+DEFAULT_LANGUAGE = "en"
+_Item = TypeVar("_Item", Course, Lesson, Track, Quiz, RoleplayCase)
 
 
 class HasTrack(Protocol):
@@ -42,6 +45,79 @@ class Catalog:
     roleplays: Mapping[str, RoleplayCase] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     fingerprint: str = ""
+    # The language of the originals (the files without a language suffix).
+    default_language: str = DEFAULT_LANGUAGE
+    # The language this catalog's items are read in: "" for the originals. ``in_language``
+    # gives the catalog of another language: the same items, slugs, hashes and structure,
+    # with each text translated where a translation exists.
+    language: str = ""
+    translations: tuple[TranslationState, ...] = ()
+    # Every language's catalog, shared by all of them (filled once by the loader).
+    localized: Mapping[str, Catalog] = field(default_factory=dict, compare=False, repr=False)
+
+    def in_language(self, language: str | None) -> Catalog:
+        """This catalog as a reader of ``language`` reads it: each item translated where a
+        translation exists, the original otherwise. Grading, thresholds and hashes are the
+        same in every language (a translation carries texts only)."""
+        found = self.localized.get(language or self.default_language)
+        if found is not None:
+            return found
+        return self.localized.get(self.default_language, self)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The default language and every language some translation is served in."""
+        return tuple(sorted(self.localized)) or (self.default_language,)
+
+    @property
+    def reading_language(self) -> str:
+        return self.language or self.default_language
+
+    def language_of(self, item: Course | Lesson | Track | Quiz | RoleplayCase) -> str:
+        """The language of an item's text: its translation's, else the originals'."""
+        return item.language or self.default_language
+
+    def is_untranslated(
+        self, item: Course | Lesson | Track | Quiz | RoleplayCase, language: str | None = None
+    ) -> bool:
+        """True when a reader of ``language`` (default: this catalog's) gets the original
+        because the item has no translation in it: the page says so."""
+        wanted = language or self.reading_language
+        return self.language_of(item) != wanted
+
+    def title_of(
+        self, kind: str, slug: str, language: str | None = None, *, track: str | None = None
+    ) -> str | None:
+        """The title of a course, quiz, role-play case, track or sign-off in ``language``
+        (default: this catalog's), falling back to the original's; None when the item is
+        not in the catalog. A sign-off's title lives in its track: pass the track's role.
+        A lesson is ``kind="lesson"``, ``slug="<course>/<lesson>"``."""
+        cat = self.in_language(language) if language else self
+        if kind == "track":
+            found_track = cat.tracks.get(slug)
+            return found_track.title if found_track else None
+        if kind == "lesson":
+            course_slug, _, lesson_slug = slug.partition("/")
+            found_lesson = cat.lesson(course_slug, lesson_slug)
+            return found_lesson[1].title if found_lesson else None
+        if kind == "signoff":
+            owner = cat.tracks.get(track or "")
+            step = owner.step("signoff", slug) if owner else None
+            return step.title if step else None
+        item = cat.item(kind, slug)
+        return item.title if item is not None else None
+
+    def step_title(self, track: str, step: TrackStep, language: str | None = None) -> str | None:
+        """What a track step is called in ``language``: its own title (a sign-off's), else
+        the title of the item it points at; None when neither is in the catalog."""
+        cat = self.in_language(language) if language else self
+        owner = cat.tracks.get(track)
+        own = owner.step(step.kind, step.slug) if owner else None
+        if own is not None and own.title:
+            return own.title
+        if step.title and step.kind == "signoff":
+            return step.title
+        return cat.title_of(step.kind, step.slug)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -111,7 +187,7 @@ def _load_courses(root: Path, render: Renderer, problems: list[Problem]) -> dict
         lessons: list[Lesson] = []
         seen: dict[str, str] = {}
         for path in sorted(folder.iterdir()):
-            if path.name == "course.yaml" or path.is_dir():
+            if path.name == "course.yaml" or path.is_dir() or split_translation(path.name):
                 continue
             rel = _rel(root, path)
             if path.suffix != ".md":
@@ -146,6 +222,8 @@ def _load_tracks(root: Path, problems: list[Problem]) -> dict[str, Track]:
         return tracks
     for path in sorted(base.iterdir()):
         rel = _rel(root, path)
+        if split_translation(path.name):
+            continue  # translations.py reads it
         if path.suffix not in {".yaml", ".yml"}:
             problems.append(Problem(rel, 1, "not a track (.yaml) file; ignored", "warning"))
             continue
@@ -199,7 +277,45 @@ def _cross_check(
                     problems.append(Problem(item.path, 1, f"{kind} role '{role}' has no track"))
 
 
-def _parse_all(root: Path, render: RenderCache, print_: str) -> Catalog:
+def _merged(
+    parts: Mapping[str, Mapping[str, object]], name: str, items: Mapping[str, _Item]
+) -> dict[str, _Item]:
+    """The originals, in their order, each replaced by its translation where one exists."""
+    own = parts.get(name, {})
+    return {slug: own.get(slug, item) for slug, item in items.items()}  # type: ignore[misc]
+
+
+def _localize(
+    base: Catalog, translated: Iterable[tuple[str, Mapping[str, Mapping[str, object]]]]
+) -> None:
+    """Fill ``base.localized`` with the catalog of every language that has a translation."""
+    shared = base.localized
+    assert isinstance(shared, dict)
+    shared[base.default_language] = base
+    for language, parts in translated:
+        shared[language] = Catalog(
+            courses=_merged(parts, "courses", base.courses),
+            tracks=_merged(parts, "tracks", base.tracks),
+            quizzes=_merged(parts, "quizzes", base.quizzes),
+            roleplays=_merged(parts, "roleplays", base.roleplays),
+            problems=base.problems,
+            # Its own version: a cache keyed by the fingerprint (readiness, pages) must not
+            # hand a result made with one language's titles to a reader of another.
+            fingerprint=f"{base.fingerprint}:{language}",
+            default_language=base.default_language,
+            language=language,
+            translations=base.translations,
+            localized=shared,
+        )
+
+
+def _parse_all(
+    root: Path,
+    render: RenderCache,
+    print_: str,
+    default_language: str = DEFAULT_LANGUAGE,
+    languages: Iterable[str] = (),
+) -> Catalog:
     problems: list[Problem] = []
     if not any((root / top).is_dir() for top in CONTENT_DIRS):
         problems.append(Problem(str(root), 1, "no content/, quizzes/ or roleplays/ folder here"))
@@ -210,26 +326,86 @@ def _parse_all(root: Path, render: RenderCache, print_: str) -> Catalog:
     roleplays, found = roleplay_files.discover(root, render)
     problems.extend(found)
     _cross_check(courses, tracks, quizzes, roleplays, problems)
-    return Catalog(
+    translated = load_translations(
+        root, default_language, courses, tracks, quizzes, roleplays, render, languages
+    )
+    problems.extend(translated.problems)
+    _check_translated_links(translated.lessons, courses, problems)
+    base = Catalog(
         courses=courses,
         tracks=tracks,
         quizzes=quizzes,
         roleplays=roleplays,
         problems=tuple(sorted(set(problems))),
         fingerprint=print_,
+        default_language=default_language,
+        translations=tuple(translated.states),
+        localized={},
     )
+    served = (
+        set(translated.courses)
+        | set(translated.tracks)
+        | set(translated.quizzes)
+        | set(translated.roleplays)
+    ) - {default_language}
+    _localize(
+        base,
+        (
+            (
+                language,
+                {
+                    "courses": dict(translated.courses.get(language, {})),
+                    "tracks": dict(translated.tracks.get(language, {})),
+                    "quizzes": dict(translated.quizzes.get(language, {})),
+                    "roleplays": dict(translated.roleplays.get(language, {})),
+                },
+            )
+            for language in sorted(served)
+        ),
+    )
+    return base
 
 
-def load_catalog(root: Path, cache: RenderCache | None = None) -> Catalog:
+def _check_translated_links(
+    lessons: Mapping[str, Mapping[tuple[str, str], Lesson]],
+    courses: Mapping[str, Course],
+    problems: list[Problem],
+) -> None:
+    for by_key in lessons.values():
+        for (course_slug, lesson_slug), lesson in by_key.items():
+            for link in lesson.links:
+                target = courses.get(link.course or "")
+                names = {f"{x.number:02d}-{x.slug}.md" for x in target.lessons} if target else set()
+                if link.filename not in names:
+                    path = _translation_path(courses[course_slug], lesson_slug, lesson.language)
+                    problems.append(Problem(path, link.line, f"broken link to '{link.target}'"))
+
+
+def _translation_path(course: Course, lesson_slug: str, language: str) -> str:
+    lesson = course.lesson(lesson_slug)
+    assert lesson is not None
+    stem = lesson.path.removesuffix(".md")
+    return f"{stem}.{language}.md"
+
+
+def load_catalog(
+    root: Path,
+    cache: RenderCache | None = None,
+    default_language: str = DEFAULT_LANGUAGE,
+    languages: Iterable[str] = (),
+) -> Catalog:
+    """The catalog of the files under ``root``. The originals are in ``default_language``;
+    ``languages`` are those ``content status`` lists missing translations in."""
     root = root.resolve()
+    languages = tuple(languages)
     render = cache or RenderCache()
     print_ = fingerprint(root)
     # First pass: parse everything, noting which Markdown is not rendered yet. Usually
     # nothing is missing and this pass is the answer. Otherwise render the misses (on every
     # core when there are many) and parse again, now entirely from the cache.
     with render.recording() as missing:
-        catalog = _parse_all(root, render, print_)
+        catalog = _parse_all(root, render, print_, default_language, languages)
     if not missing:
         return catalog
     render.render_all(missing)
-    return _parse_all(root, render, print_)
+    return _parse_all(root, render, print_, default_language, languages)

@@ -30,7 +30,7 @@ from .markdown import Renderer
 from .problems import Problem, ProblemList
 from .questions import Question, assign_ids, parse_question
 from .quiz_review import ReviewOptions, parse_review
-from .sources import Lines, YamlError, content_hash, is_slug, load_yaml
+from .sources import Lines, YamlError, content_hash, is_slug, load_yaml, split_translation
 
 SETTINGS = {
     "title",
@@ -65,6 +65,8 @@ class Quiz:
     review: ReviewOptions = ReviewOptions()
     summary: str = ""
     source: str = "yaml"  # or "gift"
+    language: str = ""  # "" for the original; else the translation's language (see Lesson)
+    text_hash: str = ""
 
     @property
     def graded_questions(self) -> tuple[Question, ...]:
@@ -214,6 +216,8 @@ def discover(root: Path, render: Renderer) -> tuple[dict[str, Quiz], list[Proble
         rel = path.relative_to(root).as_posix()
         if path.is_dir() or path.name.startswith("."):
             continue
+        if split_translation(path.name):
+            continue  # translations.py reads it
         if path.suffix == ".gift":
             if not (path.with_suffix(".yaml").is_file() or path.with_suffix(".yml").is_file()):
                 problems.append(

@@ -16,7 +16,7 @@ from .courses import ALL_ROLES
 from .fields import Fields
 from .markdown import Renderer, loosen_lists
 from .problems import Problem, ProblemList
-from .sources import YamlError, content_hash, is_slug, split_front_matter
+from .sources import YamlError, content_hash, is_slug, split_front_matter, split_translation
 
 DIFFICULTIES = ("introductory", "intermediate", "advanced")
 LEVELS = (1, 2, 3, 4)
@@ -71,6 +71,8 @@ class RoleplayCase:
     html: str = ""  # the scenario, rendered and sanitized once
     mentor_notes: str = ""  # never shown to hires
     mentor_notes_html: str = ""
+    language: str = ""  # "" for the original; else the translation's language (see Lesson)
+    text_hash: str = ""
 
     def is_for(self, role: str | None) -> bool:
         return ALL_ROLES in self.roles or (role is not None and role in self.roles)
@@ -262,6 +264,8 @@ def discover(root: Path, render: Renderer) -> tuple[dict[str, RoleplayCase], lis
         rel = path.relative_to(root).as_posix()
         if path.is_dir() or path.name.startswith("."):
             continue
+        if split_translation(path.name):
+            continue  # translations.py reads it
         if path.suffix != ".md":
             problems.append(Problem(rel, 1, "not a case (.md) file; ignored", "warning"))
             continue

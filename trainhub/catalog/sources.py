@@ -130,3 +130,16 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def is_slug(value: object) -> bool:
     return isinstance(value, str) and bool(SLUG_RE.match(value))
+
+
+# ``03-kpis.ru.md``, ``course.uk.yaml``: a translation sits beside its original, with the
+# language code before the extension. Slugs hold no dots, so no original looks like this.
+_TRANSLATION_NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2,3})\.(?P<ext>[a-z]+)$")
+
+
+def split_translation(name: str) -> tuple[str, str] | None:
+    """``03-kpis.ru.md`` -> (``03-kpis.md``, ``ru``); None for a name with no language."""
+    match = _TRANSLATION_NAME.match(name)
+    if not match:
+        return None
+    return f"{match['stem']}.{match['ext']}", match["lang"]

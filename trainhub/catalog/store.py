@@ -12,14 +12,23 @@ import time
 from pathlib import Path
 
 from .cache import RenderCache
-from .load import Catalog, fingerprint, load_catalog
+from .load import DEFAULT_LANGUAGE, Catalog, fingerprint, load_catalog
 
 log = logging.getLogger(__name__)
 
 
 class CatalogStore:
-    def __init__(self, root: Path, check_interval: float = 2.0, cache_dir: Path | None = None):
+    def __init__(
+        self,
+        root: Path,
+        check_interval: float = 2.0,
+        cache_dir: Path | None = None,
+        default_language: str = DEFAULT_LANGUAGE,
+        languages: tuple[str, ...] = (),
+    ):
         self.root = Path(root)
+        self.default_language = default_language
+        self.languages = languages
         self.check_interval = check_interval
         self.cache = RenderCache(cache_dir)
         self._lock = threading.Lock()
@@ -28,7 +37,7 @@ class CatalogStore:
 
     def _load(self) -> Catalog:
         started = time.perf_counter()
-        catalog = load_catalog(self.root, self.cache)
+        catalog = load_catalog(self.root, self.cache, self.default_language, self.languages)
         log.info(
             "catalog loaded in %.0f ms: %d courses, %d tracks, %d quizzes, %d cases, %d problems",
             (time.perf_counter() - started) * 1000,

@@ -40,6 +40,8 @@ class Track:
     steps: tuple[TrackStep, ...]
     path: str
     content_hash: str
+    language: str = ""  # "" for the original; else the translation's language (see Lesson)
+    text_hash: str = ""
 
     def step(self, kind: str, slug: str) -> TrackStep | None:
         return next((s for s in self.steps if s.kind == kind and s.slug == slug), None)

@@ -33,3 +33,7 @@ class LessonCompletion(Model):
     # The version of the lesson file the hire read.
     lesson_hash: Mapped[str] = mapped_column(sa.String(64))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The text the hire read: a translation's language and own content hash, both None when
+    # it was the original. History belongs to the item (``lesson_hash``) whatever the language.
+    text_language: Mapped[str | None] = mapped_column(sa.String(10))
+    text_hash: Mapped[str | None] = mapped_column(sa.String(64))

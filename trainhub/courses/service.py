@@ -23,6 +23,8 @@ def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetim
             "lesson_slug": lesson.slug,
             "lesson_hash": lesson.content_hash,
             "completed_at": now,
+            "text_language": lesson.language or None,
+            "text_hash": lesson.text_hash or None,
         },
         ["user_id", "course_slug", "lesson_slug"],
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import requires
-from ..content import catalog
+from ..content import read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
@@ -26,7 +26,7 @@ class CompleteForm(Form):
 @bp.get("/")
 @requires(is_signed_in)
 def index() -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     role = current_user.track if is_hire(current_user) else None
     mine = cat.courses_for(role) if role else list(cat.courses.values())
     others = [c for c in cat.courses.values() if c not in mine]
@@ -37,7 +37,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/<course_slug>/")
 @requires(is_signed_in)
 def course(course_slug: str) -> ResponseReturnValue:
-    found = catalog().courses.get(course_slug)
+    found = read_catalog().courses.get(course_slug)
     if found is None:
         abort(404)
     done = service.completed_lessons(db.session, current_user, course_slug)
@@ -47,7 +47,7 @@ def course(course_slug: str) -> ResponseReturnValue:
 @bp.get("/<course_slug>/<lesson_slug>")
 @requires(is_signed_in)
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     found = cat.lesson(course_slug, lesson_slug)
     if found is None:
         abort(404)
@@ -75,7 +75,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @bp.post("/<course_slug>/<lesson_slug>/complete")
 @requires(can_submit_work)
 def complete(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
-    found = catalog().lesson(course_slug, lesson_slug)
+    found = read_catalog().lesson(course_slug, lesson_slug)
     if found is None:
         abort(404)
     course_, lesson_ = found

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..access import public, requires
 from ..clock import counts_weekends, today
-from ..content import catalog
+from ..content import read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..permissions import is_hire, is_mentor, is_signed_in
@@ -34,7 +34,7 @@ MENTOR_ROWS = 100
 @bp.get("/")
 @requires(is_signed_in)
 def index() -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     if is_hire(current_user):
         track = cat.track_of(current_user)
         row = row_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())

@@ -185,8 +185,36 @@ def translator(locale: str) -> Translate:
     return translations_for(locale).ugettext
 
 
+# The title of a content item in a language, or None (the app sets it: ``content.title_in``).
+# A notice stores the item's reference beside its title (``case_slug``; ``step_kind``,
+# ``step_slug`` and ``track`` for a step; ``item_slug`` and ``track`` for a sign-off), so it
+# reads in its reader's language; the stored title is what shows when the item is gone.
+ContentTitles = Callable[[str, str, str, str | None], str | None]
+CONTENT_TITLES: list[ContentTitles] = []
+_REFERENCES = (
+    ("case", "roleplay", "case_slug"),
+    ("step", "", "step_slug"),
+    ("item", "signoff", "item_slug"),
+)
+_REFERENCE_KEYS = {"case_slug", "step_kind", "step_slug", "item_slug", "track"}
+
+
+def _localized_titles(data: Mapping[str, Any], values: dict[str, Any], locale: str) -> None:
+    for key, kind, slug_key in _REFERENCES:
+        slug = data.get(slug_key)
+        item_kind = kind or data.get("step_kind")
+        if key not in values or not isinstance(slug, str) or not isinstance(item_kind, str):
+            continue
+        for resolve in CONTENT_TITLES:
+            found = resolve(item_kind, slug, locale, data.get("track"))
+            if found:
+                values[key] = found
+                break
+
+
 def _values(kind: Kind | None, data: Mapping[str, Any], locale: str) -> dict[str, Any]:
-    values = {k: v for k, v in data.items() if k != "variant"}
+    values = {k: v for k, v in data.items() if k != "variant" and k not in _REFERENCE_KEYS}
+    _localized_titles(data, values, locale)
     for key in kind.dates if kind else ():
         raw = values.get(key)
         if isinstance(raw, str):

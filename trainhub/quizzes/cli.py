@@ -146,7 +146,13 @@ def regrade_command(slug: str, dry_run: bool) -> None:
     if quiz is None:
         raise click.ClickException(f"no quiz '{slug}' (see `trainhub content check`)")
     session = db.session
-    changes = plan_regrade(session, quiz)
+    cat = catalog()
+    translations = {
+        language: found
+        for language in cat.languages
+        if (found := cat.in_language(language).quizzes.get(slug)) is not None
+    }
+    changes = plan_regrade(session, quiz, translations)
     emails: dict[int, str] = {
         user_id: email
         for user_id, email in session.execute(

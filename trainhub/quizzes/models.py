@@ -53,6 +53,10 @@ class QuizAttempt(Model):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The text the hire read: a translation's language and own content hash, both None when
+    # it was the original. History belongs to the item (``quiz_hash``) whatever the language.
+    text_language: Mapped[str | None] = mapped_column(sa.String(10))
+    text_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     essay_grades: Mapped[list[EssayGrade]] = relationship(
         back_populates="attempt", lazy="raise_on_sql", order_by="EssayGrade.id"

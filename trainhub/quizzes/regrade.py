@@ -137,8 +137,16 @@ def _reasons(
     return found
 
 
-def plan_regrade(session: DbSession, quiz: Quiz) -> list[RegradeChange]:
-    """Every graded attempt of ``quiz`` made against another version, graded again (read only)."""
+def plan_regrade(
+    session: DbSession, quiz: Quiz, translations: Mapping[str, Quiz] | None = None
+) -> list[RegradeChange]:
+    """Every graded attempt of ``quiz`` made against another version, graded again (read only).
+
+    An attempt answered in a translation (``text_language``) is rebased on the quiz in that
+    language (``translations``: language -> the quiz as its readers get it), since its answers
+    are carried over by the text of what was picked. One whose language has no translation
+    now is left out: matched against the original's texts, its picks would be lost.
+    """
     attempts = list(
         session.scalars(
             sa.select(QuizAttempt)
@@ -165,7 +173,13 @@ def plan_regrade(session: DbSession, quiz: Quiz) -> list[RegradeChange]:
             old = Layout.from_json(attempt.layout)
         except (KeyError, TypeError):
             continue  # not a layout this release can read: nothing to regrade it with
-        layout, answers, notes = rebase_layout(old, quiz, attempt.answers or {})
+        current = quiz
+        if attempt.text_language:
+            found = (translations or {}).get(attempt.text_language)
+            if found is None or found.language != attempt.text_language:
+                continue
+            current = found
+        layout, answers, notes = rebase_layout(old, current, attempt.answers or {})
         outcome = grade_layout(layout, answers, marks.get(attempt.id, {}))
         for key, result in (attempt.results or {}).items():
             if key in outcome.results and result.get("comment"):

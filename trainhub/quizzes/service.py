@@ -268,6 +268,9 @@ def start_attempt(
             user_id=hire.id,
             quiz_slug=quiz.slug,
             quiz_hash=quiz.content_hash,
+            # The language the questions are asked in (the layout keeps their texts).
+            text_language=quiz.language or None,
+            text_hash=quiz.text_hash or None,
             number=(used or 0) + 1,
             status="in_progress",
             layout=build_layout(quiz, rng).to_json(),

@@ -14,7 +14,7 @@ from ..auth.lookup import load_with_owner
 from ..auth.models import User
 from ..auth.scope import reviewees_of, reviewees_query
 from ..catalog.quiz_review import is_shown
-from ..content import catalog
+from ..content import read_catalog
 from ..db import reads_first, start_writing, utcnow
 from ..extensions import db
 from ..permissions import (
@@ -49,7 +49,7 @@ if essays_badge not in NAV_BADGES:
 
 
 def _quiz_or_404(slug: str) -> Any:
-    quiz = catalog().quizzes.get(slug)
+    quiz = read_catalog().quizzes.get(slug)
     if quiz is None:
         abort(404)
     return quiz
@@ -62,7 +62,7 @@ def _attempt_or_404(attempt_id: int) -> tuple[QuizAttempt, User]:
 @bp.get("/")
 @requires(is_signed_in)
 def index() -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     role = current_user.track if is_hire(current_user) else None
     quizzes = [q for q in cat.quizzes.values() if role is None or {"all", role} & set(q.roles)]
     return render_template("quizzes/index.html", quizzes=quizzes)
@@ -74,7 +74,7 @@ def take(quiz_slug: str) -> ResponseReturnValue:
     quiz = _quiz_or_404(quiz_slug)
     attempts = service.attempts_of(db.session, current_user.id, quiz.slug)
     used = len(attempts)
-    track_mark = service.track_pass_mark(catalog().tracks, current_user.track, quiz)
+    track_mark = service.track_pass_mark(read_catalog().tracks, current_user.track, quiz)
     best = service.best_percent(attempts)
     passed = service.has_passed(attempts)
     return render_template(
@@ -122,7 +122,7 @@ def _render_result(attempt: QuizAttempt, hire: User, status: int = 200) -> Respo
     layout = service.layout_of(attempt)
     shown = service.shown_to(layout, attempts, own)
     rows = review_rows(layout, attempt.answers or {}, attempt.results or {}, shown)
-    cat = catalog()
+    cat = read_catalog()
     quiz = cat.quizzes.get(attempt.quiz_slug)
     return render_template(
         "quizzes/result.html",
@@ -226,7 +226,7 @@ def answer(attempt_id: int) -> ResponseReturnValue:
 def grading() -> ResponseReturnValue:
     waiting = service.grading_queue(db.session, reviewees_of(current_user))
     people = {u.id: u for u in db.session.scalars(reviewees_query(current_user))}
-    cat = catalog()
+    cat = read_catalog()
     return render_template(
         "quizzes/grading.html",
         waiting=waiting,

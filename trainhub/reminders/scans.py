@@ -71,6 +71,7 @@ def review_overdue(
         data = {
             "hire": item.hire_name,
             "case": case.title if case else item.case_slug,
+            "case_slug": item.case_slug,
             "since": as_utc(item.submitted_at).date().isoformat(),
         }
         key = f"review_overdue:{item.submission_id}"
@@ -238,7 +239,14 @@ def steps_due(states: Sequence[HireState], *, now: datetime, settings: ScanSetti
             if due_on is None or result is None or result.done:
                 continue
             left = (due_on - today).days
-            data = {"step": result.title, "due_on": due_on.isoformat(), "hire": s.name}
+            data = {
+                "step": result.title,
+                "step_kind": step.kind,
+                "step_slug": step.slug,
+                "track": s.track.role,
+                "due_on": due_on.isoformat(),
+                "hire": s.name,
+            }
             base = f"{step.key}:{due_on.isoformat()}"
             target = STEP_ENDPOINTS.get(step.kind)
             endpoint, args = (target[0], {target[1]: step.slug}) if target else ("home.index", {})

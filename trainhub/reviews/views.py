@@ -24,7 +24,7 @@ from ..auth.models import User
 from ..auth.scope import people_of
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import step_threshold
-from ..content import catalog
+from ..content import read_catalog
 from ..db import start_writing, utcnow
 from ..extensions import db
 from ..permissions import (
@@ -96,8 +96,8 @@ def queue() -> ResponseReturnValue:
             db.session, current_user, waiting=len(mine), now=now, sla=sla
         ),
         requests=open_requests_for(db.session, current_user),
-        cases=catalog().roleplays,
-        tracks=catalog(),
+        cases=read_catalog().roleplays,
+        tracks=read_catalog(),
         hires=people_of(db.session, current_user),
         now=now,
         sla_hours=sla.hours,
@@ -188,7 +188,7 @@ def _required_score(hire: User, case: RoleplayCase) -> float:
     """The score approval needs: the case's passing score, or what the hire's track step
     needs (``step_threshold``) when higher. An approval below the step's figure could never
     complete the step, and one below the case's own is refused whatever the track says."""
-    track = catalog().track_of(hire)
+    track = read_catalog().track_of(hire)
     step = track.step("roleplay", case.slug) if track else None
     if step is None:
         return case.passing_score
@@ -230,7 +230,7 @@ def _render_review(
 @requires(can_review)
 def review(submission_id: int) -> ResponseReturnValue:
     submission, hire = _reviewable(submission_id)
-    case = catalog().roleplays.get(submission.case_slug)
+    case = read_catalog().roleplays.get(submission.case_slug)
     form = review_form_for(case) if case is not None else None
     if form is None or not form.is_submitted():
         if claims.live_claim(submission, utcnow()) is not None:
@@ -266,7 +266,7 @@ def review(submission_id: int) -> ResponseReturnValue:
         db.session.commit()
     except ReviewRefused as exc:
         db.session.rollback()
-        form.decision.errors = [*form.decision.errors, _(str(exc))]
+        form.decision.errors = [*form.decision.errors, exc.message]
         return _render_review(submission, hire, case, form, 422)
     except ClaimedByOther:
         db.session.rollback()

@@ -20,6 +20,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
+from ..messages import N_, Text
 from ..notifications.service import notify
 from .claims import is_free_for, live_claim, record_override
 from .models import DECISIONS, Review, RoleplaySubmission
@@ -37,8 +38,9 @@ class ClaimedByOther(Exception):
 class ReviewRefused(ValueError):
     """The decision does not fit the scores; ``field`` names the form field to blame."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message  # translated where the page shows it
         self.field = field
 
 
@@ -66,12 +68,16 @@ def decide_submission(
     """
     required = max(case.passing_score, required_score or 0.0)
     if decision not in DECISIONS:
-        raise ReviewRefused("Choose approve or needs work.", "decision")
+        raise ReviewRefused(N_("Choose approve or needs work."), "decision")
     score = weighted_score(case.rubric, levels)
     if decision == "approved" and not is_passing(score, required):
         raise ReviewRefused(
-            f"The score {score:.2f} is below the passing score {required:.1f}: "
-            "raise the levels that deserve it, or send it back for more work.",
+            N_(
+                "The score %(score)s is below the passing score %(required)s: raise the levels "
+                "that deserve it, or send it back for more work.",
+                score=f"{score:.2f}",
+                required=f"{required:.1f}",
+            ),
             "decision",
         )
     held = live_claim(submission, now)
@@ -133,7 +139,12 @@ def decide_submission(
         recipient=submission.user_id,
         kind="review_done",
         key=f"review_done:{review.id}",
-        data={"case": case.title, "variant": decision, "version": submission.version},
+        data={
+            "case": case.title,
+            "case_slug": case.slug,
+            "variant": decision,
+            "version": submission.version,
+        },
         now=now,
         endpoint="roleplays.case",
         endpoint_args={"case_slug": case.slug},

@@ -43,6 +43,10 @@ class RoleplaySubmission(Model):
     # A claim is short-lived, and people are deactivated, not deleted.
     claimed_by_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The text the hire read: a translation's language and own content hash, both None when
+    # it was the original. History belongs to the item (``case_hash``) whatever the language.
+    text_language: Mapped[str | None] = mapped_column(sa.String(10))
+    text_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="submission", lazy="raise_on_sql", order_by="Attachment.id"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, insert_ignore, rowcount
+from ..messages import N_, Text
 from ..notifications.service import notify
 from .models import Attachment, Review, RoleplaySubmission
 from .pools import pool_of
@@ -38,7 +39,10 @@ class AnswerLocked(Exception):
 
 
 class TooManyAttachments(ValueError):
-    pass
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        # Translated where the page shows it (a str in English for logs).
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ def _open_draft(session: DbSession, hire: User, case: RoleplayCase, now: datetim
             "user_id": hire.id,
             "case_slug": case.slug,
             "case_hash": case.content_hash,
+            "text_language": case.language or None,
+            "text_hash": case.text_hash or None,
             "version": version,
             "text": current.text if current is not None else "",
             "status": "draft",
@@ -190,7 +196,14 @@ def save_answer(
     and changes nothing).
     """
     draft_id = _open_draft(session, hire, case, now)
-    values: dict[str, object] = {"text": text, "updated_at": now, "case_hash": case.content_hash}
+    values: dict[str, object] = {
+        "text": text,
+        "updated_at": now,
+        "case_hash": case.content_hash,
+        # The text answered, as the hire read it when saving (a translation or the original).
+        "text_language": case.language or None,
+        "text_hash": case.text_hash or None,
+    }
     if submit:
         values.update(status="submitted", submitted_at=now)
     result = session.execute(
@@ -208,7 +221,9 @@ def save_answer(
             .where(Attachment.submission_id == draft_id)
         )
         if (count or 0) >= MAX_ATTACHMENTS:
-            raise TooManyAttachments(f"A version can have at most {MAX_ATTACHMENTS} files.")
+            raise TooManyAttachments(
+                N_("A version can have at most %(n)d files.", n=MAX_ATTACHMENTS)
+            )
         session.add(
             Attachment(
                 submission_id=draft_id,
@@ -235,7 +250,12 @@ def save_answer(
                 recipient=reviewer,
                 kind="review_waiting",
                 key=f"review_waiting:{submission.id}",
-                data={"hire": hire.name, "case": case.title, "version": submission.version},
+                data={
+                    "hire": hire.name,
+                    "case": case.title,
+                    "case_slug": case.slug,
+                    "version": submission.version,
+                },
                 now=now,
                 endpoint="reviews.review",
                 endpoint_args={"submission_id": submission.id},

@@ -19,6 +19,8 @@ from typing import BinaryIO
 import filetype
 from flask import Response, abort, send_file
 
+from ..messages import N_, Text
+
 # Audio recordings of a practice call, or a PDF (a plan, a report).
 ALLOWED_TYPES = {
     "audio/mpeg": "mp3",
@@ -36,6 +38,11 @@ MAX_NAME = 200
 
 class UploadError(ValueError):
     """The file is refused; the message is shown next to the field."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        # Translated where the page shows it (a str in English for logs).
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -92,16 +99,18 @@ def store_upload(stream: BinaryIO, folder: Path, max_bytes: int) -> StoredFile:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadError(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+                    raise UploadError(
+                        N_("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024))
+                    )
                 if len(head) < HEAD_BYTES:
                     head += chunk[: HEAD_BYTES - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise UploadError("The file is empty.")
+            raise UploadError(N_("The file is empty."))
         content_type = sniff_type(head)
         if content_type is None:
-            raise UploadError("Attach an audio recording (mp3, m4a, ogg, wav, webm) or a PDF.")
+            raise UploadError(N_("Attach an audio recording (mp3, m4a, ogg, wav, webm) or a PDF."))
         os.replace(temp, target)
     finally:
         if temp.exists():

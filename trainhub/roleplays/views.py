@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ..access import authorize, requires
 from ..catalog.markdown import render_user_text
 from ..catalog.roleplays import RoleplayCase
-from ..content import catalog
+from ..content import read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..permissions import can_submit_work, can_view_attachment, is_hire, is_signed_in, is_staff
@@ -46,12 +46,12 @@ def roleplay_notices() -> list[tuple[ReviewNotice, RoleplayCase | None]]:
     """The hire's latest reviewed answers, for the notice block on their home page."""
     if not current_user.is_authenticated or not is_hire(current_user):
         return []
-    cases = catalog().roleplays
+    cases = read_catalog().roleplays
     return [(n, cases.get(n.case_slug)) for n in review_notices(db.session, current_user.id)]
 
 
 def _case_or_404(case_slug: str) -> RoleplayCase:
-    case = catalog().roleplays.get(case_slug)
+    case = read_catalog().roleplays.get(case_slug)
     if case is None:
         abort(404)
     return case
@@ -60,7 +60,7 @@ def _case_or_404(case_slug: str) -> RoleplayCase:
 @bp.get("/")
 @requires(is_signed_in)
 def index() -> ResponseReturnValue:
-    cases = list(catalog().roleplays.values())
+    cases = list(read_catalog().roleplays.values())
     role = current_user.track if is_hire(current_user) else None
     mine = [c for c in cases if c.is_for(role)] if role else cases
     others = [c for c in cases if c not in mine]
@@ -109,7 +109,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
-            form.attachment.errors = [_(str(exc))]
+            form.attachment.errors = [exc.message]
             return _render_case(found, form, 422)
     try:
         service.save_answer(
@@ -128,7 +128,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
         if stored is not None:
             stored_path(folder, stored.stored_name).unlink(missing_ok=True)
         if isinstance(exc, service.TooManyAttachments):
-            form.attachment.errors = [_(str(exc))]
+            form.attachment.errors = [exc.message]
             return _render_case(found, form, 422)
         flash(_("This answer is already submitted; it waits for your mentor."), "warning")
         return redirect(url_for("roleplays.case", case_slug=found.slug))

@@ -192,7 +192,12 @@ def request_signoff(
             recipient=hire.mentor_id,
             kind="signoff_requested",
             key=f"signoff_requested:{new_id}",
-            data={"hire": hire.name, "item": step.title or step.slug},
+            data={
+                "hire": hire.name,
+                "item": step.title or step.slug,
+                "item_slug": step.slug,
+                "track": track.role,
+            },
             now=now,
             endpoint="signoffs.hire",
             endpoint_args={"user_id": hire.id},
@@ -268,7 +273,12 @@ def decide_signoff_request(
         recipient=hire.id,
         kind="signoff_decided",
         key=f"signoff_decided:{request.id}",
-        data={"item": step.title or step.slug, "variant": "approved" if approve else "declined"},
+        data={
+            "item": step.title or step.slug,
+            "item_slug": step.slug,
+            "track": track.role,
+            "variant": "approved" if approve else "declined",
+        },
         now=now,
         endpoint="home.index",
     )

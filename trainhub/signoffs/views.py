@@ -29,7 +29,7 @@ from ..access import authorize, requires
 from ..auth.lookup import hire_or_404, load_with_owner
 from ..auth.models import User
 from ..catalog.tracks import Track, TrackStep
-from ..content import catalog
+from ..content import read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..permissions import (
@@ -64,7 +64,7 @@ requests_bp = Blueprint("signoff_requests", __name__, url_prefix="/signoffs")
 def _render_hire(
     hire: User, bound: dict[str, Any] | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     track = cat.track_of(hire)
     items = service.signoff_items(db.session, hire, track) if track else []
     forms: dict[str, Any] = {}
@@ -128,7 +128,7 @@ def _signoff_target(user_id: int, item_key: str) -> tuple[User, Track, TrackStep
     """The hire, their track and the sign-off item, once the actor may sign it off."""
     person = hire_or_404(user_id)
     authorize(can_sign_off(current_user, person))
-    track = catalog().track_of(person)
+    track = read_catalog().track_of(person)
     step = track.step("signoff", item_key) if track else None
     if track is None or step is None:
         abort(404)
@@ -184,7 +184,7 @@ def revoke(user_id: int, item_key: str) -> ResponseReturnValue:
 
 
 def _own_step(item_key: str) -> tuple[Track, TrackStep]:
-    track = catalog().track_of(current_user)
+    track = read_catalog().track_of(current_user)
     step = track.step("signoff", item_key) if track else None
     if track is None or step is None:
         abort(404)
@@ -218,7 +218,7 @@ def ask(item_key: str) -> ResponseReturnValue:
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
-            form.evidence.errors = [_(str(exc))]
+            form.evidence.errors = [exc.message]
             return _render_request(track, step, form, 422)
     try:
         service.request_signoff(
@@ -260,7 +260,7 @@ def evidence(request_id: int) -> ResponseReturnValue:
 def _decide(request_id: int, approve: bool) -> ResponseReturnValue:
     found, person = load_with_owner(SignOffRequest, request_id)
     authorize(can_decide_signoff_request(current_user, person))
-    track = catalog().track_of(person)
+    track = read_catalog().track_of(person)
     step = track.step("signoff", found.item_key) if track else None
     if track is None or step is None:
         abort(404)
