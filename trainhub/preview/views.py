@@ -9,9 +9,7 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from ..access import requires
-from ..catalog import Catalog
-from ..catalog.tracks import TrackStep
-from ..content import catalog
+from ..content import content_title, read_catalog
 from ..permissions import can_preview_content
 
 bp = Blueprint("preview", __name__, url_prefix="/preview")
@@ -44,25 +42,17 @@ def percent_of(fraction: float) -> str:
     return str(format_percent(fraction, format="#,##0.#%"))
 
 
-def step_title(cat: Catalog, step: TrackStep) -> str:
-    """The title a hire reads for a step (a sign-off carries its own)."""
-    if step.title:
-        return step.title
-    item = cat.item(step.kind, step.slug)
-    return item.title if item is not None else step.slug
-
-
 @bp.get("/")
 @requires(can_preview_content)
 def index() -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     return render_template("preview/index.html", cat=cat, errors=len(cat.errors))
 
 
 @bp.get("/courses/<course_slug>/<lesson_slug>")
 @requires(can_preview_content)
 def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
-    found = catalog().lesson(course_slug, lesson_slug)
+    found = read_catalog().lesson(course_slug, lesson_slug)
     if found is None:
         abort(404)
     course, lesson_ = found
@@ -75,7 +65,7 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
 @bp.get("/quizzes/<quiz_slug>")
 @requires(can_preview_content)
 def quiz(quiz_slug: str) -> ResponseReturnValue:
-    found = catalog().quizzes.get(quiz_slug)
+    found = read_catalog().quizzes.get(quiz_slug)
     if found is None:
         abort(404)
     return render_template("preview/quiz.html", quiz=found)
@@ -84,7 +74,7 @@ def quiz(quiz_slug: str) -> ResponseReturnValue:
 @bp.get("/roleplays/<case_slug>")
 @requires(can_preview_content)
 def roleplay(case_slug: str) -> ResponseReturnValue:
-    found = catalog().roleplays.get(case_slug)
+    found = read_catalog().roleplays.get(case_slug)
     if found is None:
         abort(404)
     return render_template("preview/roleplay.html", case=found)
@@ -93,11 +83,14 @@ def roleplay(case_slug: str) -> ResponseReturnValue:
 @bp.get("/tracks/<role>")
 @requires(can_preview_content)
 def track(role: str) -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     found = cat.tracks.get(role)
     if found is None:
         abort(404)
-    steps = [(step, step_title(cat, step)) for step in found.steps]
+    steps = [
+        (step, cat.step_title(role, step) or content_title(step.kind, step.slug))
+        for step in found.steps
+    ]
     return render_template("preview/track.html", track=found, steps=steps)
 
 
@@ -105,4 +98,4 @@ def track(role: str) -> ResponseReturnValue:
 @requires(can_preview_content)
 def version() -> ResponseReturnValue:
     """The catalog's fingerprint: the preview pages reload when it changes (a file saved)."""
-    return jsonify(version=catalog().fingerprint)
+    return jsonify(version=read_catalog().fingerprint)
