@@ -21,7 +21,7 @@ from .api.cli import api_token_cli
 from .api.views import bp as api_bp
 from .audit.cli import audit_cli
 from .audit.views import bp as audit_bp
-from .auth.cli import users_cli
+from .auth.cli import ratelimit_cli, users_cli
 from .auth.views import bp as auth_bp
 from .backup.cli import backup_command, restore_command
 from .calendar.views import bp as calendar_bp
@@ -33,6 +33,7 @@ from .demo.cli import demo_command
 from .extensions import babel, csrf, db, login_manager, migrate
 from .home.views import bp as home_bp
 from .notifications.views import bp as notifications_bp
+from .passwords.views import bp as passwords_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .reminders.cli import notify_command
@@ -59,12 +60,14 @@ BLUEPRINTS = (
     account_bp,
     calendar_bp,
     notifications_bp,
+    passwords_bp,
 )
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
 COMMANDS = (
     content_cli,
     users_cli,
+    ratelimit_cli,
     demo_command,
     backup_command,
     restore_command,
