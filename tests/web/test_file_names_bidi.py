@@ -27,9 +27,7 @@ def test_an_uploaded_name_with_an_override_shows_without_it(client, db_session):
     cast = team(db_session)
     as_user(client, cast["hire"].email)
     name = "report\u202eftp.pdf"
-    assert (
-        answer(client, "see the file", attachment=pdf_upload(name)).status_code == 302
-    )
+    assert answer(client, "see the file", attachment=pdf_upload(name)).status_code == 302
     row = db_session.scalars(sa.select(Attachment)).one()
     assert row.original_name == "reportftp.pdf"
     page = client.get(CASE_URL).get_data(as_text=True)

@@ -76,6 +76,7 @@ def test_forgot_password_answers_the_same_whether_or_not_the_account_exists(
     known = client.post_form("/passwords/forgot", {"email": "Known@example.test"})
     unknown = client.post_form("/passwords/forgot", {"email": "nobody@example.test"})
     assert known.status_code == unknown.status_code == 200
+
     def page(response, address: str) -> str:
         html = response.get_data(as_text=True).replace(address, "ADDRESS")
         return re.sub(r'value="[\w.-]{40,}"', "TOKEN", html)  # the form tokens differ
