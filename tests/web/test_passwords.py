@@ -6,6 +6,7 @@ in the test. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -383,3 +384,32 @@ def test_only_an_admin_sends_links_and_only_to_someone_who_exists(
     # The person has a password: the admin's button mails them a reset link, never a password.
     assert "new password" in _link_mails(inbox, target.email)[0].get_content()
     assert "user.password_link_created" in _actions(db_session, target.id)
+
+
+def test_two_uses_of_one_link_at_once_set_one_password(app, client, db_session, runner, smtp):
+    inbox, _port = smtp
+    person = factories.make_user(db_session, "mentor")
+    db_session.commit()
+    client.post_form("/passwords/forgot", {"email": person.email})
+    _notify(runner)
+    path = _link_in(inbox, person.email)
+    browsers = [app.test_client() for _ in range(2)]
+    tokens = [b.csrf_token(path) for b in browsers]
+    start = threading.Barrier(2)
+    codes: list[int] = []
+
+    def use(browser, token: str, password: str) -> None:
+        start.wait()
+        data = {"csrf_token": token, "password": password, "confirm": password}
+        codes.append(browser.post(path, data=data).status_code)
+
+    threads = [
+        threading.Thread(target=use, args=(b, t, p))
+        for b, t, p in zip(browsers, tokens, [NEW, "orange violin harbour"], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [302, 410]
+    assert _actions(db_session, person.id).count("user.password_reset") == 1

@@ -178,6 +178,8 @@ def users_list(role: str | None) -> None:
     """List accounts."""
     for user in accounts.list_users(db.session, role):
         flag = "" if user.is_active else "  (inactive)"
+        if not user.has_password:
+            flag += "  (invited: no password yet)"
         click.echo(
             f"{user.id:>5}  {user.role:<8} {user.email:<40} {user.name}"
             f"{'  ' + user.track if user.track else ''}{flag}"
