@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from flask import current_app
 
 from ..auth.links import RESETS_PER_HOUR, issue_link, link_url, recent_resets
@@ -59,7 +59,7 @@ def _enqueue(
     values = {
         "email": user.email,
         "url": link_url(current_app.config, current_app.url_map, secret),
-        "until": format_datetime(expires_at, "medium", tzinfo=_zone(user), locale=locale),
+        "until": _when(expires_at, _zone(user), locale),
         "inviter": inviter,
     }
     session.execute(
@@ -76,6 +76,13 @@ def _enqueue(
             created_at=now,
         )
     )
+
+
+def _when(moment: datetime, zone: ZoneInfo, locale: str) -> str:
+    """ "9 December 2026, 14:05 (Europe/Kyiv)": a mail is read later, perhaps elsewhere."""
+    local = moment.astimezone(zone)
+    day = format_date(local, "long", locale=locale)
+    return f"{day}, {format_time(local, 'short', locale=locale)} ({zone.key})"
 
 
 def _zone(user: User) -> ZoneInfo:
