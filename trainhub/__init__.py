@@ -32,7 +32,7 @@ from .api.cli import api_token_cli
 from .api.views import bp as api_bp
 from .audit.cli import audit_cli
 from .audit.views import bp as audit_bp
-from .auth.cli import users_cli
+from .auth.cli import ratelimit_cli, users_cli
 from .auth.views import bp as auth_bp
 from .backup.cli import backup_command, restore_command
 from .calendar.views import bp as calendar_bp
@@ -48,6 +48,7 @@ from .notifications.kinds import CONTENT_TITLES
 from .notifications.views import bp as notifications_bp
 from .preview.cli import make_preview_command
 from .preview.views import bp as preview_bp
+from .passwords.views import bp as passwords_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .reminders.cli import notify_command
@@ -75,6 +76,7 @@ BLUEPRINTS = (
     calendar_bp,
     notifications_bp,
     preview_bp,
+    passwords_bp,
 )
 
 # ``content import`` belongs to the handbook feature but reads as a content command.
@@ -84,6 +86,7 @@ content_cli.add_command(handbook_import_command)
 COMMANDS = (
     content_cli,
     users_cli,
+    ratelimit_cli,
     demo_command,
     backup_command,
     restore_command,

@@ -28,6 +28,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RATELIMIT_LOGIN_WINDOW": int,
     "RATELIMIT_ACCOUNT_ATTEMPTS": int,
     "RATELIMIT_ACCOUNT_WINDOW": int,
+    "RATELIMIT_ADDRESS_ACCOUNTS": int,
     "UPLOAD_MAX_BYTES": int,
     "UPLOAD_FOLDER": str,
     "SMTP_HOST": str,
@@ -92,6 +93,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         # addresses do not multiply (a refused sign-in waits; the account is never locked).
         "RATELIMIT_ACCOUNT_ATTEMPTS": 30,
         "RATELIMIT_ACCOUNT_WINDOW": 3600,
+        # Distinct accounts failing from one address per RATELIMIT_LOGIN_WINDOW (spraying).
+        "RATELIMIT_ADDRESS_ACCOUNTS": 50,
         "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "RENDER_CACHE": str(instance_path / "cache" / "render"),

@@ -79,6 +79,10 @@ def _unavailable(error: Exception) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
+        if current_app.config.get("SESSION_COOKIE_SECURE") and not request.is_secure:
+            # Secure cookies never come back over plain HTTP: no form can pass, ever.
+            return _render(400, _("TrainHub works over HTTPS only: open it with an address "
+                                  "that starts with https://."))  # fmt: skip
         return _render(400, _("The form expired or was sent from elsewhere. Reload and retry."))
 
     @app.errorhandler(HTTPException)

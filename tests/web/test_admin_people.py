@@ -20,7 +20,6 @@ def _form(**overrides):
         "started_on": "2026-11-02",
         "locale": "",
         "is_active": "y",
-        "password": "a-long-enough-password",
     }
     data.update(overrides)
     return data
@@ -45,7 +44,9 @@ def test_admin_creates_a_hire_with_mentor_and_manager(client, login_as, db_sessi
     )
     assert "New Hire" in client.get("/admin/people/").get_data(as_text=True)
     created = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.subject_id == hire.id))
-    assert [e.action for e in created] == ["user.created"]
+    # No password typed by the admin: the person is invited to choose their own.
+    assert [e.action for e in created] == ["user.created", "user.invited"]
+    assert not hire.has_password
 
 
 def test_bad_values_are_reported_next_to_the_field(client, login_as, db_session):
@@ -60,11 +61,6 @@ def test_bad_values_are_reported_next_to_the_field(client, login_as, db_session)
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert 'id="track-error"' in html or 'id="email-error"' in html
-    short = client.post_form(
-        "/admin/people/new", _form(password="short"), token_from="/admin/people/new"
-    )
-    assert short.status_code == 422
-    assert 'id="password-error"' in short.get_data(as_text=True)
     duplicate = client.post_form(
         "/admin/people/new", _form(email=existing.email.upper()), token_from="/admin/people/new"
     )
@@ -81,7 +77,7 @@ def test_role_change_is_audited_and_signs_the_person_out(client, login_as, db_se
     version = person.session_version
     response = client.post_form(
         f"/admin/people/{person.id}",
-        _form(name="Mo Mentor", email=person.email, role="manager", track="", password=""),
+        _form(name="Mo Mentor", email=person.email, role="manager", track=""),
         token_from=f"/admin/people/{person.id}",
     )
     assert response.status_code == 302
@@ -100,7 +96,7 @@ def test_admin_cannot_demote_themselves(client, login_as, db_session):
     admin = db_session.get(User, admin_id)
     response = client.post_form(
         f"/admin/people/{admin_id}",
-        _form(name=admin.name, email=admin.email, role="hire", password=""),
+        _form(name=admin.name, email=admin.email, role="hire"),
         token_from=f"/admin/people/{admin_id}",
     )
     assert response.status_code == 422

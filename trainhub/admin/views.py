@@ -10,11 +10,13 @@ from wtforms.fields.choices import SelectChoice
 
 from ..access import requires
 from ..auth import service as accounts
-from ..auth.forms import PersonForm
+from ..auth.forms import PasswordLinkForm, PersonForm
+from ..auth.links import latest_link, state_of
 from ..auth.models import User
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
+from ..passwords.service import send_invitation, send_reset
 from ..permissions import can_manage_content, can_manage_people
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -71,25 +73,29 @@ def new_person() -> ResponseReturnValue:
     form = PersonForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors = [*form.password.errors, _("A new account needs a password.")]
+        now = utcnow()
+        try:
+            # No password: the person chooses their own through the invitation's link.
+            user = accounts.create_user(
+                db.session,
+                _data(form),
+                None,
+                known_tracks=set(catalog().tracks),
+                actor=current_user,
+                now=now,
+            )
+            send_invitation(db.session, user, actor=current_user, now=now)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            _attach_error(form, error)
         else:
-            try:
-                user = accounts.create_user(
-                    db.session,
-                    _data(form),
-                    form.password.data,
-                    known_tracks=set(catalog().tracks),
-                    actor=current_user,
-                    now=utcnow(),
-                )
-            except accounts.AccountError as error:
-                db.session.rollback()
-                _attach_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Account created for %(email)s.", email=user.email), "success")
-                return redirect(url_for("admin.people"))
+            db.session.commit()
+            flash(
+                _("Account created for %(email)s. An invitation to choose a password was sent "
+                  "to that address.", email=user.email),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for("admin.people"))
     return render_template("admin/person.html", form=form, person=None), (
         422 if form.is_submitted() else 200
     )
@@ -115,7 +121,6 @@ def edit_person(user_id: int) -> ResponseReturnValue:
                     known_tracks=set(catalog().tracks),
                     actor=current_user,
                     now=utcnow(),
-                    password=form.password.data or None,
                 )
             except accounts.AccountError as error:
                 db.session.rollback()
@@ -125,7 +130,48 @@ def edit_person(user_id: int) -> ResponseReturnValue:
                 flash(_("Saved."), "success")
                 return redirect(url_for("admin.people"))
     status = 422 if form.is_submitted() else 200
-    return render_template("admin/person.html", form=form, person=person), status
+    return _person_page(form, person, status)
+
+
+def _person_page(form: PersonForm, person: User, status: int = 200) -> ResponseReturnValue:
+    invitation = None if person.has_password else latest_link(db.session, person, "invitation")
+    return render_template(
+        "admin/person.html",
+        form=form,
+        person=person,
+        link_form=PasswordLinkForm(),
+        invitation=invitation,
+        invitation_state=state_of(invitation, utcnow()).value if invitation else None,
+    ), status
+
+
+@bp.post("/people/<int:user_id>/password-link")
+@requires(can_manage_people)
+def send_password_link(user_id: int) -> ResponseReturnValue:
+    """The invitation again for a person who has not chosen a password yet; for anyone
+    else, a mail with a link to choose a new one (the admin never types it for them)."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if not PasswordLinkForm().validate_on_submit():
+        abort(400)
+    if not person.is_active:
+        flash(_("%(name)s is deactivated: activate the account first.", name=person.name), "error")
+        return redirect(url_for("admin.edit_person", user_id=person.id))
+    now = utcnow()
+    if person.has_password:
+        sent = send_reset(db.session, person, actor=current_user, now=now, audit=True)
+        message = _("A link to choose a new password was sent to %(email)s.", email=person.email)
+    else:
+        send_invitation(db.session, person, actor=current_user, now=now)
+        sent = True
+        message = _("The invitation was sent again to %(email)s.", email=person.email)
+    db.session.commit()
+    if not sent:
+        message = _("%(email)s was sent several links within the hour already: wait a while.",
+                    email=person.email)  # fmt: skip
+    flash(message, "success" if sent else "error")
+    return redirect(url_for("admin.edit_person", user_id=person.id))
 
 
 @bp.get("/content")

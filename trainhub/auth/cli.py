@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..clock import today
@@ -18,6 +20,7 @@ from ..content import catalog
 from ..db import utcnow, write_intent
 from ..extensions import db
 from . import service as accounts
+from .links import INVITATION_LIFETIME, RESET_LIFETIME, issue_link, link_url
 from .models import ROLES
 
 
@@ -40,7 +43,17 @@ def users_cli() -> None:
     help="A hire's start date, YYYY-MM-DD; due dates count from it. Defaults to today "
     "(the company's date, TRAINHUB_COMPANY_TIMEZONE) for a hire.",
 )
-@click.password_option(help="Prompted for when not given.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Set no password: print a one-time link (valid a week) for the person to choose one.",
+)
+@click.option("--password", hidden=True, help="Deprecated: visible in the process list.")
 @with_appcontext
 def users_create(
     email: str,
@@ -50,9 +63,19 @@ def users_create(
     mentor_email: str | None,
     manager_email: str | None,
     started_on: datetime | None,
-    password: str,
+    password_stdin: bool,
+    invite: bool,
+    password: str | None,
 ) -> None:
-    """Create an account."""
+    """Create an account.
+
+    The password is asked for at a terminal, read from standard input with
+    --password-stdin (or when input is piped), or not set at all with --invite.
+    """
+    if invite and (password_stdin or password):
+        raise click.UsageError("--invite sets no password: leave out --password-stdin")
+    if not invite and password is None:
+        password = _read_password(password_stdin)
 
     def person_id(address: str | None) -> int | None:
         if not address:
@@ -73,11 +96,79 @@ def users_create(
         # that create hires on their first day keep working without --start.
         started_on=started_on.date() if started_on else (today() if role == "hire" else None),
     )
+    now = utcnow()
     with _account_change():
         user = accounts.create_user(
-            db.session, data, password, known_tracks=set(catalog().tracks), actor=None, now=utcnow()
+            db.session, data, password, known_tracks=set(catalog().tracks), actor=None, now=now
         )
+        secret = ""
+        if invite:
+            secret = issue_link(db.session, user, "invitation", actor=None, now=now)[1]
     click.echo(f"created {user.role} {user.email} (id {user.id})")
+    if invite:
+        _print_link(secret, INVITATION_LIFETIME, now)
+
+
+def _read_password(from_stdin: bool) -> str:
+    """At a terminal: asked twice, hidden. Otherwise (piped, or --password-stdin): the first
+    line of standard input, with no prompt, no echo warning and no confirmation."""
+    stdin = sys.stdin
+    if not from_stdin and stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    line = str(stdin.readline()).rstrip("\r\n")
+    if not line:
+        raise click.UsageError("no password on standard input (or use --invite)")
+    return line
+
+
+def _print_link(secret: str, lifetime: timedelta, now: datetime) -> None:
+    url = link_url(current_app.config, current_app.url_map, secret)
+    click.echo(f"one-time link (works once, until {now + lifetime:%Y-%m-%d %H:%M} UTC):")
+    click.echo(url)
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def users_reset_password(email: str) -> None:
+    """Print a one-time link (valid an hour) for the person to choose a new password.
+
+    Their current password keeps working until the link is used; nothing is mailed.
+    """
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"no account with e-mail {email}")
+    if not user.is_active:
+        raise click.ClickException(f"{user.email} is deactivated: reactivate it first")
+    now = utcnow()
+    with _account_change():
+        _token, secret = issue_link(db.session, user, "reset", actor=None, now=now)
+    _print_link(secret, RESET_LIFETIME, now)
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+@with_appcontext
+def users_unlock(email: str) -> None:
+    """Forget the failed sign-ins of an account, from every address, at once."""
+    with _account_change():
+        removed = accounts.unlock_account(db.session, email)
+    click.echo(f"{accounts.normalize_email(email)}: {removed} failed sign-in record(s) removed")
+
+
+@click.group("ratelimit", help="The sign-in limits' records.")
+def ratelimit_cli() -> None:
+    pass
+
+
+@ratelimit_cli.command("clear")
+@click.option("--address", required=True, help="The client address, as the app sees it.")
+@with_appcontext
+def ratelimit_clear(address: str) -> None:
+    """Forget the failed sign-ins from one client address (every account tried from it)."""
+    with _account_change():
+        removed = accounts.clear_address(db.session, address)
+    click.echo(f"{address.strip()}: {removed} failed sign-in record(s) removed")
 
 
 @users_cli.command("list")
@@ -87,6 +178,8 @@ def users_list(role: str | None) -> None:
     """List accounts."""
     for user in accounts.list_users(db.session, role):
         flag = "" if user.is_active else "  (inactive)"
+        if not user.has_password:
+            flag += "  (invited: no password yet)"
         click.echo(
             f"{user.id:>5}  {user.role:<8} {user.email:<40} {user.name}"
             f"{'  ' + user.track if user.track else ''}{flag}"

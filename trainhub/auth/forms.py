@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..forms import Form
-from .service import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(Form):
@@ -20,6 +19,10 @@ class LoginForm(Form):
 
 class LogoutForm(Form):
     """Empty: it exists for its CSRF token, so a link on another site cannot sign you out."""
+
+
+class PasswordLinkForm(Form):
+    """Empty: the admin's "send the invitation again" button (CSRF only)."""
 
 
 def _to_int(value: object) -> int | None:
@@ -67,11 +70,6 @@ class PersonForm(Form):
         ],
     )
     is_active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(
-        _l("Password"),
-        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
-        description=_l("At least %(n)d characters. Leave empty to keep it.", n=MIN_PASSWORD_LENGTH),
-    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))

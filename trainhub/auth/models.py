@@ -60,6 +60,11 @@ class User(UserMixin, Model):
         remote_side=[id], foreign_keys=[manager_id], lazy="raise_on_sql"
     )
 
+    @property
+    def has_password(self) -> bool:
+        """False for an invited person who has not chosen a password yet (no hash to check)."""
+        return "$" in self.password_hash
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
@@ -92,6 +97,11 @@ class LoginFailure(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Who was tried from where, so that the address's limit counts distinct accounts and an
+    # operator can clear one account's or one address's rows exactly (``users unlock``,
+    # ``ratelimit clear``). Null on rows written before these columns existed.
+    account: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
 
 class LoginThrottle(Model):
@@ -104,3 +114,31 @@ class LoginThrottle(Model):
 
     key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
     touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+TOKEN_PURPOSES = ("reset", "invitation")
+
+
+class PasswordToken(Model):
+    """A one-time link to choose a password: a reset ("Forgot password?", ``users
+    reset-password``) or an invitation (an admin added the person). Only the SHA-256 hash of
+    the link's secret is stored; the link works once (``used_at`` is set by a conditional
+    UPDATE) and until ``expires_at``."""
+
+    __tablename__ = "password_tokens"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("purpose").in_(TOKEN_PURPOSES), name="purpose_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A newer link of the same purpose replaces this one (only the last mail works).
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -5,20 +5,27 @@ Functions take the session and the time explicitly and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record_event
-from ..db import DbSession, insert_ignore
+from ..db import DbSession, insert_ignore, rowcount
 from .models import ROLES, LoginFailure, LoginThrottle, Role, User
+from .policy import ENGLISH, MIN_PASSWORD_LENGTH, password_problem
+
+__all__ = ["MIN_PASSWORD_LENGTH"]
 
 # Hashing a dummy password for unknown e-mails keeps the response time the same as for a
 # wrong password, so the login form does not reveal which addresses have accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
-MIN_PASSWORD_LENGTH = 10
+# The hash of an invited person who has not chosen a password yet: no "$", so it matches no
+# password at all (werkzeug refuses a hash without a method).
+NO_PASSWORD = "!invited"
 
 
 class AccountError(ValueError):
@@ -41,10 +48,18 @@ def find_by_email(session: DbSession, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
+def check_new_password(password: str, email: str | None = None) -> None:
+    """Raise AccountError (in English, for the CLI) when the password may not be chosen."""
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise AccountError(ENGLISH[problem], "password")
+
+
 def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same answer for every miss)."""
     user = find_by_email(session, email)
-    if user is None:
+    if user is None or not user.has_password:
+        # An invited person without a password takes as long as anyone to be refused.
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
@@ -52,14 +67,10 @@ def authenticate(session: DbSession, email: str, password: str) -> User | None:
     return user
 
 
-# One address may fail this many times the per-account limit: enough for an office behind
-# one NAT, too few to try a password across every account (password spraying).
-ADDRESS_FACTOR = 2
-
-
 @dataclass(frozen=True)
 class Limit:
-    """At most ``attempts`` failures per key within ``window`` seconds."""
+    """At most ``attempts`` failures per key within ``window`` seconds (for an address:
+    failures of at most ``attempts`` distinct accounts)."""
 
     attempts: int
     window: int
@@ -67,26 +78,79 @@ class Limit:
 
 @dataclass(frozen=True)
 class Throttle:
-    """Failed sign-ins are counted per account and address, per address, and per account
-    across every address (so guesses spread over many addresses do not multiply)."""
+    """Failed sign-ins are counted per account and address, per address (the distinct
+    accounts that failed from it), and per account across every address (so guesses spread
+    over many addresses do not multiply).
 
-    account_key: str
-    address_key: str
-    everywhere_key: str
+    The address counts accounts, not failures: one person's typos are one account, so they
+    never lock out the colleagues who share the office's address; an address trying a
+    password on many accounts (password spraying) is stopped.
+    """
+
+    account: str
+    address: str
 
     @classmethod
     def of(cls, email: str, remote_addr: str | None) -> Throttle:
-        addr = remote_addr or "-"
-        account = normalize_email(email)
-        return cls(f"{account}|{addr}", f"address|{addr}", f"account|{account}")
+        return cls(normalize_email(email)[:254], (remote_addr or "-")[:64])
 
-    def limits(self, per_account: Limit, everywhere: Limit) -> dict[str, Limit]:
-        address = Limit(per_account.attempts * ADDRESS_FACTOR, per_account.window)
+    @property
+    def account_key(self) -> str:
+        return f"{self.account}|{self.address}"
+
+    @property
+    def address_key(self) -> str:
+        return f"address|{self.address}"
+
+    @property
+    def everywhere_key(self) -> str:
+        return f"account|{self.account}"
+
+    def limits(self, per_account: Limit, everywhere: Limit, address: Limit) -> dict[str, Limit]:
         return {
             self.account_key: per_account,
             self.address_key: address,
             self.everywhere_key: everywhere,
         }
+
+
+# The address's limit when no setting says otherwise: distinct accounts failing from one
+# address in RATELIMIT_LOGIN_WINDOW. Far above one person's limit, so an office behind one
+# NAT is never stopped by its own typos; far below the accounts a sprayer wants to try.
+ADDRESS_ACCOUNTS = 50
+
+
+def configured_limits(throttle: Throttle, config: Mapping[str, Any]) -> dict[str, Limit]:
+    """The three limits of an attempt, from the settings (``TRAINHUB_RATELIMIT_*``)."""
+    window = int(config["RATELIMIT_LOGIN_WINDOW"])
+    return throttle.limits(
+        Limit(int(config["RATELIMIT_LOGIN_ATTEMPTS"]), window),
+        Limit(int(config["RATELIMIT_ACCOUNT_ATTEMPTS"]), int(config["RATELIMIT_ACCOUNT_WINDOW"])),
+        Limit(int(config.get("RATELIMIT_ADDRESS_ACCOUNTS") or ADDRESS_ACCOUNTS), window),
+    )
+
+
+def _is_refused(
+    session: DbSession, throttle: Throttle, key: str, limit: Limit, now: datetime
+) -> bool:
+    since = now - timedelta(seconds=limit.window)
+    recent = sa.and_(LoginFailure.key == key, LoginFailure.created_at >= since)
+    if key != throttle.address_key:
+        failures = session.scalar(
+            sa.select(sa.func.count()).select_from(LoginFailure).where(recent)
+        )
+        return (failures or 0) >= limit.attempts
+    # The address: a new account is refused once enough distinct accounts failed from it;
+    # an account already among them is judged by its own limit.
+    accounts = session.scalar(
+        sa.select(sa.func.count(sa.distinct(LoginFailure.account))).where(recent)
+    )
+    if (accounts or 0) < limit.attempts:
+        return False
+    known = session.scalar(
+        sa.select(LoginFailure.id).where(recent, LoginFailure.account == throttle.account).limit(1)
+    )
+    return known is None
 
 
 def reserve_login_attempt(
@@ -105,15 +169,12 @@ def reserve_login_attempt(
             sa.update(LoginThrottle).where(LoginThrottle.key == key).values(touched_at=now)
         )
     for key in keys:
-        since = now - timedelta(seconds=limits[key].window)
-        failures = session.scalar(
-            sa.select(sa.func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.key == key, LoginFailure.created_at >= since)
-        )
-        if (failures or 0) >= limits[key].attempts:
+        if _is_refused(session, throttle, key, limits[key], now):
             return None
-    rows = [LoginFailure(key=key, created_at=now) for key in keys]
+    rows = [
+        LoginFailure(key=key, created_at=now, account=throttle.account, address=throttle.address)
+        for key in keys
+    ]
     session.add_all(rows)
     session.flush()
     # Old failures are of no use; trimming here keeps the table small without a cron job.
@@ -129,13 +190,64 @@ def reserve_login_attempt(
 def settle_login_attempt(
     session: DbSession, throttle: Throttle, reserved: list[int], *, succeeded: bool
 ) -> None:
-    """A failed attempt keeps its reserved failures. A success takes them back and clears the
-    account's count from this address (not the address's: a success on one account must not
-    reset a spraying address)."""
+    """A failed attempt keeps its reserved failures. A success takes them back and clears
+    the account's count from this address, and the account from the address's count: the
+    person proved they hold it, so their typos no longer weigh on the office. The address's
+    other accounts stay counted (a success on one account must not reset a spraying
+    address), and so do the account's failures from elsewhere."""
     if not succeeded:
         return
     session.execute(sa.delete(LoginFailure).where(LoginFailure.id.in_(reserved)))
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.key == throttle.account_key))
+    session.execute(
+        sa.delete(LoginFailure).where(
+            sa.or_(
+                LoginFailure.key == throttle.account_key,
+                sa.and_(
+                    LoginFailure.key == throttle.address_key,
+                    LoginFailure.account == throttle.account,
+                ),
+            )
+        )
+    )
+
+
+def unlock_account(session: DbSession, email: str) -> int:
+    """Forget every failed sign-in of this account, from every address (its rows in the
+    addresses' counts too); returns how many rows went."""
+    account = normalize_email(email)
+    result = session.execute(
+        sa.delete(LoginFailure).where(
+            sa.or_(
+                LoginFailure.account == account,
+                LoginFailure.key == f"account|{account}",
+                # Rows written before the account column existed carry it only in the key.
+                sa.and_(
+                    LoginFailure.account.is_(None),
+                    LoginFailure.key.startswith(f"{account}|", autoescape=True),
+                ),
+            )
+        )
+    )
+    return rowcount(result)
+
+
+def clear_address(session: DbSession, address: str) -> int:
+    """Forget every failed sign-in from this client address (of every account), so the
+    address and the accounts tried from it start afresh; returns how many rows went."""
+    address = address.strip()
+    result = session.execute(
+        sa.delete(LoginFailure).where(
+            sa.or_(
+                LoginFailure.address == address,
+                LoginFailure.key == f"address|{address}",
+                sa.and_(
+                    LoginFailure.address.is_(None),
+                    LoginFailure.key.endswith(f"|{address}", autoescape=True),
+                ),
+            )
+        )
+    )
+    return rowcount(result)
 
 
 def end_all_sessions(user: User) -> None:
@@ -206,22 +318,22 @@ def _check(
 def create_user(
     session: DbSession,
     data: PersonData,
-    password: str,
+    password: str | None,
     *,
     known_tracks: set[str],
     actor: User | None,
     now: datetime,
     is_demo: bool = False,
 ) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
-        )
+    """A new account. Without a password (None) the person is invited: they choose one
+    through a link (``auth.links``) and cannot sign in before."""
+    if password is not None:
+        check_new_password(password, data.email)
     _check(session, data, known_tracks, None)
     user = User(
         email=normalize_email(data.email),
         name=data.name.strip(),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         role=data.role,
         track=data.track if data.role == Role.HIRE else None,
         mentor_id=data.mentor_id if data.role == Role.HIRE else None,
@@ -242,9 +354,36 @@ def create_user(
         subject=user,
         object_type="user",
         object_id=user.id,
-        data={"role": user.role},
+        data={"role": user.role, "password": "set" if password is not None else "invited"},
     )
     return user
+
+
+def set_password(
+    session: DbSession,
+    user: User,
+    password_hash: str,
+    *,
+    actor: User | None,
+    action: str,
+    now: datetime,
+) -> None:
+    """A new password (hashed by the caller, outside any write transaction): every session
+    and API token of the person ends, and the change is audited (``action`` says how:
+    changed, reset, invitation accepted)."""
+    user.password_hash = password_hash
+    end_all_sessions(user)
+    user.credentials_version += 1
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        now=now,
+        subject=user,
+        object_type="user",
+        object_id=user.id,
+        data={},
+    )
 
 
 def update_user(
@@ -277,10 +416,7 @@ def update_user(
             changes[name] = [str(old) if old is not None else None, str(value)]
             setattr(user, name, value)
     if password:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(
-                f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
-            )
+        check_new_password(password, data.email)
         user.password_hash = hash_password(password)
         changes["password"] = ["***", "***"]
     if {"role", "is_active", "password", "email"} & changes.keys():

@@ -68,12 +68,14 @@ def _new_csrf_secret() -> None:
     generate_csrf()
 
 
-def _limits(throttle: service.Throttle) -> dict[str, service.Limit]:
-    config = current_app.config
-    return throttle.limits(
-        service.Limit(config["RATELIMIT_LOGIN_ATTEMPTS"], config["RATELIMIT_LOGIN_WINDOW"]),
-        service.Limit(config["RATELIMIT_ACCOUNT_ATTEMPTS"], config["RATELIMIT_ACCOUNT_WINDOW"]),
-    )
+def _https_required() -> bool:
+    # With secure cookies (production) a browser on plain HTTP never sends the session
+    # cookie back, so its sign-in can never pass the CSRF check: say why up front.
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE")) and not request.is_secure
+
+
+def _login_page(form: LoginForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("auth/login.html", form=form, https_required=_https_required()), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,7 +91,9 @@ def login() -> ResponseReturnValue:
         # Count the attempt first, in a short write transaction of its own; the password
         # is hashed afterwards, holding no lock (SQLite has one write lock for everyone).
         start_writing(db.session)
-        reserved = service.reserve_login_attempt(db.session, throttle, _limits(throttle), now)
+        reserved = service.reserve_login_attempt(
+            db.session, throttle, service.configured_limits(throttle, current_app.config), now
+        )
         if reserved is None:
             db.session.rollback()
             abort(429)
@@ -101,7 +105,7 @@ def login() -> ResponseReturnValue:
         if user is None:
             # The same message for an unknown e-mail and a wrong password.
             form.password.errors.append(_("Wrong e-mail or password."))
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form, 401)
         # A new session (and CSRF secret): nothing set before sign-in carries over. It expires
         # after PERMANENT_SESSION_LIFETIME without use, or SESSION_ABSOLUTE_LIFETIME after now.
         restart(session, now.timestamp())
@@ -111,7 +115,7 @@ def login() -> ResponseReturnValue:
         session.permanent = True
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
 
 
 @bp.post("/logout")

@@ -203,11 +203,30 @@ def _mine(mail_id: int, worker: str) -> sa.ColumnElement[bool]:
     )
 
 
+# A mail whose dedupe key starts with "secret:" carries a one-time link (``passwords``): once
+# it is sent or given up on, its body goes, so the database never keeps the link itself.
+SECRET_PREFIX = "secret:"
+SCRUBBED = "(removed once sent: this mail held a one-time link)"
+
+
+def _scrubbed_body() -> sa.Case[str]:
+    return sa.case(
+        (OutboundMail.dedupe_key.startswith(SECRET_PREFIX), SCRUBBED), else_=OutboundMail.body
+    )
+
+
 def record_sent(session: DbSession, mail_id: int, *, worker: str, now: datetime) -> bool:
     result = session.execute(
         sa.update(OutboundMail)
         .where(_mine(mail_id, worker))
-        .values(status="sent", sent_at=now, claimed_by=None, claimed_until=None, last_error=None)
+        .values(
+            status="sent",
+            sent_at=now,
+            claimed_by=None,
+            claimed_until=None,
+            last_error=None,
+            body=_scrubbed_body(),
+        )
         .execution_options(synchronize_session=False)
     )
     return bool(rowcount(result))
@@ -234,6 +253,7 @@ def record_failure(
         .values(
             attempts=attempts,
             status="failed" if given_up else "pending",
+            body=_scrubbed_body() if given_up else OutboundMail.body,
             next_attempt_at=now + backoff(settings, attempts),
             last_error=failure.reason,
             claimed_by=None,

@@ -64,6 +64,9 @@ def sniff_type(head: bytes) -> str | None:
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
+# Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE shows "invoice\u202efdp.exe" as
+# "invoiceexe.pdf") and invisible marks: a shown file name must read as what it is.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def clean_name(name: str | None) -> str:
@@ -72,7 +75,8 @@ def clean_name(name: str | None) -> str:
     It is still user text: templates escape it like any other.
     """
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = unicodedata.normalize("NFC", _UNSAFE.sub("_", base)).strip(" .")
+    base = _INVISIBLE.sub("", _UNSAFE.sub("_", base))
+    base = unicodedata.normalize("NFC", base).strip(" .")
     return base[:MAX_NAME] or "attachment"
 
 

@@ -1,0 +1,1 @@
+"""Choosing a password: changing it, "Forgot password?", invitations and their mails."""
