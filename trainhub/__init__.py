@@ -46,9 +46,9 @@ from .handbook.cli import import_command as handbook_import_command
 from .home.views import bp as home_bp
 from .notifications.kinds import CONTENT_TITLES
 from .notifications.views import bp as notifications_bp
+from .passwords.views import bp as passwords_bp
 from .preview.cli import make_preview_command
 from .preview.views import bp as preview_bp
-from .passwords.views import bp as passwords_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .reminders.cli import notify_command
