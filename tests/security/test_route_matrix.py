@@ -30,12 +30,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import BACKENDS
 from tests.security.world import (
     CASE,
     ITEM,
@@ -44,8 +42,6 @@ from tests.security.world import (
     ROLES,
     World,
     client_of,
-    make_world,
-    sign_in_everyone,
 )
 from trainhub import create_app
 from trainhub.access import BUILTIN_PUBLIC
@@ -198,26 +194,6 @@ def format_cells(cells: dict[tuple[str, str], str], with_objects: bool) -> str:
     owners = OWNERS if with_objects else ("-",)
     words = ["/".join(cells[(role, owner)] for owner in owners) for role in ROLES]
     return " ".join(w.ljust(3) for w in words).rstrip()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    tmp = tmp_path_factory.mktemp(f"matrix-{request.param}")
-    if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        built = make_world(tmp, f"sqlite:///{tmp / 'matrix.db'}", template)
-    else:
-        built = make_world(tmp, request.getfixturevalue("postgres_ready"), None)
-    sign_in_everyone(built)
-    built.reset()
-    yield built
-    built.reset()  # leave nothing signed in behind for the next module
-    with built.app.app_context():
-        from trainhub.extensions import db  # noqa: PLC0415 - a test's teardown
-
-        db.engine.dispose()
 
 
 def observe(world: World, method: str, rule: str, expected: dict | None) -> dict:
