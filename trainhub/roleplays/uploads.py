@@ -56,7 +56,9 @@ def sniff_type(head: bytes) -> str | None:
     return kind.mime if kind.mime in ALLOWED_TYPES else None
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
+# Control characters, folders, and the bidirectional controls that make "exe.pdf" read as
+# "fdp.exe" on the page ("invoice\u202efdp.exe").
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def clean_name(name: str | None) -> str:
