@@ -129,6 +129,6 @@ def send_mail(config: Mapping[str, Any], mail: Mail) -> bool:
         with connection(config) as smtp:
             transmit(smtp, compose(config, mail))
     except MailFailure:
-        log.exception("e-mail to %s failed: %s", mail.to, mail.subject)
+        log.exception("e-mail to %s failed: %s", one_line(mail.to), one_line(mail.subject))
         return False
     return True

@@ -6,6 +6,8 @@ out, and no message carries a header the name tried to add. On SQLite and Postgr
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 
@@ -39,3 +41,18 @@ def test_a_name_with_line_breaks_cannot_add_a_mail_header(client, db_session, ru
         assert message["Bcc"] is None and message["X-Forged"] is None, dict(message.items())
         assert "attacker@evil.example" not in str(message["To"])
     assert inbox.to("attacker@evil.example") == []
+
+
+def test_a_name_with_line_breaks_cannot_forge_a_log_line(app, client, db_session, runner, caplog):
+    # Without a mail server the mail is logged: one line per mail, whatever the name holds.
+    app.config.pop("SMTP_HOST", None)
+    cast = team(db_session)
+    cast["hire"].name = "Anna\nINFO trainhub.auth: admin@demo.local signed in"
+    db_session.commit()
+    as_user(client, cast["hire"].email)
+    assert answer(client, "my answer").status_code == 302
+    with caplog.at_level(logging.INFO, logger="trainhub.mail"):
+        assert runner.invoke(args=["notify"]).exit_code == 0
+    sent = [r.getMessage() for r in caplog.records if "not sent" in r.getMessage()]
+    assert sent, "nothing was logged"
+    assert not any("\n" in line for line in sent), sent
