@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -39,11 +40,21 @@ class MailFailure(Exception):
         self.permanent = permanent
 
 
+# Everything that ends a line, for the email package or for a mail reader.
+_LINE_ENDS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """A header value on one line: a person's name with a line break in it (stored before
+    forms refused them) must neither add a header nor make every later mail fail."""
+    return _LINE_ENDS.sub(" ", value).strip()
+
+
 def compose(config: Mapping[str, Any], mail: Mail, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config.get("SMTP_FROM") or "trainhub@localhost"
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["From"] = one_line(config.get("SMTP_FROM") or "trainhub@localhost")
+    message["To"] = one_line(mail.to)
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     if message_id:
         message["Message-ID"] = message_id
@@ -118,6 +129,6 @@ def send_mail(config: Mapping[str, Any], mail: Mail) -> bool:
         with connection(config) as smtp:
             transmit(smtp, compose(config, mail))
     except MailFailure:
-        log.exception("e-mail to %s failed: %s", mail.to, mail.subject)
+        log.exception("e-mail to %s failed: %s", one_line(mail.to), one_line(mail.subject))
         return False
     return True

@@ -85,6 +85,9 @@ def _number(raw: str) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
+_LINES = re.compile(r"\r\n|\r|\n")
+
+
 def _split_blocks(source: str) -> tuple[list[_Block], list[GiftError]]:
     blocks: list[_Block] = []
     errors: list[GiftError] = []
@@ -92,7 +95,9 @@ def _split_blocks(source: str) -> tuple[list[_Block], list[GiftError]]:
     comments: list[str] = []
     depth = 0
     opened_at = 0
-    for number, raw in enumerate(source.splitlines(), start=1):
+    # Lines as editors and ``path:line`` count them: str.splitlines() also breaks at form
+    # feeds and Unicode separators, which put every later error on the wrong line.
+    for number, raw in enumerate(_LINES.split(source), start=1):
         if number == 1 and raw.startswith("\ufeff"):
             raw = raw[1:]
         if raw.strip().startswith("//"):

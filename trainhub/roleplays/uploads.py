@@ -63,7 +63,8 @@ def sniff_type(head: bytes) -> str | None:
     return kind.mime if kind.mime in ALLOWED_TYPES else None
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]+")
+# Control characters (C0 and C1) and folders.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]+")
 # Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE shows "invoice\u202efdp.exe" as
 # "invoiceexe.pdf") and invisible marks: a shown file name must read as what it is.
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")

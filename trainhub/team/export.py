@@ -35,8 +35,9 @@ HEADER = (
     "overdue_days",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
-# return can hide one after leading whitespace).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# return can hide one after leading whitespace; some read the full-width signs as the ASCII
+# ones, and "|" starts a DDE call).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
 
 
 def neutralise(value: object) -> str:

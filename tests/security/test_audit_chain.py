@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
@@ -187,3 +188,49 @@ def test_events_recorded_before_the_chain_are_chained_by_the_migration(database_
         assert head is not None and head.hash == verdict.head != GENESIS
         db.session.remove()
         db.engine.dispose()
+
+
+def _tamper(db_session: Session, ids: list[int], how: str) -> int:
+    """Change the log behind TrainHub's back; the id of the event verify must name."""
+    if how == "edit":
+        db_session.execute(
+            sa.update(AuditEvent).where(AuditEvent.id == ids[2]).values(data={"score": 4.0})
+        )
+        return ids[2]
+    if how == "delete":
+        db_session.execute(sa.delete(AuditEvent).where(AuditEvent.id == ids[1]))
+        return ids[2]
+    if how == "insert":
+        newest = db_session.get(AuditEvent, ids[-1])
+        assert newest is not None
+        forged = AuditEvent(
+            actor_id=newest.actor_id, action="review.approved", subject_id=newest.subject_id,
+            data={"score": 4.0}, created_at=newest.created_at, prev_hash=newest.hash,
+            hash=newest.hash,
+        )  # fmt: skip
+        db_session.add(forged)
+        db_session.flush()
+        return forged.id
+    first, second = (db_session.get(AuditEvent, i) for i in ids[1:3])
+    assert first is not None and second is not None
+    columns = ("action", "data", "created_at", "prev_hash", "hash")
+    saved = {c: getattr(first, c) for c in columns}
+    for column in columns:
+        setattr(first, column, getattr(second, column))
+        setattr(second, column, saved[column])
+    return ids[1]
+
+
+@pytest.mark.parametrize("how", ["edit", "delete", "insert", "reorder"])
+def test_tampering_is_named_by_the_cli_and_on_the_audit_page(
+    app, db_session, runner, client, login_as, how
+):
+    ids = _arranged(app, db_session, 5)
+    login_as("admin")
+    named = _tamper(db_session, ids, how)
+    db_session.commit()
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"broken at event {named}:" in result.output, result.output
+    page = client.get("/audit/").get_data(as_text=True)
+    assert f"The chain is broken at entry {named}" in page

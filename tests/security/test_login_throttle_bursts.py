@@ -27,19 +27,23 @@ def _attempt(app, email: str, password: str, address: str = "203.0.113.7") -> in
     return response.status_code
 
 
-def _burst(app, email: str, passwords: list[str]) -> Counter[int]:
+def _burst(
+    app, email: str, passwords: list[str], addresses: list[str] | None = None
+) -> Counter[int]:
     codes: list[int] = []
     errors: list[BaseException] = []
     start = threading.Barrier(len(passwords))
 
-    def run(password: str) -> None:
+    def run(password: str, address: str) -> None:
         try:
             start.wait()
-            codes.append(_attempt(app, email, password))
+            codes.append(_attempt(app, email, password, address))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(p,)) for p in passwords]
+    where = addresses or ["203.0.113.7"] * len(passwords)
+    pairs = zip(passwords, where, strict=True)
+    threads = [threading.Thread(target=run, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -48,16 +52,47 @@ def _burst(app, email: str, passwords: list[str]) -> Counter[int]:
     return Counter(codes)
 
 
-def test_a_parallel_burst_checks_at_most_the_limit_of_passwords(app, db_session):
+@pytest.fixture
+def password_checks():
+    """How many times a password is hashed and compared (the work a guess costs us and the
+    thing the limit must bound), counted where the sign-in service calls it."""
+    counted: list[str] = []
+    lock = threading.Lock()
+    real = accounts.check_password_hash
+
+    def counting(pwhash: str, password: str) -> bool:
+        with lock:
+            counted.append(password)
+        return real(pwhash, password)
+
+    accounts.check_password_hash = counting
+    yield counted
+    accounts.check_password_hash = real
+
+
+def test_a_parallel_burst_checks_at_most_the_limit_of_passwords(app, db_session, password_checks):
     app.config["RATELIMIT_LOGIN_ATTEMPTS"] = 5
     user = factories.make_user(db_session, "hire")
     db_session.commit()
     # 24 wrong guesses at once from one address: exactly the limit's number are checked.
     codes = _burst(app, user.email, ["wrong-password"] * 24)
     assert codes == Counter({401: 5, 429: 19})
-    # Past the limit, a burst that holds the right password is refused too: never let in.
+    assert len(password_checks) == 5
+    # Past the limit, a burst that holds the right password is refused too: never let in,
+    # and not one more password is even looked at.
     late = _burst(app, user.email, [factories.PASSWORD] * 3 + ["wrong-password"] * 3)
     assert late == Counter({429: 6})
+    assert len(password_checks) == 5
+
+
+def test_a_burst_spread_over_addresses_meets_the_account_limit(app, db_session, password_checks):
+    app.config["RATELIMIT_ACCOUNT_ATTEMPTS"] = 6
+    user = factories.make_user(db_session, "hire")
+    db_session.commit()
+    addresses = [f"198.51.100.{n}" for n in range(1, 17)]
+    codes = _burst(app, user.email, ["wrong-password"] * 16, addresses)
+    assert codes == Counter({401: 6, 429: 10})
+    assert len(password_checks) == 6
 
 
 def test_guesses_spread_over_addresses_meet_the_account_wide_limit(app, db_session):
