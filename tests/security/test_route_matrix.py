@@ -53,6 +53,7 @@ SLUGS = {
     "quiz_slug": QUIZ,
     "case_slug": CASE,
     "item_key": ITEM,
+    "role": "lead-generation",  # a track
 }
 
 # fmt: off
@@ -77,6 +78,20 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "courses.course"):                "L   2   2   2   2   2   2   2",
     ("GET", "courses.lesson"):                "L   2   2   2   2   2   2   2",
     ("POST", "courses.complete"):             "L   3   3   F   F   F   F   F",
+    ("GET", "passwords.change"):              "L   2   2   2   2   2   2   2",
+    ("POST", "passwords.change"):             "L   V   V   V   V   V   V   V",
+    ("GET", "passwords.forgot"):              "2   2   2   2   2   2   2   2",
+    ("POST", "passwords.forgot"):             "V   V   V   V   V   V   V   V",
+    # The world holds no password link: every token is unknown (tests/web covers links).
+    ("GET", "passwords.choose"):              "N/N N/N N/N N/N N/N N/N N/N N/N",
+    ("POST", "passwords.choose"):             "N/N N/N N/N N/N N/N N/N N/N N/N",
+    ("POST", "admin.send_password_link"):     "L/L F/F F/F F/F F/F F/F F/F 3/3",
+    ("GET", "preview.index"):                 "L   F   F   2   2   2   2   2",
+    ("GET", "preview.lesson"):                "L   F   F   2   2   2   2   2",
+    ("GET", "preview.quiz"):                  "L   F   F   2   2   2   2   2",
+    ("GET", "preview.roleplay"):              "L   F   F   2   2   2   2   2",
+    ("GET", "preview.track"):                 "L   F   F   2   2   2   2   2",
+    ("GET", "preview.version"):               "L   F   F   2   2   2   2   2",
     ("GET", "home.healthz"):                  "2   2   2   2   2   2   2   2",
     ("POST", "i18n.set_language"):            "B   B   B   B   B   B   B   B",
     ("GET", "auth.login"):                    "2   3   3   3   3   3   3   3",

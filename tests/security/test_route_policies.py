@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "can_manage_people": {"admin"},
     "can_manage_content": {"admin"},
     "can_view_quiz_stats": {"admin"},
+    "can_preview_content": {"mentor", "manager", "admin"},
 }
 # Routes that authenticate by something other than the session cookie.
 TOKEN_POLICIES = {"api_token"}
