@@ -35,6 +35,7 @@ from .home.views import bp as home_bp
 from .notifications.views import bp as notifications_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
+from .readiness import wording as readiness_wording
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
@@ -101,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     errors.register(app)
     templating.register(app)
+    app.jinja_env.filters.update(readiness_wording.FILTERS)
     register_commands(app)
     security.register(app)
     return app
