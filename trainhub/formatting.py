@@ -12,11 +12,13 @@ Outside a request (the CLI, the API) the functions fall back to English, so they
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel.numbers import format_decimal
 from flask import has_request_context
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from .language import gettext, ngettext
 
@@ -89,6 +91,32 @@ def hires(count: int) -> str:
     return ngettext("%(num)d hire", "%(num)d hires", int(count))
 
 
+def took(count: int) -> str:
+    """How long a hire took to be ready: "took 5 days" (it read "ready in 5 days", which
+    sounded like a forecast)."""
+    return ngettext("took %(num)d day", "took %(num)d days", int(count))
+
+
+def median_days(median: Any, count: int) -> str:
+    """ "median 5 days over 1 hire": the plural of each number follows the number."""
+    value = _as_float(median) or 0.0
+    return gettext(
+        "median %(days)s over %(hires)s",
+        days=ngettext("%(n)s day", "%(n)s days", round(value), n=number(value)),
+        hires=hires(count),
+    )
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def inline_code(text: Any) -> Markup:
+    """Text with Markdown's `backticks` shown as code (the content linter's messages name
+    keys and paths that way), escaped everywhere else."""
+    escaped = str(escape("" if text is None else text))
+    return Markup(_CODE.sub(r"<code>\1</code>", escaped))
+
+
 FILTERS = {
     "number": number,
     "score_of": score_of,
@@ -97,4 +125,7 @@ FILTERS = {
     "plus_minus": plus_minus,
     "days": days,
     "hires": hires,
+    "took": took,
+    "median_days": median_days,
+    "inline_code": inline_code,
 }

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import clock, formatting
-from .content import catalog
 from .auth.models import User
+from .content import catalog
 from .extensions import db
 from .language import LANGUAGES
 from .language import gettext as fast_gettext

@@ -53,9 +53,19 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("What good looks like").first).to_be_visible()
+    # The score follows the levels as they are picked, before anything is saved.
+    live = page.get_by_test_id("live-score").locator("[data-score]")
+    assert live.inner_text() == "—"
     _score(page, "2", "Say why you call Kestrel in particular.")
-    page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
+    assert live.inner_text() == "2"
+    # Saved without the overall comment: the error comes first on the page, with the focus.
     page.get_by_label("Needs work").check()
+    page.get_by_role("button", name="Save decision").click()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("location.hash") == "#comment"
+    page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Sent back with your coaching")).to_be_visible()
 

@@ -13,7 +13,16 @@ from tests.conftest import sign_in
 from tests.web.quiz_helpers import attempt_id, start, submit
 from trainhub.content import catalog
 from trainhub.extensions import db
-from trainhub.formatting import days, number, plus_minus, ratio, score_of
+from trainhub.formatting import (
+    days,
+    inline_code,
+    median_days,
+    number,
+    plus_minus,
+    ratio,
+    score_of,
+    took,
+)
 
 ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -39,6 +48,16 @@ def test_one_formatter_writes_numbers_in_the_readers_locale(app, locale, expecte
     assert shown == expected
     with app.test_request_context(headers={"Accept-Language": "ru"}):
         assert days(2) == "2 дня"  # the third Russian form
+        assert took(5) == "за 5 дней"
+        assert median_days(5.0, 1) == "медиана 5 дней (1 сотрудник)"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert median_days(5.0, 1) == "median 5 days over 1 hire"  # not "1 hires"
+        assert took(1) == "took 1 day"
+
+
+def test_backticks_in_a_message_become_code_and_the_rest_is_escaped() -> None:
+    shown = str(inline_code("unknown key `pass_mark` <b>"))
+    assert shown == "unknown key <code>pass_mark</code> &lt;b&gt;"
 
 
 def _hire_with_history(app):
