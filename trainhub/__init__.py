@@ -51,6 +51,7 @@ from .preview.cli import make_preview_command
 from .preview.views import bp as preview_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
+from .readiness import wording as readiness_wording
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
@@ -126,6 +127,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(content.TEMPLATE_GLOBALS)
     if content.title_in not in CONTENT_TITLES:
         CONTENT_TITLES.append(content.title_in)  # notices name items in their reader's language
+    app.jinja_env.filters.update(readiness_wording.FILTERS)
     register_commands(app)
     security.register(app)
     return app

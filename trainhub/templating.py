@@ -15,8 +15,9 @@ from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import clock
+from . import clock, formatting
 from .auth.models import User
+from .content import catalog
 from .extensions import db
 from .language import LANGUAGES
 from .language import gettext as fast_gettext
@@ -68,7 +69,8 @@ def waited(since: datetime | None, now: datetime | None = None) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "" if value is None else f"{round(value * 100)}%"
+    """A fraction in 0-1 (track progress) as a whole percentage, in the reader's locale."""
+    return formatting.fraction_percent(value)
 
 
 # Codes stored in the database or content files, shown to people in their language.
@@ -85,6 +87,15 @@ LABELS = {
 
 def label(code: str | None) -> str:
     return str(LABELS[code]) if code in LABELS else (code or "")
+
+
+def track_title(key: str | None) -> str:
+    """A track's title for its key ("lead-generation" -> "Lead-generation specialist"); a
+    key the catalog no longer has is shown as it is rather than hidden."""
+    if not key:
+        return ""
+    track = catalog().tracks.get(key)
+    return track.title if track is not None else key
 
 
 def isodate(value: str | None) -> date | None:
@@ -159,7 +170,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["step_url"] = step_url
     app.jinja_env.filters["waited"] = waited
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["track_title"] = track_title
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters["date"] = lambda v: format_date(v, "medium") if v else ""
     app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""

@@ -70,9 +70,18 @@ def test_hire_fails_then_passes_and_the_step_turns_done(app, live_server, page, 
     page.get_by_role("button", name="Start the quiz").click()
     attempt_id, layout = _open_attempt(app, page)
     answers = model_answers(layout)
-    # First try: only the conversion question, so the attempt fails.
+    # First try: only the conversion question, so the attempt fails. Submitting with blanks
+    # asks first, naming the questions left without an answer; the hire goes ahead.
     _fill(page, layout, {"conversion-closers": "15"})
+    asked: list[str] = []
+
+    def _accept(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", _accept)
     _submit(page)
+    assert asked and "no answer yet" in asked[0]
     assert page.get_by_test_id("verdict").inner_text() == "Not passed"
     # Unlimited attempts: the key waits for a pass (the quiz's review options).
     assert page.get_by_text("Right answer:").count() == 0

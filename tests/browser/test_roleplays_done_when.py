@@ -53,8 +53,21 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("What good looks like").first).to_be_visible()
+    # The score follows the levels as they are picked, before anything is saved.
+    live = page.get_by_test_id("live-score").locator("[data-score]")
+    assert live.inner_text() == "—"
     _score(page, "2", "Say why you call Kestrel in particular.")
+    assert live.inner_text() == "2"
     page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
+    # Approving below the passing score is refused by the server: the error comes first on
+    # the page, with the focus, and its link leads to the decision.
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Save decision").click()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("location.hash") == "#decision-0"
+    assert live.inner_text() == "2"  # the levels picked are kept, and so is their score
     page.get_by_label("Needs work").check()
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Sent back with your coaching")).to_be_visible()

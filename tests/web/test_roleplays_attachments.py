@@ -71,8 +71,10 @@ def test_audio_is_accepted(client, db_session):
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("page.pdf", b"<html><script>alert(1)</script></html>", "Attach an audio recording"),
-        ("run.mp3", b"MZ\x90\x00" + b"\x00" * 100, "Attach an audio recording"),
+        # A file named like a PDF or a recording is told that its contents are not one.
+        ("page.pdf", b"<html><script>alert(1)</script></html>", "is not a real PDF file"),
+        ("run.mp3", b"MZ\x90\x00" + b"\x00" * 100, "is not a real MP3 file"),
+        ("notes.txt", b"plain words\n", "is neither an audio recording nor a PDF"),
         ("big.pdf", PDF + b"0" * 5000, "larger than"),
     ],
 )

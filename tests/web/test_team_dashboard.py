@@ -197,9 +197,14 @@ def test_the_hire_page_shows_steps_reasons_and_a_timeline(client, two_teams):
     assert "Completed lesson" in ready
     assert "Signed off" in ready
     assert "Review of" in ready
+    # Ready but not cleared for clients yet: no certificate until the manager clears them.
+    assert 'data-testid="certificate-link"' not in ready
+    assert client.get(f"/team/{mine['ready']}/certificate").status_code == 404
+    client.post_form(f"/team/{mine['ready']}/clear", {}, token_from=f"/team/{mine['ready']}")
+    ready = client.get(f"/team/{mine['ready']}").get_data(as_text=True)
     assert 'data-testid="certificate-link"' in ready
     fresh = client.get(f"/team/{mine['fresh']}").get_data(as_text=True)
-    assert "0 of 5 lessons done" in fresh
+    assert "0 of 5 lessons read" in fresh
     assert 'data-testid="certificate-link"' not in fresh
     assert client.get(f"/team/{mine['fresh']}/certificate").status_code == 404
 
@@ -207,6 +212,7 @@ def test_the_hire_page_shows_steps_reasons_and_a_timeline(client, two_teams):
 def test_the_certificate_is_printable(client, two_teams):
     mine = two_teams[0]
     sign_in(client, mine["manager"])
+    client.post_form(f"/team/{mine['ready']}/clear", {}, token_from=f"/team/{mine['ready']}")
     response = client.get(f"/team/{mine['ready']}/certificate")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -52,11 +52,13 @@ def _data(form: PersonForm) -> accounts.PersonData:
 
 
 def _attach_error(form: PersonForm, error: accounts.AccountError) -> None:
+    # The message itself, not str(): a ``messages.Text`` is shown in the reader's language.
+    message = error.args[0] if error.args else str(error)
     field = getattr(form, error.field or "", None)
     if field is not None:
-        field.errors = [*field.errors, str(error)]
+        field.errors = [*field.errors, message]
     else:
-        form.form_errors.append(str(error))
+        form.form_errors.append(message)
 
 
 @bp.get("/people/")

@@ -161,3 +161,11 @@ def events_page(
     if before:
         query = query.where(AuditEvent.id < before)
     return [(event, actor, subject) for event, actor, subject in session.execute(query)]
+
+
+def names_of(session: DbSession, ids: set[int]) -> dict[int, str]:
+    """People's names by id, for the ids an events page names in its data."""
+    if not ids:
+        return {}
+    query = sa.select(_people.c.id, _people.c.name).where(_people.c.id.in_(sorted(ids)))
+    return {int(row[0]): str(row[1]) for row in session.execute(query)}

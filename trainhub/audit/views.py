@@ -6,10 +6,12 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..access import requires
+from ..content import catalog
 from ..extensions import db
 from ..permissions import can_manage_people
 from ..routing import MAX_ID
-from .service import PAGE, events_page, verify_chain
+from .service import PAGE, events_page, names_of, verify_chain
+from .wording import describe, people_ids
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -25,4 +27,11 @@ def log() -> ResponseReturnValue:
     # The whole chain, on every view: an admin opens this page to check it. (Keyset reads in
     # batches, so memory stays flat; a very long log makes the page slower, not heavier.)
     verdict = verify_chain(db.session)
-    return render_template("audit/log.html", rows=rows, older=older, verdict=verdict)
+    # People named by id in the events' data (a pool's mentors), in one statement.
+    ids = people_ids(event for event, _actor, _subject in rows)
+    names = names_of(db.session, ids)
+    cat = catalog()
+    described = {event.id: describe(event, cat, names) for event, _actor, _subject in rows}
+    return render_template(
+        "audit/log.html", rows=rows, older=older, verdict=verdict, described=described
+    )

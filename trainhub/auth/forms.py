@@ -13,8 +13,13 @@ from ..forms import Form
 
 
 class LoginForm(Form):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=500)]
+    )
 
 
 class LogoutForm(Form):
@@ -30,13 +35,15 @@ def _to_int(value: object) -> int | None:
 
 
 class PersonForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+    )
     email = EmailField(
         _l("E-mail"),
         # Deliberately loose: internal domains such as *.local are real addresses here, and
         # strict validators reject them as "special use".
         validators=[
-            DataRequired(),
+            DataRequired(_l("Enter an e-mail address like name@company.com.")),
             Length(max=254),
             Regexp(
                 r"^[^@\s]+@[^@\s]+$", message=_l("Enter an e-mail address like name@company.com.")
@@ -77,5 +84,8 @@ class PersonForm(Form):
         # never makes one. (Not an inline validator: ``Optional`` stops those on empty input.)
         if self.role.data == "hire" and self.started_on.data is None and not self.started_on.errors:
             self.started_on.errors = [_l("A new hire needs a start date.")]
-            return False
+            valid = False
+        if self.role.data == "hire" and not self.track.data and not self.track.errors:
+            self.track.errors = [_l("A new hire needs a track: choose one.")]
+            valid = False
         return valid

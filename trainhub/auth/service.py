@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record_event
 from ..db import DbSession, insert_ignore, rowcount
+from ..messages import N_
 from .models import ROLES, LoginFailure, LoginThrottle, Role, User
 from .policy import ENGLISH, MIN_PASSWORD_LENGTH, password_problem
 
@@ -289,14 +290,14 @@ def _check(
     if data.role not in ROLES:
         raise AccountError(f"unknown role '{data.role}' (one of: {', '.join(ROLES)})", "role")
     if data.role == Role.HIRE and not data.track:
-        raise AccountError("a hire needs a track", "track")
+        raise AccountError(N_("A new hire needs a track: choose one."), "track")
     if (
         data.role == Role.HIRE
         and data.started_on is None
         and (current is None or not current.is_hire)
     ):
         # Due dates count from the start; existing hires without one stay "not scheduled".
-        raise AccountError("a hire needs a start date", "started_on")
+        raise AccountError(N_("A new hire needs a start date."), "started_on")
     if data.track and data.track not in known_tracks:
         raise AccountError(f"no track named '{data.track}'", "track")
     for field, person_id, wanted in (
@@ -306,13 +307,13 @@ def _check(
         if person_id is None or (current is not None and getattr(current, field) == person_id):
             continue  # unchanged links stay valid even if that person's role changed since
         if person_id == user_id:
-            raise AccountError("a person cannot be their own mentor or manager", field)
+            raise AccountError(N_("A person cannot be their own mentor or manager."), field)
         other = session.get(User, person_id)
         if other is None or other.role not in wanted:
             raise AccountError(f"that person cannot be a {field.removesuffix('_id')}", field)
     clash = find_by_email(session, data.email)
     if clash is not None and clash.id != user_id:
-        raise AccountError("an account with this e-mail already exists", "email")
+        raise AccountError(N_("An account with this e-mail already exists."), "email")
 
 
 def create_user(

@@ -207,9 +207,12 @@ USER_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 @functools.lru_cache(maxsize=4096)
 def render_user_text(text: str) -> str:
     """People's Markdown as safe HTML. Pure and cached: submitted versions never change."""
+    # Headings start at <h3>: "# Opening" in an answer is a heading of the answer, below the
+    # page's own <h1>/<h2> (which the allow-list keeps out), not a plain line.
     html = markdown.markdown(
         loosen_lists(text),
-        extensions=["sane_lists", "fenced_code", "tables"],
+        extensions=["sane_lists", "fenced_code", "tables", "toc"],
+        extension_configs={"toc": {"baselevel": 3, "anchorlink": False, "permalink": False}},
         output_format="html",
     )
     return nh3.clean(

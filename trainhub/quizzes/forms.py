@@ -138,7 +138,15 @@ def _fields_for(layout: Layout, index: int, entry: LayoutEntry) -> dict[str, Fie
     if kind == "short":
         return {name: StringField(label, validators=[Optional(), Length(max=SHORT_MAX)])}
     if kind == "numeric":
-        return {name: StringField(label, validators=[Optional(), Length(max=50), _is_number])}
+        # inputmode: phones open the keypad with a decimal sign, not the letter keyboard.
+        # Not type=number, which refuses "3,5" in some browsers and hides what was typed.
+        return {
+            name: StringField(
+                label,
+                validators=[Optional(), Length(max=50), _is_number],
+                render_kw={"inputmode": "decimal", "autocomplete": "off"},
+            )
+        }
     if kind == "essay":
         return {name: TextAreaField(label, validators=[Optional(), Length(max=ESSAY_MAX)])}
     if kind == "matching":

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from ..catalog.questions import Question
 from ..catalog.quiz_review import Shown
+from ..formatting import number, plus_minus
 from .grading import INFO
 from .layout import Layout, LayoutEntry
 
@@ -88,11 +89,11 @@ def right_answer(entry: LayoutEntry) -> Markup | None:
             if n.weight < 100 or n.is_any:
                 continue
             if n.low is not None and n.high is not None:
-                parts.append(f"{n.low:g} – {n.high:g}")
+                parts.append(f"{number(n.low, 6)} – {number(n.high, 6)}")
             elif n.tolerance:
-                parts.append(f"{n.value:g} ± {n.tolerance:g}")
+                parts.append(plus_minus(n.value, n.tolerance))
             else:
-                parts.append(f"{n.value:g}")
+                parts.append(number(n.value, 6))
         return _join(parts)
     if kind == "true_false":
         return Markup(escape(_l("True") if question.answer else _l("False")))

@@ -76,6 +76,14 @@ class Items:
 StepRule = Callable[[TrackStep, Items, HireFacts, str | None], StepResult]
 
 
+# Progress counts work handed in: a step is half done once the hire has handed in work for it
+# (a quiz attempt submitted, a role-play answer sent for review), whatever came back, and
+# whole when it is done. So progress never goes down when an answer is sent back or an
+# attempt fails (it went 9% -> 6%): the hire did not undo anything. Only a revoked sign-off
+# or a changed track takes progress back.
+HANDED_IN = 0.5
+
+
 def _fmt_pct(value: float) -> str:
     return f"{value:.0f}%"
 
@@ -164,7 +172,7 @@ def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | Non
             title,
             False,
             N_("awaiting essay grading"),
-            0.5,
+            HANDED_IN,
             reason=N_("quiz %(slug)s: essay answers wait for the mentor's grading", slug=step.slug),
             waiting_on_mentor=True,
             waiting_since=since,
@@ -177,7 +185,7 @@ def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | Non
             title,
             False,
             N_("best %(best)s (pass %(mark)s%%)", best=_fmt_pct(pct), mark=pass_mark),
-            0.0,
+            HANDED_IN,
             reason=N_(
                 "quiz %(slug)s: best %(best)s, needs %(mark)s%%",
                 slug=step.slug,
@@ -262,7 +270,7 @@ def _roleplay(
             title,
             False,
             N_("version %(version)s awaiting review", version=latest.version),
-            0.5,
+            HANDED_IN,
             reason=N_(
                 "case %(slug)s: version %(version)s waits for review",
                 slug=step.slug,
@@ -285,7 +293,7 @@ def _roleplay(
                 score=f"{score:.1f}",
                 min=f"{minimum:.1f}",
             ),
-            0.25,
+            HANDED_IN,
             reason=N_(
                 "case %(slug)s: approved at %(score)s/4, needs %(min)s",
                 slug=step.slug,
@@ -308,7 +316,7 @@ def _roleplay(
         reason = N_(
             "case %(slug)s: sent back by the mentor, needs %(min)s", slug=step.slug, min=needs
         )
-    return StepResult("roleplay", step.slug, title, False, detail, 0.25, reason=reason)
+    return StepResult("roleplay", step.slug, title, False, detail, HANDED_IN, reason=reason)
 
 
 def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:

@@ -52,6 +52,12 @@ class Version:
     submission: RoleplaySubmission
     review: Review | None
     diff: tuple[tuple[str, str], ...]  # (kind, line) against the previous version
+    # The name of the mentor who reviewed it (None before a review, or once they are gone).
+    reviewer: str | None = None
+    # Files handed in with earlier versions, as (version, attachment). A file belongs to the
+    # version it came with (history is never rewritten); a resubmission carries them
+    # visibly instead of silently dropping them, and the mentor sees them with the new one.
+    carried: tuple[tuple[int, Attachment], ...] = ()
 
 
 def _versions_query(hire_id: int, case_slug: str) -> sa.Select[RoleplaySubmission]:
@@ -92,12 +98,27 @@ def diff_lines(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _with_reviews(rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]) -> list[Version]:
+def reviewer_names(session: DbSession, reviews: Iterable[Review]) -> dict[int, str]:
+    """The names of the mentors who wrote ``reviews``, in one statement."""
+    ids = {r.mentor_id for r in reviews if r.mentor_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(User.id, User.name).where(User.id.in_(sorted(ids))))
+    return {int(row.id): str(row.name) for row in rows}
+
+
+def _with_reviews(
+    rows: Sequence[RoleplaySubmission], reviews: dict[int, Review], names: dict[int, str]
+) -> list[Version]:
     versions: list[Version] = []
     previous: RoleplaySubmission | None = None
+    carried: list[tuple[int, Attachment]] = []
     for row in rows:
         diff = diff_lines(previous.text, row.text) if previous is not None else ()
-        versions.append(Version(row, reviews.get(row.id), diff))
+        review = reviews.get(row.id)
+        reviewer = names.get(review.mentor_id) if review and review.mentor_id else None
+        versions.append(Version(row, review, diff, reviewer, tuple(carried)))
+        carried.extend((row.version, file) for file in row.attachments)
         previous = row
     return versions
 
@@ -105,7 +126,8 @@ def _with_reviews(rows: Sequence[RoleplaySubmission], reviews: dict[int, Review]
 def history(session: DbSession, hire_id: int, case_slug: str) -> list[Version]:
     """Submitted versions, oldest first, each with its review and a diff to the one before."""
     rows = [s for s in versions_of(session, hire_id, case_slug) if s.status != "draft"]
-    return _with_reviews(rows, reviews_of(session, (s.id for s in rows)))
+    reviews = reviews_of(session, (s.id for s in rows))
+    return _with_reviews(rows, reviews, reviewer_names(session, reviews.values()))
 
 
 def histories(session: DbSession, hire_id: int) -> dict[str, list[Version]]:
@@ -122,7 +144,8 @@ def histories(session: DbSession, hire_id: int) -> dict[str, list[Version]]:
     by_case: dict[str, list[RoleplaySubmission]] = {}
     for row in rows:
         by_case.setdefault(row.case_slug, []).append(row)
-    return {slug: _with_reviews(versions, reviews) for slug, versions in by_case.items()}
+    names = reviewer_names(session, reviews.values())
+    return {slug: _with_reviews(versions, reviews, names) for slug, versions in by_case.items()}
 
 
 def latest(rows: Sequence[RoleplaySubmission]) -> RoleplaySubmission | None:

@@ -41,6 +41,42 @@ def answer_html(text: str | None) -> Markup:
 bp.add_app_template_filter(answer_html, "answer_html")
 
 
+# What a file's name says it is, for the message when its contents say otherwise.
+_CLAIMED = {
+    "pdf": "PDF",
+    "mp3": "MP3",
+    "m4a": "M4A",
+    "ogg": "OGG",
+    "wav": "WAV",
+    "webm": "WebM",
+}
+_WRONG_TYPE = "Attach an audio recording (mp3, m4a, ogg, wav, webm) or a PDF."
+
+
+def _upload_message(exc: UploadError, filename: str | None) -> str:
+    """The refusal in the hire's language. A file named like a PDF (or a recording) whose
+    contents are not one is told so: repeating the field's hint made it look like the name
+    was wrong, when the file itself is (a renamed document, a broken export)."""
+    message = str(exc)
+    extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    if message == _WRONG_TYPE and extension in _CLAIMED:
+        text = _(
+            "“%(name)s” is not a real %(kind)s file: its contents are something else. "
+            "Export it again as %(kind)s, or attach an audio recording or a PDF.",
+            name=clean_name(filename),
+            kind=_CLAIMED[extension],
+        )
+    elif message == _WRONG_TYPE:
+        text = _(
+            "“%(name)s” is neither an audio recording nor a PDF. "
+            "Attach an audio recording (mp3, m4a, ogg, wav, webm) or a PDF.",
+            name=clean_name(filename),
+        )
+    else:
+        return exc.message  # a Text: shown in the reader's language
+    return str(text)
+
+
 @bp.app_template_global("roleplay_notices")
 def roleplay_notices() -> list[tuple[ReviewNotice, RoleplayCase | None]]:
     """The hire's latest reviewed answers, for the notice block on their home page."""
@@ -109,7 +145,7 @@ def answer(case_slug: str) -> ResponseReturnValue:
         try:
             stored = store_upload(upload.stream, folder, current_app.config["UPLOAD_MAX_BYTES"])
         except UploadError as exc:
-            form.attachment.errors = [exc.message]
+            form.attachment.errors = [_upload_message(exc, upload.filename)]
             return _render_case(found, form, 422)
     try:
         service.save_answer(

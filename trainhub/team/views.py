@@ -34,6 +34,7 @@ from ..permissions import (
     can_schedule_hire,
     can_view_hire,
     can_view_team,
+    is_signed_in,
     is_staff,
 )
 from ..roleplays.pools import active_mentors, pool_members, set_pool
@@ -179,12 +180,16 @@ def hire(user_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/<int:user_id>/certificate")
-@requires(is_staff)
+@requires(is_signed_in)
 def certificate(user_id: int) -> ResponseReturnValue:
+    """The readiness certificate: the hire's own, or a hire's for their mentor, manager or an
+    admin (``can_view_hire``). It is issued once a manager has cleared the hire for clients:
+    finishing the steps makes a hire *ready*, but the certificate says they may meet
+    clients, which is the manager's call; before it there is no certificate (404)."""
     person = _load_hire(user_id)
     cat = catalog()
     row = _row(person)
-    if not row.is_ready:
+    if row.cleared_at is None:
         abort(404)
     return render_template(
         "team/certificate.html",
