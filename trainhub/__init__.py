@@ -38,6 +38,7 @@ from .quizzes.views import bp as quizzes_bp
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
+from .search.views import bp as search_bp
 from .signoffs.views import bp as signoffs_bp
 from .signoffs.views import requests_bp as signoff_requests_bp
 from .team.views import bp as team_bp
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     account_bp,
     calendar_bp,
     notifications_bp,
+    search_bp,
 )
 
 # Each feature's commands live in its own cli.py; all are ``trainhub X`` (or ``flask X``).
