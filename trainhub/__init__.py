@@ -55,6 +55,7 @@ from .readiness import wording as readiness_wording
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
+from .search.views import bp as search_bp
 from .signoffs.views import bp as signoffs_bp
 from .signoffs.views import requests_bp as signoff_requests_bp
 from .team.views import bp as team_bp
@@ -78,6 +79,7 @@ BLUEPRINTS = (
     notifications_bp,
     preview_bp,
     passwords_bp,
+    search_bp,
 )
 
 # ``content import`` belongs to the handbook feature but reads as a content command.
