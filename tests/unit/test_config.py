@@ -97,9 +97,12 @@ def test_production_refuses_a_weak_secret_from_the_instance_file(tmp_path):
 
 
 def test_production_accepts_a_strong_secret_and_secures_the_cookie(tmp_path):
-    settings = build(
-        _instance(tmp_path), environ={"TRAINHUB_ENV": "production", "TRAINHUB_SECRET_KEY": STRONG}
-    )
+    environ = {
+        "TRAINHUB_ENV": "production",
+        "TRAINHUB_SECRET_KEY": STRONG,
+        "TRAINHUB_DATABASE_URL": "postgresql+psycopg://db.internal/trainhub",
+    }
+    settings = build(_instance(tmp_path), environ=environ)
     assert settings["SECRET_KEY"] == STRONG
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
