@@ -18,7 +18,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 
 from ..db import DbSession
 from .models import DeploymentMarker
@@ -30,28 +29,24 @@ MARK_NAME = "uploads"
 
 
 @functools.cache
-def code_heads(migrations_dir: str) -> frozenset[str]:
+def _revisions(migrations_dir: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The code's heads and every revision it knows, read once per process: the release this
+    worker runs, not files a ``git pull`` has put beside it since."""
     config = Config()
     config.set_main_option("script_location", migrations_dir)
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
-
-
-def _known(migrations_dir: str, revision: str) -> bool:
-    config = Config()
-    config.set_main_option("script_location", migrations_dir)
-    try:
-        return ScriptDirectory.from_config(config).get_revision(revision) is not None
-    except CommandError:
-        return False
+    scripts = ScriptDirectory.from_config(config)
+    known = frozenset(s.revision for s in scripts.walk_revisions("base", "heads"))
+    return frozenset(scripts.get_heads()), known
 
 
 def schema_problem(revision: str | None, migrations_dir: str) -> str | None:
     """Why the database's revision cannot serve this code, or None."""
     if revision is None:
         return "the database has no schema: run trainhub db upgrade"
-    if revision in code_heads(migrations_dir):
+    heads, known = _revisions(migrations_dir)
+    if revision in heads:
         return None
-    if _known(migrations_dir, revision):
+    if revision in known:
         return (
             f"the database is at revision {revision}, older than the code: run trainhub db upgrade"
         )
