@@ -70,5 +70,20 @@ def config_show() -> None:
         raise click.UsageError(str(exc)) from None
 
 
+@config_cli.command("get")
+@click.argument("name")
+def config_get(name: str) -> None:
+    """Print one setting's value (e.g. PORT, for scripts); secrets are not printed."""
+    try:
+        resolved = settings.resolve(settings.PROJECT_ROOT / "instance")
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    key = name.upper().removeprefix("TRAINHUB_")
+    if key not in resolved:
+        raise click.UsageError(f"no setting named {name}")
+    value = resolved[key].value
+    click.echo(settings.masked(key, value) if key in settings.SECRET_SETTINGS else value)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from tests.conftest import PG_URL, PROJECT_ROOT
 from tests.integration.conftest import create_pg_database, drop_pg_database
+from trainhub import config
 
 TRAINHUB = str(Path(sys.executable).with_name("trainhub"))
 SECRET = "Zq8vN3kP1xR7tL0mW5yB2cH9dF4gJ6sA-" + uuid.uuid4().hex
@@ -91,20 +92,27 @@ def test_a_named_env_file_that_is_missing_is_refused(tmp_path):
     assert done.returncode == 2 and "no such file" in done.stderr
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a command as another user")
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
 def test_an_env_file_the_user_cannot_read_is_refused_not_ignored(tmp_path):
-    folder = Path(tmp_path.root, "tmp", f"th-settings-{uuid.uuid4().hex[:8]}")
-    folder.mkdir(mode=0o755)
-    try:
-        env_file = folder / "trainhub.env"
-        env_file.write_text(f"TRAINHUB_ENV=production\nTRAINHUB_SECRET_KEY={SECRET}\n")
-        env_file.chmod(0o600)  # root's, as in the report: the service user cannot read it
-        done = subprocess.run(
-            ["runuser", "-u", "nobody", "--", TRAINHUB, "config", "show"],
-            capture_output=True, text=True, env=_bare(env_file), cwd="/", timeout=120,
-        )  # fmt: skip
-        assert done.returncode == 2, done.stdout + done.stderr
-        assert "permission denied" in done.stderr and "runuser -u trainhub" in done.stderr
-    finally:
-        env_file.unlink()
-        folder.rmdir()
+    env_file = tmp_path / "trainhub.env"
+    env_file.write_text(f"TRAINHUB_ENV=production\nTRAINHUB_SECRET_KEY={SECRET}\n")
+    env_file.chmod(0o600)  # root's, as in the report: the service user cannot read it
+    tmp_path.chmod(0o755)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child becomes an unprivileged user, like runuser -u trainhub
+        os.close(read)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            config.resolve(Path("/nonexistent"), environ={"TRAINHUB_CONFIG": str(env_file)})
+            os.write(write, b"read it")
+        except config.ConfigError as exc:
+            os.write(write, str(exc).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        said = fh.read()
+    os.waitpid(pid, 0)
+    assert "permission denied" in said and "runuser -u trainhub" in said
