@@ -1,23 +1,50 @@
 """gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
 Every value can be overridden on the command line (``-w 4``, ``--bind ...``) or with the
-GUNICORN_* environment variables read below. The app's own settings are the TRAINHUB_* ones
-(see docs/deployment.md).
+GUNICORN_* variables read below, from the environment or from the same env file the app reads
+(``/etc/trainhub/trainhub.env`` or ``$TRAINHUB_CONFIG``). The app's own settings are the
+TRAINHUB_* ones (see docs/deployment.md).
 
 Workers are stateless, so any number of them, on any number of hosts, can serve the same
 database: sessions live in signed cookies, learner data and the login limiter in the database,
 and each worker derives the content catalog from the files (reloading when they change).
 """
 
+import importlib.util
 import multiprocessing
 import os
 import subprocess
 import sys
 import time
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _settings_environment() -> dict[str, str]:
+    """The env file overlaid by the environment, as trainhub/config.py reads them.
+
+    config.py is loaded by its path under a private name: importing the trainhub package here
+    would let workers forked after a HUP inherit the old release (see _WARM_UP).
+    """
+    path = os.path.join(_HERE, "trainhub", "config.py")
+    spec = importlib.util.spec_from_file_location("_trainhub_settings", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    try:
+        spec.loader.exec_module(module)
+        return dict(module.environment())
+    except module.ConfigError as exc:
+        sys.exit(f"Error: {exc}")
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+_SETTINGS = _settings_environment()
+
 
 def _env(name: str, default: str) -> str:
-    value = os.environ.get(name)
+    value = _SETTINGS.get(name)
     return default if value is None else value
 
 
@@ -41,7 +68,11 @@ max_requests_jitter = max_requests // 10
 accesslog = _env("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = _env("GUNICORN_LOGLEVEL", "info")
-access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# The time, the client's address, the request id the app's log lines carry, the request.
+# %(h)s is the address the app trusted: werkzeug's ProxyFix (TRAINHUB_PROXY_HOPS) rewrites
+# REMOTE_ADDR in the request's environ, which gunicorn logs from, so a client-supplied
+# X-Forwarded-For never reaches this log unchecked.
+access_log_format = '%(t)s %(h)s %({x-request-id}o)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 # Each worker builds its own app after the fork, so database connections are never shared
 # between processes. A bad setting (e.g. a weak secret key in production) stops every worker
@@ -73,6 +104,14 @@ _WARM_UP = (
     "    sys.exit(f'Error: {exc}')\n"
     "catalog = app.extensions['trainhub.catalog'].get()\n"
     "print(sum(len(c.lessons) for c in catalog.courses.values()))\n"
+    "from pathlib import Path\n"
+    "from trainhub.extensions import db\n"
+    "from trainhub.home.health import problems\n"
+    "with app.app_context():\n"
+    "    found = problems(db.session, Path(app.config['UPLOAD_FOLDER']),\n"
+    "                     app.extensions['migrate'].directory)\n"
+    "for problem in found:\n"
+    "    print('not ready: ' + problem)\n"
 )
 
 
@@ -86,11 +125,16 @@ def _warm_up(server) -> bool:  # noqa: ANN001 - gunicorn's Arbiter
         lines = (done.stderr or done.stdout).strip().splitlines()
         server.log.error("%s", lines[-1] if lines else f"warm-up exited {done.returncode}")
         return False
+    lines = done.stdout.strip().splitlines() or ["?"]
     server.log.info(
         "settings checked, render cache warm: %s lessons in %.1f s",
-        done.stdout.strip(),
+        lines[0],
         time.perf_counter() - started,
     )
+    # What /readyz will answer 503 for, said once at start (the host still starts: it
+    # recovers by itself once the database or the mount is back).
+    for line in lines[1:]:
+        server.log.error("%s", line)
     return True
 
 

@@ -7,10 +7,13 @@ whatever happens to the application's own column types.
 
 import logging
 from logging.config import fileConfig
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import context
 from flask import current_app
+
+from trainhub.home.health import mark_uploads
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -60,6 +63,8 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            # The uploads folder's mark, which every host's /readyz compares (home/health.py).
+            mark_uploads(connection, Path(current_app.config["UPLOAD_FOLDER"]))
 
 
 if context.is_offline_mode():

@@ -55,6 +55,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     app = create_app(_base_config(tmp, f"sqlite:///{path}"))
     with app.app_context():
         upgrade()
+        # No uploads mark: each test's folder is its own (tests of the mark make one).
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM deployment_markers"))
         db.engine.dispose()
     return path
 

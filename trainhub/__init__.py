@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from . import (
     errors,
     i18n,
     language,
+    logs,
     models,
     routing,
     security,
@@ -107,8 +107,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.from_mapping(config_module.build(instance_path, config))
-    if app.config["ENV"] != "production":
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(app)
 
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

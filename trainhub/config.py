@@ -1,13 +1,18 @@
-"""Settings: defaults < ``instance/config.py`` < ``TRAINHUB_*`` environment variables.
+"""Settings: defaults < ``instance/config.py`` < the env file < ``TRAINHUB_*`` environment.
 
-The table of environment variables in DESIGN.md is a contract; everything else can be set in
-``instance/config.py`` as a plain upper-case name.
+The env file (``/etc/trainhub/trainhub.env``, or the path in ``TRAINHUB_CONFIG``) holds
+``TRAINHUB_*=value`` lines, the format of systemd's ``EnvironmentFile``. Every process reads it
+itself (gunicorn, each ``trainhub`` command, ``script/server``), so a command run as the
+service user gets the production settings even when ``runuser``/``su`` or cron dropped the
+caller's environment. The table of environment variables in DESIGN.md is a contract;
+everything else can be set in ``instance/config.py`` as a plain upper-case name.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,7 +64,14 @@ _ENV_SETTINGS: dict[str, type] = {
     "QUIZ_STATS_EASY": float,
     "QUIZ_STATS_HARD": float,
     "QUIZ_STATS_DISCRIMINATION": float,
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
 }
+
+# Where the production settings live unless TRAINHUB_CONFIG names another file.
+DEFAULT_ENV_FILE = Path("/etc/trainhub/trainhub.env")
+# Shown masked by ``trainhub config show`` (and never logged).
+SECRET_SETTINGS = frozenset({"SECRET_KEY", "SMTP_PASSWORD"})
 
 # Secrets people paste from tutorials; production refuses them.
 _WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "test", "password"}
@@ -143,6 +155,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "COMPANY_TIMEZONE": "UTC",
         # Whether Saturdays and Sundays count as onboarding days for due dates.
         "DUE_COUNT_WEEKENDS": False,
+        # One line per log record: "text" (time, level, request id, person, address, message)
+        # or "json" (the same fields, for a log collector). See logs.py.
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en", "ru", "uk"],
         # The language of the content files without a language suffix (the originals);
@@ -169,6 +185,62 @@ def from_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
     return out
 
 
+def parse_env_file(text: str) -> dict[str, str]:
+    """``NAME=value`` lines as systemd's EnvironmentFile reads them: blank lines and ``#``
+    comments skipped, an optional ``export``, one pair of surrounding quotes removed."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")) or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        name = name.removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[name] = value
+    return out
+
+
+def env_file_path(environ: dict[str, str] | os._Environ[str]) -> tuple[Path, bool]:
+    """The env file to read, and whether it was named (TRAINHUB_CONFIG) or is the default."""
+    given = environ.get("TRAINHUB_CONFIG")
+    return (Path(given), True) if given else (DEFAULT_ENV_FILE, False)
+
+
+def read_env_file(path: Path, *, required: bool) -> dict[str, str]:
+    """The file's variables; {} when the default file does not exist.
+
+    A file that exists but cannot be read is an error, never a silent fall-back: that is a
+    command run as the wrong user, and without the file it would serve (or migrate) a
+    development database instead of production's.
+    """
+    try:
+        return parse_env_file(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f"TRAINHUB_CONFIG: no such file {path}") from None
+        return {}
+    except PermissionError:
+        raise ConfigError(
+            f"cannot read the settings file {path} (permission denied): run the command as "
+            "the service user, e.g. runuser -u trainhub -- .venv/bin/trainhub ..."
+        ) from None
+
+
+def environment(environ: dict[str, str] | os._Environ[str] | None = None) -> dict[str, str]:
+    """The env file's variables overlaid by the process environment (which wins).
+
+    gunicorn.conf.py uses this too (loaded by path, so the master imports no trainhub code),
+    so GUNICORN_* settings can live in the same file.
+    """
+    environ = os.environ if environ is None else environ
+    path, required = env_file_path(environ)
+    merged = read_env_file(path, required=required)
+    merged.update({k: v for k, v in environ.items() if v != ""})
+    return merged
+
+
 def load_instance_file(path: Path) -> dict[str, Any]:
     """Upper-case names from ``instance/config.py``, if it exists."""
     if not path.is_file():
@@ -176,6 +248,51 @@ def load_instance_file(path: Path) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__file__": str(path)}
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
     return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    value: Any
+    source: str  # "default", the instance file's path, "env file PATH", "environment", "given"
+
+
+def resolve(
+    instance_path: Path,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | os._Environ[str] | None = None,
+) -> dict[str, Setting]:
+    """Every setting with the place its value came from, before any check."""
+    environ = os.environ if environ is None else environ
+    out = {k: Setting(k, v, "default") for k, v in defaults(instance_path).items()}
+    instance_file = instance_path / "config.py"
+    for name, value in load_instance_file(instance_file).items():
+        out[name] = Setting(name, value, str(instance_file))
+    path, required = env_file_path(environ)
+    for name, value in from_env(read_env_file(path, required=required)).items():
+        out[name] = Setting(name, value, f"env file {path}")
+    for name, value in from_env(environ).items():
+        out[name] = Setting(name, value, "environment")
+    for name, value in (overrides or {}).items():
+        out[name] = Setting(name, value, "given")
+    return out
+
+
+def masked(name: str, value: Any) -> str:
+    if name in SECRET_SETTINGS or name.endswith("_PASSWORD"):
+        return "(not set)" if not value else "********"
+    if name == "DATABASE_URL" and isinstance(value, str):
+        return _mask_url_password(value)
+    return repr(value) if not isinstance(value, str) else value
+
+
+def _mask_url_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:********@{host}"
 
 
 def is_weak_secret(secret: str | None) -> bool:
@@ -205,12 +322,15 @@ def build(
     instance_path: Path,
     overrides: dict[str, Any] | None = None,
     environ: dict[str, str] | os._Environ[str] | None = None,
+    *,
+    check_only: bool = False,
 ) -> dict[str, Any]:
-    """The effective settings. Raises ConfigError when production is unsafe."""
-    settings = defaults(instance_path)
-    settings.update(load_instance_file(instance_path / "config.py"))
-    settings.update(from_env(os.environ if environ is None else environ))
-    settings.update(overrides or {})
+    """The effective settings. Raises ConfigError when production is unsafe.
+
+    ``check_only`` runs every check but writes nothing (no development key is made).
+    """
+    resolved = resolve(instance_path, overrides, environ)
+    settings = {name: s.value for name, s in resolved.items()}
 
     production = settings["ENV"] == "production"
     if production:
@@ -220,8 +340,15 @@ def build(
                 f"{MIN_SECRET_LENGTH} characters (python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')"
             )
+        if resolved["DATABASE_URL"].source == "default":
+            # The embedded default is a development database: a command that lost its
+            # settings would migrate, fill or back up a brand-new file instead of production's.
+            raise ConfigError(
+                "TRAINHUB_ENV=production needs TRAINHUB_DATABASE_URL (postgresql+psycopg://... "
+                "or, on one host, sqlite:////srv/trainhub/data/trainhub.db)"
+            )
         settings["SESSION_COOKIE_SECURE"] = True
-    elif not settings["SECRET_KEY"]:
+    elif not settings["SECRET_KEY"] and not check_only:
         settings["SECRET_KEY"] = local_secret(instance_path)
 
     try:
@@ -234,6 +361,8 @@ def build(
         ) from exc
     if float(settings["REVIEW_LEASE_HOURS"]) <= 0 or float(settings["REVIEW_SLA_HOURS"]) <= 0:
         raise ConfigError("TRAINHUB_REVIEW_LEASE_HOURS and _SLA_HOURS must be positive")
+    if str(settings["LOG_FORMAT"]) not in {"text", "json"}:
+        raise ConfigError("TRAINHUB_LOG_FORMAT: text or json")
 
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     # No pool_pre_ping: on PostgreSQL db.py pings the connections that have been idle, which

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .language import LANGUAGES
+from .logs import security_event
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if code == 403:
+            security_event("access.denied", method=request.method, path=request.path)
         message = error.description if code in (400, 409, 429) and error.description else None
         return _render(code, message or str(MESSAGES.get(code, error.name)))
 
@@ -106,7 +109,8 @@ def register(app: Flask) -> None:
             # language.
             db.session.rollback()
             return _render(500, str(MESSAGES[500]))
-        except Exception:
-            # The database is still out of reach: a page that needs nothing from it.
-            log.exception("the error page failed too on %s %s", request.method, request.path)
+        except Exception as again:
+            # The page needs the database and it is still out of reach: a page that needs
+            # nothing from it, and one line (the traceback above is the failure's own).
+            log.error("the error page could not be shown either: %s", type(again).__name__)
             return Response(FALLBACK_500, 500, mimetype="text/plain")

@@ -5,6 +5,7 @@ from .audit.models import AuditEvent
 from .auth.models import LoginFailure, Role, User
 from .calendar.models import CalendarToken
 from .courses.models import LessonCompletion
+from .home.models import DeploymentMarker
 from .notifications.models import Notification, NotificationPreference, OutboundMail
 from .quizzes.models import EssayGrade, QuizAttempt
 from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "CalendarToken",
     "Clearance",
+    "DeploymentMarker",
     "EssayGrade",
     "LessonCompletion",
     "LoginFailure",

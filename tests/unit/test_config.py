@@ -97,9 +97,12 @@ def test_production_refuses_a_weak_secret_from_the_instance_file(tmp_path):
 
 
 def test_production_accepts_a_strong_secret_and_secures_the_cookie(tmp_path):
-    settings = build(
-        _instance(tmp_path), environ={"TRAINHUB_ENV": "production", "TRAINHUB_SECRET_KEY": STRONG}
-    )
+    environ = {
+        "TRAINHUB_ENV": "production",
+        "TRAINHUB_SECRET_KEY": STRONG,
+        "TRAINHUB_DATABASE_URL": "postgresql+psycopg://db.internal/trainhub",
+    }
+    settings = build(_instance(tmp_path), environ=environ)
     assert settings["SECRET_KEY"] == STRONG
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
@@ -143,3 +146,35 @@ def test_review_settings_have_defaults_and_come_from_the_environment(tmp_path):
 def test_a_bad_review_setting_refuses_to_start(tmp_path, env):
     with pytest.raises(ConfigError):
         build(_instance(tmp_path), environ=env)
+
+
+def test_the_env_file_sits_between_the_environment_and_the_instance_file(tmp_path):
+    folder = _instance(tmp_path, "PORT = 7000\nPROXY_HOPS = 3\nCONTENT_CHECK_INTERVAL = 9.0\n")
+    env_file = tmp_path / "trainhub.env"
+    env_file.write_text(
+        "# a comment\nexport TRAINHUB_PORT=7100\nTRAINHUB_PROXY_HOPS='1'\n\nGUNICORN_BIND=x\n"
+    )
+    environ = {"TRAINHUB_CONFIG": str(env_file), "TRAINHUB_PORT": "7200"}
+    resolved = config.resolve(folder, environ=environ)
+    assert (resolved["PORT"].value, resolved["PORT"].source) == (7200, "environment")
+    assert (resolved["PROXY_HOPS"].value, resolved["PROXY_HOPS"].source) == (
+        1,
+        f"env file {env_file}",
+    )
+    assert resolved["CONTENT_CHECK_INTERVAL"].source == str(folder / "config.py")
+    assert config.environment(environ)["GUNICORN_BIND"] == "x"
+
+
+def test_production_refuses_the_embedded_sqlite(tmp_path):
+    environ = {"TRAINHUB_ENV": "production", "TRAINHUB_SECRET_KEY": STRONG}
+    with pytest.raises(ConfigError, match="needs TRAINHUB_DATABASE_URL"):
+        build(_instance(tmp_path), environ=environ)
+
+
+def test_config_show_masks_passwords_in_urls():
+    url = "postgresql+psycopg://trainhub:Ch%40nge%2Fme@db.internal:5432/trainhub"
+    assert config.masked("DATABASE_URL", url) == (
+        "postgresql+psycopg://trainhub:********@db.internal:5432/trainhub"
+    )
+    assert config.masked("SMTP_PASSWORD", "x") == "********"
+    assert config.masked("SECRET_KEY", None) == "(not set)"

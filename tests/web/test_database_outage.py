@@ -57,3 +57,17 @@ def test_the_api_answers_503_json_and_healthz_stays_up(unreachable):
     assert api.status_code == 503 and api.get_json()["status"] == 503
     assert unreachable.get("/healthz").status_code == 200
     assert unreachable.get("/readyz").status_code == 503
+
+
+def test_each_failing_request_logs_one_line_and_no_traceback(unreachable, capsys):
+    """Finding 5: during the outage a page logged two chained tracebacks and "the error page
+    failed too"; now one line a request, with its request id."""
+    capsys.readouterr()
+    ids = []
+    for method, url in [("GET", "/"), ("POST", "/login"), ("GET", "/team/")]:
+        data = {"email": "a@example.test", "password": "x" * 12} if method == "POST" else None
+        ids.append(unreachable.open(url, method=method, data=data).headers["X-Request-Id"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "failed too" not in err
+    lines = [x for x in err.splitlines() if "database unavailable" in x]
+    assert len(lines) == 3 and all(f"req={i}" in line for i, line in zip(ids, lines, strict=True))

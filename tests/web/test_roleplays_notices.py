@@ -4,6 +4,7 @@ by ``trainhub notify`` through a real (local, in-test) SMTP server."""
 from __future__ import annotations
 
 import logging
+from email.utils import parsedate_to_datetime
 
 import pytest
 import sqlalchemy as sa
@@ -39,6 +40,8 @@ def test_mentor_and_hire_get_e_mail(client, db_session, runner, smtp):
     assert "Getting past the gatekeeper" in to_mentor["Subject"]
     assert f"https://trainhub.example.test/reviews/{sub.id}" in to_mentor.get_content()
     assert to_mentor["Message-ID"]
+    # Finding 8: a Date header the receiving server and mail clients can read.
+    assert parsedate_to_datetime(to_mentor["Date"]).tzinfo is not None
 
     as_user(client, mentor)
     decide(client, sub.id, 2, "needs_work")

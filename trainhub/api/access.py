@@ -18,6 +18,7 @@ from ..access import POLICY_ATTR
 from ..auth.models import User
 from ..db import utcnow, write_intent
 from ..extensions import db
+from ..logs import security_event
 from .tokens import needs_touch, touch_statement, verify_token
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +61,7 @@ def requires_token(predicate: Callable[[User], bool]) -> Callable[[F], F]:
             if found is None:
                 return _refuse(401, "The token is not valid: wrong, revoked or expired.")
             token, owner = found
+            security_event("api.token_used", token=token.id, person=owner.id)
             if not predicate(owner):
                 return _refuse(403, "This token's owner may not read this.")
             if needs_touch(token, now):

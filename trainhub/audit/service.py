@@ -12,6 +12,7 @@ names from the ``users`` table by name rather than through the account model.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
@@ -21,6 +22,9 @@ import sqlalchemy as sa
 from ..db import DbSession, insert_ignore
 from .chain import GENESIS, ChainRow, Verdict, event_hash, verify_rows
 from .models import AuditEvent, AuditHead
+
+# Every audited change (roles, tokens, sign-offs ...) is also a line of the security log.
+security_log = logging.getLogger("trainhub.security")
 
 PAGE = 100
 
@@ -60,6 +64,7 @@ def record_event(
     event.hash = event_hash(chain_row(event), head.hash)
     head.hash = event.hash
     session.add(event)
+    security_log.info("audit.%s actor=%s subject=%s", action, event.actor_id, event.subject_id)
     return event
 
 

@@ -24,6 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from ..access import public, requires
 from ..db import finish_writing, reads_first, start_writing, utcnow
 from ..extensions import db, login_manager
+from ..logs import security_event
 from ..permissions import is_signed_in
 from ..sessions import restart
 from . import service
@@ -96,6 +97,7 @@ def login() -> ResponseReturnValue:
         )
         if reserved is None:
             db.session.rollback()
+            security_event("signin.throttled", email=form.email.data)
             abort(429)
         finish_writing(db.session)
         user = service.authenticate(db.session, form.email.data or "", form.password.data or "")
@@ -103,6 +105,7 @@ def login() -> ResponseReturnValue:
         service.settle_login_attempt(db.session, throttle, reserved, succeeded=user is not None)
         finish_writing(db.session)
         if user is None:
+            security_event("signin.failed", email=form.email.data)
             # The same message for an unknown e-mail and a wrong password.
             form.password.errors.append(_("Wrong e-mail or password."))
             return _login_page(form, 401)
@@ -114,6 +117,7 @@ def login() -> ResponseReturnValue:
         _new_csrf_secret()
         session.permanent = True
         login_user(user)
+        security_event("signin.ok", person=user.id)
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     return _login_page(form)
 

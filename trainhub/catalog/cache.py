@@ -11,6 +11,7 @@ missing, renders it on every core, then parses again from the cache: see ``load_
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -118,5 +119,21 @@ class RenderCache:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(payload, fh)
             os.replace(tmp, path)
-        except OSError:
-            pass  # the cache is an optimisation; a read-only disk must not break loading
+        except OSError as exc:
+            # The cache is an optimisation; a read-only disk must not break loading. Said
+            # once per process (e.g. instance/cache made by root): every render misses then.
+            if not _unwritable_logged:
+                _log_unwritable(path.parent, exc)
+
+
+_unwritable_logged: list[str] = []
+
+
+def _log_unwritable(folder: Path, exc: OSError) -> None:
+    _unwritable_logged.append(str(folder))
+    logging.getLogger(__name__).error(
+        "the render cache %s is not writable (%s): lessons are rendered again at every "
+        "start; make it the service user's (chown -R trainhub: it)",
+        folder,
+        exc.strerror or exc,
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -23,6 +24,7 @@ from ..team.service import (
     summarize,
     waiting_reviews,
 )
+from . import health
 
 bp = Blueprint("home", __name__)
 
@@ -75,9 +77,13 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/readyz")
 @public
 def readyz() -> ResponseReturnValue:
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError as exc:
-        db.session.rollback()
-        return jsonify(status="unavailable", error=type(exc).__name__), 503
+    """200 when this host can serve: the database answers at the code's schema, and the
+    uploads folder is writable and the shared one. 503 with the reasons otherwise."""
+    found = health.problems(
+        db.session,
+        Path(current_app.config["UPLOAD_FOLDER"]),
+        current_app.extensions["migrate"].directory,
+    )
+    if found:
+        return jsonify(status="unavailable", problems=found), 503
     return jsonify(status="ok")
