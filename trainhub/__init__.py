@@ -13,7 +13,18 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import errors, i18n, language, models, routing, security, sessions, templating, zones
+from . import (
+    errors,
+    i18n,
+    language,
+    models,
+    refresh,
+    routing,
+    security,
+    sessions,
+    templating,
+    zones,
+)
 from .access import enforce_declared_policy
 from .account.views import bp as account_bp
 from .admin.views import bp as admin_bp
@@ -35,6 +46,8 @@ from .home.views import bp as home_bp
 from .notifications.views import bp as notifications_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
+from .readiness.cli import readiness_cli
+from .readiness.kept import refresh as refresh_kept_readiness
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
@@ -72,6 +85,7 @@ COMMANDS = (
     quiz_cli,
     notify_command,
     audit_cli,
+    readiness_cli,
 )
 
 PROJECT_ROOT = config_module.PROJECT_ROOT
@@ -133,6 +147,8 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
+    # Every event that changes a hire's facts refreshes their kept readiness (trainhub.refresh).
+    refresh.register(refresh_kept_readiness)
 
 
 # Methods that should not change anything; a view that writes on one still may (db.py).

@@ -7,6 +7,7 @@ from .calendar.models import CalendarToken
 from .courses.models import LessonCompletion
 from .notifications.models import Notification, NotificationPreference, OutboundMail
 from .quizzes.models import EssayGrade, QuizAttempt
+from .readiness.models import KeptReadiness
 from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
 from .schedule.models import SchedulePause
 from .signoffs.models import SignOff, SignOffRequest
@@ -19,6 +20,7 @@ __all__ = [
     "CalendarToken",
     "Clearance",
     "EssayGrade",
+    "KeptReadiness",
     "LessonCompletion",
     "LoginFailure",
     "Notification",

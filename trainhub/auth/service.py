@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record_event
 from ..db import DbSession, insert_ignore
+from ..refresh import refresh
 from .models import ROLES, LoginFailure, LoginThrottle, Role, User
 
 # Hashing a dummy password for unknown e-mails keeps the response time the same as for a
@@ -244,6 +245,7 @@ def create_user(
         object_id=user.id,
         data={"role": user.role},
     )
+    refresh(session, [user.id], now)
     return user
 
 
@@ -300,6 +302,7 @@ def update_user(
             object_id=user.id,
             data=changes,
         )
+    refresh(session, [user.id], now)
     return user
 
 

@@ -21,6 +21,7 @@ from ..auth.models import User
 from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
 from ..notifications.service import notify
+from ..refresh import refresh
 from .claims import is_free_for, live_claim, record_override
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
@@ -138,4 +139,5 @@ def decide_submission(
         endpoint="roleplays.case",
         endpoint_args={"case_slug": case.slug},
     )
+    refresh(session, [submission.user_id], now)
     return review

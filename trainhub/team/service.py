@@ -25,6 +25,7 @@ from ..messages import N_
 from ..readiness.gather import NO_FACTS, gather_raw
 from ..readiness.results import STATUSES, Readiness, StepResult
 from ..readiness.service import evaluate_raw, items_of
+from ..refresh import refresh
 from ..schedule.rules import schedule_state
 from ..schedule.service import NOT_SCHEDULED, Schedule, StepDue, pauses_of, schedule_of
 from .models import Clearance
@@ -361,4 +362,5 @@ def clear_for_clients(
                 "ready_since": readiness.ready_since.isoformat() if readiness.ready_since else None,
             },
         )
+    refresh(session, [hire.id], now)
     return inserted
