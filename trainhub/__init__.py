@@ -148,7 +148,7 @@ def register_commands(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
     # Every event that changes a hire's facts refreshes their kept readiness (trainhub.refresh).
-    refresh.register(refresh_kept_readiness)
+    refresh.register(app, refresh_kept_readiness)
 
 
 # Methods that should not change anything; a view that writes on one still may (db.py).

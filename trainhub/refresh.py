@@ -14,16 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from flask import Flask, has_app_context
+
 from .db import DbSession
 
 Refresher = Callable[[DbSession, Iterable[int], datetime], None]
-_REFRESHER: list[Refresher] = []
+_REFRESHER: list[tuple[Flask, Refresher]] = []
 
 
-def register(refresher: Refresher) -> None:
-    _REFRESHER[:] = [refresher]
+def register(app: Flask, refresher: Refresher) -> None:
+    _REFRESHER[:] = [(app, refresher)]
 
 
 def refresh(session: DbSession, hire_ids: Iterable[int], now: datetime) -> None:
-    for refresher in _REFRESHER:
-        refresher(session, hire_ids, now)
+    for app, refresher in _REFRESHER:
+        if has_app_context():
+            refresher(session, hire_ids, now)
+        else:
+            # A script or a test's own session outside a request: the refresher reads the
+            # app's catalog and settings.
+            with app.app_context():
+                refresher(session, hire_ids, now)

@@ -27,6 +27,7 @@ from ..quizzes import service as quiz_service
 from ..quizzes.layout import build_layout
 from ..quizzes.model_answers import demo_answers
 from ..quizzes.models import EssayGrade, QuizAttempt
+from ..readiness.kept import rebuild
 from ..roleplays.models import Review, RoleplaySubmission
 from ..roleplays.rubric import is_passing, weighted_score
 from ..schedule.models import SchedulePause
@@ -332,6 +333,8 @@ def load_demo(
         report.append("demo accounts already exist")
     if hires:
         report.append(_add_synthetic(session, cat, now, hires, pw, progress))
+    # The demo's records were written directly, so their kept readiness is built here.
+    rebuild(session, now, progress=progress if hires else None)
     return report
 
 
