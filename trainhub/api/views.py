@@ -36,8 +36,9 @@ def _bad(message: str) -> tuple[Response, int]:
 @requires_token(can_read_team_api)
 def readiness(owner: User) -> ResponseReturnValue:
     """A page of the owner's hires by name; ``next`` is the next page's URL (null at the end)."""
-    limit = request.args.get("limit", DEFAULT_LIMIT, type=int)
-    if limit is None or not 1 <= limit <= MAX_LIMIT:
+    given = request.args.get("limit", str(DEFAULT_LIMIT))
+    limit = int(given) if given.isascii() and given.isdigit() else 0
+    if not 1 <= limit <= MAX_LIMIT:
         return _bad(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     cursor = request.args.get("cursor") or None
     try:

@@ -29,15 +29,22 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..auth.models import Role, User
 from ..catalog import Catalog
 from ..catalog.tracks import Track
 from ..content import catalog as current_catalog
-from ..db import DbSession, as_utc
+from ..courses.models import LessonCompletion
+from ..db import DbSession, as_utc, utcnow
 from ..messages import N_
+from ..quizzes.models import QuizAttempt
+from ..refresh import refresh as refresh_hook
+from ..roleplays.models import RoleplaySubmission
+from ..schedule.models import SchedulePause
 from ..schedule.rules import Pause, due_dates
 from ..schedule.service import pauses_of
+from ..signoffs.models import SignOff
 from . import codes
 from .gather import NO_FACTS, RawFacts, gather_raw
 from .models import KeptReadiness
@@ -46,6 +53,9 @@ from .rules import Items, evaluate
 
 # Hires refreshed per statement batch by the rebuild (and per commit).
 BATCH = 500
+# The worker (``trainhub notify --loop``) rebuilds at most this many stale rows a round, so a
+# content change at 100,000 hires is caught up over a few rounds without hogging the database.
+REBUILD_PER_ROUND = 5000
 # Kinds of step whose wait is a mentor's review (sign-offs wait on the mentor too, but they
 # are practice to be seen, not work handed in).
 REVIEW_KINDS = frozenset({"quiz", "roleplay"})
@@ -374,3 +384,46 @@ def rebuild(
         if commit:
             session.commit()
     return len(ids)
+
+
+# --- a safety net for rows changed through the ORM -------------------------------------------
+# Every service calls ``refresh`` itself (that covers its Core UPDATEs too, and keeps the row
+# right within the transaction). Besides, a hire whose facts were changed through the ORM in a
+# transaction (a record added or edited, a start date or track set on the person) is refreshed
+# once more just before it commits, so a path that forgot the call still cannot commit a kept
+# row that is behind.
+FACT_MODELS = (LessonCompletion, QuizAttempt, RoleplaySubmission, SignOff, SchedulePause)
+PERSON_FIELDS = ("track", "started_on", "role", "is_active")
+_DIRTY = "trainhub.readiness.dirty"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_changed_hires(session: Session, _context: Any) -> None:
+    found: set[int] = session.info.setdefault(_DIRTY, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        state: Any = sa.inspect(obj)
+        if isinstance(obj, QuizAttempt) and obj in session.dirty:
+            # Answers saved as the hire goes change nothing readiness reads.
+            if any(
+                state.attrs[n].history.has_changes() for n in ("status", "percent", "quiz_hash")
+            ):
+                found.add(obj.user_id)
+        elif isinstance(obj, FACT_MODELS) and obj.user_id is not None:
+            found.add(obj.user_id)
+        elif isinstance(obj, User) and obj.id is not None:
+            if obj in session.new or any(
+                state.attrs[name].history.has_changes() for name in PERSON_FIELDS
+            ):
+                found.add(obj.id)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _refresh_changed_hires(session: Session) -> None:
+    found = session.info.pop(_DIRTY, None)
+    if found:
+        refresh_hook(session, found, utcnow())
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_changed_hires(session: Session) -> None:
+    session.info.pop(_DIRTY, None)

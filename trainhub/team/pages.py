@@ -573,10 +573,11 @@ def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -
 def waiting_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -> list[HireRow]:
     """The hires whose work has waited longest for a mentor: enough rows for the ``limit``
     oldest pieces of work (each row's wait is its oldest piece's)."""
-    current = sa.and_(KeptReadiness.user_id.is_not(None), lst.current)
+    # Stale rows too: what waits for a mentor is the hire's own work, whatever the content
+    # (the cards count it the same way).
     query = (
         _rows_query(lst)
-        .where(current, KeptReadiness.waiting_reviews > 0)
+        .where(KeptReadiness.waiting_reviews > 0)
         .order_by(sa.nulls_last(KeptReadiness.waiting_since.asc()), User.name, User.id)
         .limit(limit)
     )
