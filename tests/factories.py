@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from trainhub.auth.models import User
 from trainhub.courses.models import LessonCompletion
 from trainhub.quizzes.models import QuizAttempt
+from trainhub.refresh import refresh
 from trainhub.roleplays.models import Review, RoleplaySubmission
 from trainhub.signoffs.models import SignOff
 
@@ -34,6 +35,8 @@ def make_user(session: Session, role: str = "hire", **fields: Any) -> User:
     user = User(**{**defaults, **fields})
     session.add(user)
     session.flush()
+    # Builders write rows directly, so they keep the hire's readiness as a service would.
+    refresh(session, [user.id], datetime.now(UTC))
     return user
 
 
@@ -72,6 +75,7 @@ def make_completions(
     ]
     session.add_all(rows)
     session.flush()
+    refresh(session, [hire.id], datetime.now(UTC))
     return rows
 
 
@@ -104,6 +108,7 @@ def make_attempt(
     )
     session.add(attempt)
     session.flush()
+    refresh(session, [hire.id], datetime.now(UTC))
     return attempt
 
 
@@ -150,6 +155,7 @@ def make_submission(
             )
         )
         session.flush()
+    refresh(session, [hire.id], datetime.now(UTC))
     return submission
 
 
@@ -174,6 +180,7 @@ def make_signoff(
     )
     session.add(signoff)
     session.flush()
+    refresh(session, [hire.id], datetime.now(UTC))
     return signoff
 
 

@@ -19,6 +19,7 @@ from . import (
     language,
     logs,
     models,
+    refresh,
     routing,
     security,
     sessions,
@@ -52,6 +53,8 @@ from .preview.views import bp as preview_bp
 from .quizzes.cli import quiz_cli
 from .quizzes.views import bp as quizzes_bp
 from .readiness import wording as readiness_wording
+from .readiness.cli import readiness_cli
+from .readiness.kept import refresh as refresh_kept_readiness
 from .reminders.cli import notify_command
 from .reviews.views import bp as reviews_bp
 from .roleplays.views import bp as roleplays_bp
@@ -97,6 +100,7 @@ COMMANDS = (
     quiz_cli,
     notify_command,
     audit_cli,
+    readiness_cli,
 )
 
 PROJECT_ROOT = config_module.PROJECT_ROOT
@@ -163,6 +167,8 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
+    # Every event that changes a hire's facts refreshes their kept readiness (trainhub.refresh).
+    refresh.register(app, refresh_kept_readiness)
 
 
 # Methods that should not change anything; a view that writes on one still may (db.py).

@@ -8,6 +8,7 @@ from .courses.models import LessonCompletion
 from .home.models import DeploymentMarker
 from .notifications.models import Notification, NotificationPreference, OutboundMail
 from .quizzes.models import EssayGrade, QuizAttempt
+from .readiness.models import KeptReadiness
 from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
 from .schedule.models import SchedulePause
 from .signoffs.models import SignOff, SignOffRequest
@@ -21,6 +22,7 @@ __all__ = [
     "Clearance",
     "DeploymentMarker",
     "EssayGrade",
+    "KeptReadiness",
     "LessonCompletion",
     "LoginFailure",
     "Notification",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from trainhub.api.models import ApiToken
+from trainhub.auth.models import User
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo.data import load_demo
@@ -78,7 +79,9 @@ def test_the_demo_manager_reads_the_contracts_shape(client, runner, demo):
     response = get(client, token)
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"generated_at", "hires"}
+    # The contract's fields, and "next" (added with pages): null on the last page.
+    assert set(body) == {"generated_at", "hires", "next"}
+    assert body["next"] is None
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["generated_at"])
     hires = {h["email"]: h for h in body["hires"]}
     assert set(hires) == {"hire@demo.local", "ready@demo.local"}
@@ -215,3 +218,36 @@ def test_the_openapi_document_describes_the_endpoint(client):
         "awaiting_review",
         "ready",
     ]
+
+
+def test_pages_follow_a_keyset_cursor_to_every_hire_once(client, runner, demo, app):
+    with app.app_context():
+        manager = db.session.scalar(sa.select(User).where(User.email == "manager@demo.local"))
+        for n in range(5):
+            factories.make_user(
+                db.session, "hire", name=f"Paged {n}", manager_id=manager.id, mentor_id=None
+            )
+        db.session.commit()
+    token = create_token(runner, "manager@demo.local", "--name", "HR sync")
+    first = get(client, token, "/api/v1/readiness?limit=3").get_json()
+    assert len(first["hires"]) == 3 and first["next"]
+    seen = [h["email"] for h in first["hires"]]
+    url = first["next"]
+    while url:
+        page = get(client, token, url).get_json()
+        assert len(page["hires"]) <= 3
+        seen += [h["email"] for h in page["hires"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == 7
+    names = [
+        h["name"] for h in get(client, token, "/api/v1/readiness?limit=100").get_json()["hires"]
+    ]
+    assert names == sorted(names)  # one page of everyone, by name, as before
+
+
+def test_a_bad_limit_or_cursor_is_a_400_not_a_500(client, runner, demo):
+    token = create_token(runner, "manager@demo.local", "--name", "HR sync")
+    for query in ("limit=0", "limit=1001", "limit=abc", "cursor=not-ours", "cursor=WzEsMl0"):
+        response = get(client, token, f"/api/v1/readiness?{query}")
+        assert response.status_code == 400, query
+        assert response.get_json()["status"] == 400

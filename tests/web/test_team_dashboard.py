@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,11 +15,13 @@ from tests import factories
 from tests.conftest import sign_in
 from trainhub.audit.models import AuditEvent
 from trainhub.auth.models import User
-from trainhub.content import catalog
+from trainhub.content import catalog, store
 from trainhub.courses.models import LessonCompletion
-from trainhub.db import utcnow
+from trainhub.db import utcnow, write_intent
 from trainhub.demo.data import DEMO_PASSWORD, load_demo
 from trainhub.extensions import db
+from trainhub.readiness.kept import rebuild
+from trainhub.refresh import refresh
 from trainhub.team.models import Clearance
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -288,6 +292,86 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, app):
     assert "'+cmd@example.test" in {r["email"] for r in rows}
 
 
+def test_full_width_and_hidden_formula_starts_are_neutralised_too(client, app):
+    # Spreadsheets read "＝1+1" as "=1+1"; "|" starts a DDE link; blanks hide a start.
+    names = [
+        "\uff1dHYPERLINK(1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(1)",
+        "|calc",
+        " =1+1",
+        "\uff5ccalc",
+    ]
+    with app.app_context():
+        team = factories.make_team(db.session, track="account-manager")
+        team["hire"].name = "Plain Name"
+        for name in names:
+            factories.make_user(
+                db.session,
+                "hire",
+                name=name,
+                track="account-manager",
+                manager_id=team["manager"].id,
+            )
+        db.session.commit()
+        manager = team["manager"].email
+    sign_in(client, manager)
+    shown = {r["name"] for r in _csv(client.get("/team/export.csv"))}
+    assert shown == {"Plain Name", *("'" + n for n in names)}
+
+
+def test_csv_headers_are_in_the_readers_language_or_the_one_asked_for(client, two_teams):
+    sign_in(client, two_teams[0]["manager"])
+    english = client.get("/team/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    assert english.splitlines()[0].startswith("name,email,track,mentor,started_on")
+    russian = client.get("/team/export.csv?lang=ru").get_data(as_text=True).lstrip("\ufeff")
+    head = russian.splitlines()[0]
+    assert head.startswith("Имя,") and "email" not in head
+    assert "Ready of team 1" in russian  # the rows are the same
+    ukrainian = client.get("/team/export.csv", headers={"Accept-Language": "uk"}).get_data(
+        as_text=True
+    )
+    assert ukrainian.lstrip("\ufeff").splitlines()[0].startswith("Ім’я,")
+    # An unknown language falls back to the reader's own.
+    assert client.get("/team/export.csv?lang=xx").get_data(as_text=True) == client.get(
+        "/team/export.csv"
+    ).get_data(as_text=True)
+
+
+def test_the_dashboard_searches_names_and_emails_and_says_updating_for_stale_rows(
+    client, app, two_teams
+):
+    sign_in(client, two_teams[0]["manager"])
+    page = client.get("/team/?q=READY of").get_data(as_text=True)
+    assert "Ready of team 1" in page and "Fresh of team 1" not in page
+    by_mail = client.get("/team/?q=hire").get_data(as_text=True)
+    assert "Ready of team 1" in by_mail and "Fresh of team 1" in by_mail
+    assert "of team 2" not in by_mail
+    # A new version of a course in the track: the kept rows are stale until the rebuild.
+    with app.app_context():
+        cat = catalog()
+        slug = next(s.slug for s in cat.tracks["account-manager"].steps if s.kind == "course")
+        kept = store()
+        kept._catalog = replace(
+            cat, courses={**cat.courses, slug: replace(cat.courses[slug], content_hash="v2")}
+        )
+        kept._checked_at = time.monotonic()
+        kept.check_interval = 3600
+    page = client.get("/team/").get_data(as_text=True)
+    row = page.split("Ready of team 1")[1].split("</tr>")[0]
+    assert "updating" in row and "status-ready" not in row
+    assert 'data-testid="summary-updating"' in page
+    # The CSV hands figures on: it evaluates those rows afresh rather than say "updating".
+    assert {r["name"]: r for r in _csv(client.get("/team/export.csv"))}["Ready of team 1"][
+        "status"
+    ] == "ready"
+    with app.app_context(), write_intent():
+        rebuild(db.session, utcnow())
+    row = client.get("/team/").get_data(as_text=True).split("Ready of team 1")[1].split("</tr>")[0]
+    assert "status-ready" in row and "updating" not in row
+
+
 def test_the_csv_is_a_download(client, two_teams):
     sign_in(client, two_teams[0]["manager"])
     response = client.get("/team/export.csv")
@@ -346,6 +430,8 @@ def test_a_step_done_against_an_older_file_is_flagged(client, app, two_teams):
             .where(LessonCompletion.user_id == mine["ready"])
             .values(lesson_hash="an-older-version")
         )
+        # Rows rewritten behind the services' back: keep the readiness as they would.
+        refresh(db.session, [mine["ready"]], utcnow())
         db.session.commit()
     sign_in(client, mine["manager"])
     rows = {r["name"]: r for r in _csv(client.get("/team/export.csv"))}

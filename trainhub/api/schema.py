@@ -6,6 +6,7 @@ adding fields.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,7 +51,7 @@ def hire_document(row: HireRow) -> dict[str, Any]:
     }
 
 
-def readiness_document(rows: list[HireRow], now: datetime) -> dict[str, Any]:
+def readiness_document(rows: Iterable[HireRow], now: datetime) -> dict[str, Any]:
     return {"generated_at": _stamp(now), "hires": [hire_document(r) for r in rows]}
 
 
@@ -148,6 +149,13 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "generated_at": {"type": "string", "format": "date-time"},
                     "hires": {"type": "array", "items": {"$ref": "#/components/schemas/Hire"}},
+                    "next": {
+                        "type": ["string", "null"],
+                        "description": (
+                            "The URL of the next page (the same limit, a cursor after this "
+                            "page's last hire); null on the last page."
+                        ),
+                    },
                 },
             },
         },
@@ -158,13 +166,45 @@ OPENAPI: dict[str, Any] = {
                 "operationId": "getReadiness",
                 "summary": "Readiness of every hire the token's owner looks after",
                 "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 1000,
+                            "default": 100,
+                        },
+                        "description": "Hires per page.",
+                    },
+                    {
+                        "name": "cursor",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": (
+                            "Where the page starts: the cursor in the previous page's `next`. "
+                            "Without one, the first page."
+                        ),
+                    },
+                ],
                 "responses": {
                     "200": {
-                        "description": "One entry per active hire, sorted by name.",
+                        "description": (
+                            "A page of active hires, sorted by name; follow `next` for the rest."
+                        ),
                         "content": {
                             "application/json": {
                                 "schema": {"$ref": "#/components/schemas/Readiness"}
                             }
+                        },
+                    },
+                    "400": {
+                        "description": "A limit out of range, or a cursor this API did not give.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                         },
                     },
                     "401": {

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit.service import record_event
 from ..db import DbSession, insert_ignore, rowcount
 from ..messages import N_
+from ..refresh import refresh
 from .models import ROLES, LoginFailure, LoginThrottle, Role, User
 from .policy import ENGLISH, MIN_PASSWORD_LENGTH, password_problem
 
@@ -357,6 +358,7 @@ def create_user(
         object_id=user.id,
         data={"role": user.role, "password": "set" if password is not None else "invited"},
     )
+    refresh(session, [user.id], now)
     return user
 
 
@@ -437,6 +439,7 @@ def update_user(
             object_id=user.id,
             data=changes,
         )
+    refresh(session, [user.id], now)
     return user
 
 

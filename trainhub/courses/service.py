@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from ..auth.models import User
 from ..catalog.courses import Lesson
 from ..db import DbSession, insert_ignore
+from ..refresh import refresh
 from .models import LessonCompletion
 
 
 def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetime) -> bool:
     """Record that the hire finished a lesson. Idempotent: returns False if already recorded."""
-    return insert_ignore(
+    inserted = insert_ignore(
         session,
         LessonCompletion,
         {
@@ -28,6 +29,8 @@ def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetim
         },
         ["user_id", "course_slug", "lesson_slug"],
     )
+    refresh(session, [hire.id], now)
+    return inserted
 
 
 # Built once: the lesson page asks this on every view, and building a select costs more

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from ..auth.models import User
 from ..auth.service import hash_password
 from ..catalog import Catalog
+from ..catalog.quizzes import Quiz
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import Track, TrackStep, step_threshold
 from ..courses.models import LessonCompletion
@@ -27,14 +28,16 @@ from ..quizzes import service as quiz_service
 from ..quizzes.layout import build_layout
 from ..quizzes.model_answers import demo_answers
 from ..quizzes.models import EssayGrade, QuizAttempt
+from ..readiness.kept import rebuild
 from ..roleplays.models import Review, RoleplaySubmission
 from ..roleplays.rubric import is_passing, weighted_score
 from ..schedule.models import SchedulePause
 from ..signoffs.models import SignOff
+from . import bulk
 
 DEMO_PASSWORD = "demo-password"
 DEMO_DOMAIN = "demo.local"
-BATCH = 200
+BATCH = 2000
 
 Rows = dict[type, list[dict[str, Any]]]
 Progress = Callable[..., AbstractContextManager[Iterable[int]]]
@@ -64,9 +67,7 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
     # graded by the quiz graders, so its result page reads like any other.
     quiz = cat.quizzes[step.slug]
     pass_mark = step_threshold(step, quiz)
-    rng = ctx["rng"]
-    layout = build_layout(quiz, rng)
-    answers, outcome, essays = demo_answers(layout, pass_mark, rng)
+    layout_json, answers, outcome, essays = _quiz_variant(quiz, pass_mark, ctx["hire_id"])
     ctx["clock"] += timedelta(hours=2)
     values = {
         "user_id": ctx["hire_id"],
@@ -74,23 +75,19 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
         "quiz_hash": quiz.content_hash,
         "number": 1,
         **quiz_service.graded_columns(outcome),
-        "layout": layout.to_json(),
+        "layout": layout_json,
         "answers": answers,
         "started_at": ctx["clock"] - timedelta(minutes=15),
         "submitted_at": ctx["clock"] - timedelta(hours=1) if essays else ctx["clock"],
         "graded_at": ctx["clock"],
     }
-    if not essays:
-        rows[QuizAttempt].append(values)
-        return
-    # Essays were graded by the mentor: those rows need the attempt's id.
-    attempt = QuizAttempt(**values)
-    ctx["session"].add(attempt)
-    ctx["session"].flush()
+    # Ids are handed out here (bulk.Ids), so essay grades can name their attempt unflushed.
+    values["id"] = attempt_id = ctx["ids"].next(QuizAttempt)
+    rows[QuizAttempt].append(values)
     for key, points in essays.items():
         rows[EssayGrade].append(
             {
-                "attempt_id": attempt.id,
+                "attempt_id": attempt_id,
                 "question_key": key,
                 "mentor_id": ctx["mentor_id"],
                 "points": points,
@@ -98,6 +95,26 @@ def _fabricate_quiz(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Ro
                 "graded_at": ctx["clock"],
             }
         )
+
+
+# Hires share a few drawn layouts per quiz (each drawn and graded once): at 100,000 hires,
+# drawing, grading and serialising a layout per attempt was most of the load's time.
+LAYOUT_VARIANTS = 24
+_VARIANTS: dict[tuple[str, str, int, int], tuple[Any, dict[str, Any], Any, dict[str, float]]] = {}
+
+
+def _quiz_variant(
+    quiz: Quiz, pass_mark: int, hire_id: int
+) -> tuple[Any, dict[str, Any], Any, dict[str, float]]:
+    variant = hire_id % LAYOUT_VARIANTS
+    key = (quiz.slug, quiz.content_hash, pass_mark, variant)
+    found = _VARIANTS.get(key)
+    if found is None:
+        rng = random.Random(f"{quiz.slug}:{variant}")
+        layout = build_layout(quiz, rng)
+        answers, outcome, essays = demo_answers(layout, pass_mark, rng)
+        found = _VARIANTS[key] = (layout.to_json(), answers, outcome, essays)
+    return found
 
 
 def _demo_levels(case: RoleplayCase, minimum: float) -> dict[str, int]:
@@ -111,30 +128,31 @@ def _demo_levels(case: RoleplayCase, minimum: float) -> dict[str, int]:
 
 
 def _fabricate_roleplay(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows: Rows) -> None:
-    # Reviews need the submission's id, so this kind is written at once, not batched.
+    # The review names the submission by an id handed out here (bulk.Ids): no flush.
     case = cat.roleplays[step.slug]
     ctx["clock"] += timedelta(days=1)
-    session: DbSession = ctx["session"]
-    submission = RoleplaySubmission(
-        user_id=ctx["hire_id"],
-        case_slug=case.slug,
-        case_hash=case.content_hash,
-        version=1,
-        text="(demo answer) My plan: open with the reason for the call, ask about their needs, "
-        "agree the next step.",
-        status="approved",
-        created_at=ctx["clock"],
-        updated_at=ctx["clock"],
-        submitted_at=ctx["clock"],
+    submission_id = ctx["ids"].next(RoleplaySubmission)
+    rows[RoleplaySubmission].append(
+        {
+            "id": submission_id,
+            "user_id": ctx["hire_id"],
+            "case_slug": case.slug,
+            "case_hash": case.content_hash,
+            "version": 1,
+            "text": "(demo answer) My plan: open with the reason for the call, ask about their "
+            "needs, agree the next step.",
+            "status": "approved",
+            "created_at": ctx["clock"],
+            "updated_at": ctx["clock"],
+            "submitted_at": ctx["clock"],
+        }
     )
-    session.add(submission)
-    session.flush()
     minimum = max(case.passing_score, step_threshold(step, case))
     levels = _demo_levels(case, minimum)
     ctx["clock"] += timedelta(hours=5)
     rows[Review].append(
         {
-            "submission_id": submission.id,
+            "submission_id": submission_id,
             "mentor_id": ctx["mentor_id"],
             "scores": {key: {"level": level, "comment": ""} for key, level in levels.items()},
             "score": weighted_score(case.rubric, levels),
@@ -172,7 +190,7 @@ FABRICATORS: dict[str, Callable[[TrackStep, Catalog, dict[str, Any], Rows], None
 def _complete_steps(
     session: DbSession,
     cat: Catalog,
-    hire: User,
+    hire_id: int,
     track: Track,
     count: int,
     start: datetime,
@@ -180,9 +198,11 @@ def _complete_steps(
     rng: random.Random,
     rows: Rows,
     leave_pending: bool = False,
+    ids: bulk.Ids | None = None,
 ) -> None:
     ctx: dict[str, Any] = {
-        "hire_id": hire.id,
+        "hire_id": hire_id,
+        "ids": ids or bulk.Ids(session),
         "mentor_id": mentor_id,
         "track": track,
         "clock": start,
@@ -210,6 +230,7 @@ def _submit_for_review(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows:
     ctx["clock"] += timedelta(days=1)
     rows[RoleplaySubmission].append(
         {
+            "id": ctx["ids"].next(RoleplaySubmission),
             "user_id": ctx["hire_id"],
             "case_slug": case.slug,
             "case_hash": case.content_hash,
@@ -226,9 +247,10 @@ def _submit_for_review(step: TrackStep, cat: Catalog, ctx: dict[str, Any], rows:
 
 
 def _flush(session: DbSession, rows: Rows) -> None:
-    for model, batch in rows.items():
-        if batch:
-            session.execute(sa.insert(model), batch)
+    # Parents first: people, then attempts and answers, then their grades and reviews.
+    order = [User, QuizAttempt, RoleplaySubmission]
+    for model in sorted(rows, key=lambda m: order.index(m) if m in order else len(order)):
+        bulk.write(session, model, rows[model])
     rows.clear()
 
 
@@ -310,20 +332,23 @@ def load_demo(
         session.add_all([hire, ready])
         session.flush()
         rows: Rows = defaultdict(list)
+        ids = bulk.Ids(session)
         assert ready.started_on is not None  # set just above: the demo hire has a start date
         start = datetime.combine(ready.started_on, datetime.min.time(), now.tzinfo)
         _complete_steps(
             session,
             cat,
-            ready,
+            ready.id,
             ready_track,
             len(ready_track.steps),
             start + timedelta(hours=9),
             mentor.id,
             random.Random(0),
             rows,
+            ids=ids,
         )
         _flush(session, rows)
+        ids.settle()
         session.commit()
         report.append("demo accounts created (password: demo-password):")
         for person in (admin, manager, mentor, hire, ready):
@@ -332,6 +357,8 @@ def load_demo(
         report.append("demo accounts already exist")
     if hires:
         report.append(_add_synthetic(session, cat, now, hires, pw, progress))
+    # The demo's records were written directly, so their kept readiness is built here.
+    rebuild(session, now, progress=progress if hires else None)
     return report
 
 
@@ -352,34 +379,37 @@ def _add_synthetic(
     )
     tracks = list(cat.tracks.values())
     rows: Rows = defaultdict(list)
+    ids = bulk.Ids(session)
     for offset in _iter(progress, range(count), "Adding synthetic hires"):
         number = first + offset
         rng = random.Random(number)
         track = tracks[number % len(tracks)]
         started = now.date() - timedelta(days=rng.randint(0, 90))
-        hire = _person(
-            f"hire{number:04d}@{DEMO_DOMAIN}",
-            f"Synthetic Hire {number:04d}",
-            "hire",
-            pw,
-            track=track.role,
-            mentor_id=mentor_id,
-            manager_id=manager_id,
-            started_on=started,
+        hire_id = ids.next(User)
+        rows[User].append(
+            {
+                "id": hire_id,
+                "email": f"hire{number:04d}@{DEMO_DOMAIN}",
+                "name": f"Synthetic Hire {number:04d}",
+                "role": "hire",
+                "password_hash": pw,
+                "is_demo": True,
+                "track": track.role,
+                "mentor_id": mentor_id,
+                "manager_id": manager_id,
+                "started_on": started,
+                "created_at": now,
+            }
         )
-        session.add(hire)
-        session.flush()
         done = (
             rng.choice([0, 0, 1, 2, 3]) if rng.random() < 0.5 else rng.randint(0, len(track.steps))
         )
         start = datetime.combine(started, datetime.min.time(), now.tzinfo) + timedelta(hours=9)
-        _complete_steps(
-            session, cat, hire, track, done, start, mentor_id, rng, rows, leave_pending=True
-        )
+        _complete_steps(session, cat, hire_id, track, done, start, mentor_id, rng, rows, True, ids)
         if number % PAUSED_EVERY == 0 and (now.date() - started).days > 10:
             rows[SchedulePause].append(
                 {
-                    "user_id": hire.id,
+                    "user_id": hire_id,
                     "starts_on": now.date() - timedelta(days=rng.randint(1, 7)),
                     "resumes_on": None,
                     "reason": "Sick leave (demo)",
@@ -391,5 +421,6 @@ def _add_synthetic(
             _flush(session, rows)
             session.commit()
     _flush(session, rows)
+    ids.settle()
     session.commit()
     return f"added {count} synthetic hires (hire{first:04d}@{DEMO_DOMAIN} …)"

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..access import public, requires
+from ..auth.scope import hires_of
 from ..clock import counts_weekends, today
 from ..content import read_catalog
 from ..db import utcnow
@@ -16,14 +17,9 @@ from ..extensions import db
 from ..permissions import is_hire, is_mentor, is_signed_in
 from ..reviews.sla import overdue_before, service_level
 from ..signoffs.service import latest_requests
-from ..team.service import (
-    hire_steps_in_order,
-    needs_attention,
-    row_of,
-    rows_of,
-    summarize,
-    waiting_reviews,
-)
+from ..team.pages import attention_rows, first_rows, listing, waiting_rows
+from ..team.pages import summary as pages_summary
+from ..team.service import TeamFilters, hire_steps_in_order, row_of, waiting_reviews
 from . import health
 
 bp = Blueprint("home", __name__)
@@ -48,22 +44,24 @@ def index() -> ResponseReturnValue:
             steps=hire_steps_in_order(row),
             signoff_requests=latest_requests(db.session, current_user.id),
         )
-    rows = rows_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the
-    # hires that need attention first (the dashboard has the rest).
-    waiting = waiting_reviews(rows)
+    # hires that need attention first (the dashboard has the rest). Each list is read a
+    # page at a time from the kept readiness.
+    found = listing(
+        cat, hires_of(current_user), TeamFilters(), today(), count_weekends=counts_weekends()
+    )
     cutoff = overdue_before(utcnow(), service_level(current_app.config))
+    summary, _everyone, overdue = pages_summary(db.session, found, overdue_cutoff=cutoff)
+    waiting = waiting_reviews(waiting_rows(db.session, cat, found, ATTENTION_ROWS))
     return render_template(
         "home/staff.html",
-        overdue_hires=sum(
-            1 for r in rows if r.waiting_since is not None and r.waiting_since < cutoff
-        ),
-        rows=rows[:MENTOR_ROWS]
+        overdue_hires=overdue,
+        rows=first_rows(db.session, cat, found, MENTOR_ROWS)
         if is_mentor(current_user)
-        else needs_attention(rows)[:ATTENTION_ROWS],
-        summary=summarize(rows),
+        else attention_rows(db.session, cat, found, ATTENTION_ROWS),
+        summary=summary,
         waiting=waiting[:ATTENTION_ROWS],
-        waiting_total=len(waiting),
+        waiting_total=summary.waiting_reviews,
     )
 
 

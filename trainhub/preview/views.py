@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from ..access import requires
@@ -29,17 +28,6 @@ QUESTION_KINDS = {
 @bp.app_template_filter("question_kind")
 def question_kind(kind: str) -> str:
     return str(QUESTION_KINDS.get(kind, ""))
-
-
-@bp.app_template_filter("number")
-def number(value: float) -> str:
-    """A number as the reader's locale writes it, without trailing zeros (2.5, "2,5" in ru)."""
-    return str(format_decimal(value, format="#,##0.###"))
-
-
-@bp.app_template_filter("percent_of")
-def percent_of(fraction: float) -> str:
-    return str(format_percent(fraction, format="#,##0.#%"))
 
 
 @bp.get("/")

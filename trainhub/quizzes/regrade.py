@@ -27,6 +27,7 @@ from ..auth.models import User
 from ..catalog.questions import Question
 from ..catalog.quizzes import Quiz
 from ..db import DbSession, rowcount
+from ..refresh import refresh
 from .layout import CHOICE_KINDS, Layout, LayoutEntry, Outcome, grade_layout
 from .models import EssayGrade, QuizAttempt, QuizRegrade
 
@@ -285,4 +286,5 @@ def apply_regrade(
         )
         done += 1
     session.flush()
+    refresh(session, {c.user_id for c in changes}, now)
     return done

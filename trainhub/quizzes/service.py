@@ -28,6 +28,7 @@ from ..catalog.quiz_review import EVERYTHING, Shown, shown_to_hire
 from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
+from ..refresh import refresh
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 from .stats import QuestionStats, StatRow, Thresholds, question_stats
@@ -232,6 +233,7 @@ def _finish(
     result = session.execute(
         _FINISH, {"attempt_id": attempt.id, **{f"new_{k}": v for k, v in values.items()}}
     )
+    refresh(session, [attempt.user_id], submitted_at)
     session.expire(attempt)
     return rowcount(result) == 1
 
@@ -285,6 +287,7 @@ def start_attempt(
                 session.flush()
         except IntegrityError:
             continue  # another request took this number; look again
+        refresh(session, [hire.id], now)
         return attempt
     raise QuizError("the quiz is busy; try again")
 
@@ -374,6 +377,7 @@ def grade_essays(
         )
         .execution_options(synchronize_session=False)
     )
+    refresh(session, [hire.id], now)
     session.expire(attempt)
     if rowcount(result) != 1:
         return False

@@ -24,6 +24,7 @@ from ..content import catalog
 from ..db import as_utc, utcnow, write_intent
 from ..extensions import db
 from ..notifications import delivery
+from ..readiness.kept import REBUILD_PER_ROUND, rebuild
 from .scans import ScanSettings, run_scans
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,12 @@ def notify_command(loop_seconds: int | None) -> None:
     if loop_seconds is None:
         _print(*run_once(now=clock(), worker=worker, checkpoint=checkpoint, bar=True))
         return
+    with write_intent():
+        rebuild(db.session, clock())  # the kept readiness, current at start (trainhub.readiness)
     while True:
         try:
+            with write_intent():  # and brought current after content changes, a batch a round
+                rebuild(db.session, clock(), limit=REBUILD_PER_ROUND)
             new, report = run_once(now=clock(), worker=worker, checkpoint=checkpoint, bar=False)
             if new or report.sent or report.failed or report.retrying:
                 _print(new, report)

@@ -22,6 +22,7 @@ from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, rowcount
 from ..messages import N_, Text
 from ..notifications.service import notify
+from ..refresh import refresh
 from .claims import is_free_for, live_claim, record_override
 from .models import DECISIONS, Review, RoleplaySubmission
 from .rubric import is_passing, weighted_score
@@ -149,4 +150,5 @@ def decide_submission(
         endpoint="roleplays.case",
         endpoint_args={"case_slug": case.slug},
     )
+    refresh(session, [submission.user_id], now)
     return review

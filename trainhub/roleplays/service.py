@@ -21,6 +21,7 @@ from ..catalog.roleplays import RoleplayCase
 from ..db import DbSession, insert_ignore, rowcount
 from ..messages import N_, Text
 from ..notifications.service import notify
+from ..refresh import refresh
 from .models import Attachment, Review, RoleplaySubmission
 from .pools import pool_of
 from .uploads import StoredFile
@@ -261,6 +262,7 @@ def save_answer(
     session.flush()
     submission = session.get(RoleplaySubmission, draft_id, populate_existing=True)
     assert submission is not None
+    refresh(session, [hire.id], now)
     if submit:
         # In this transaction: the notice exists exactly when the submission does. It goes to
         # the hire's mentor and to the mentors of their manager's review pool.

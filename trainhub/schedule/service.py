@@ -24,6 +24,7 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..db import DbSession
 from ..messages import N_, Text
+from ..refresh import refresh
 from .models import SchedulePause
 from .rules import (
     Pause,
@@ -205,6 +206,7 @@ def move_start(
             "reason": why,
         },
     )
+    refresh(session, [hire.id], now)
 
 
 def pause_hire(
@@ -252,6 +254,7 @@ def pause_hire(
             "reason": why,
         },
     )
+    refresh(session, [hire.id], now)
     return pause
 
 
@@ -305,4 +308,5 @@ def resume_hire(
             "reason": why,
         },
     )
+    refresh(session, [hire.id], now)
     return pause

@@ -18,6 +18,7 @@ from ..auth.scope import reviewees_of
 from ..catalog.tracks import Track, TrackStep
 from ..db import DbSession, rowcount
 from ..notifications.service import notify
+from ..refresh import refresh
 from ..roleplays.uploads import StoredFile
 from .models import SignOff, SignOffRequest
 
@@ -92,6 +93,7 @@ def sign_off_item(
         object_id=new_id,
         data={"track": track.role, "item": step.slug, "note": note.strip()},
     )
+    refresh(session, [hire.id], now)
     signoff = session.get(SignOff, new_id)
     assert signoff is not None
     return signoff
@@ -126,6 +128,7 @@ def revoke_signoff(
         object_id=live.id,
         data={"item": item_key, "note": note.strip()},
     )
+    refresh(session, [hire.id], now)
     session.refresh(live)
     return live
 

@@ -34,7 +34,7 @@ class Funnel:
     bars: tuple[Bar, ...]
 
 
-def _bars(pairs: list[tuple[str, int]]) -> tuple[Bar, ...]:
+def bars(pairs: list[tuple[str, int]]) -> tuple[Bar, ...]:
     top = max((v for _, v in pairs), default=0) or 1
     return tuple(Bar(label, value, value / top) for label, value in pairs)
 
@@ -55,8 +55,17 @@ def funnels(rows: list[HireRow]) -> list[Funnel]:
             "cleared": sum(1 for r in members if r.is_ready and r.cleared_at),
         }
         pairs = [(str(label), counts[key]) for key, label in FUNNEL_STAGES]
-        result.append(Funnel(track, members[0].track_title, _bars(pairs)))
+        result.append(Funnel(track, members[0].track_title, bars(pairs)))
     return result
+
+
+def day_labels() -> list[str]:
+    labels, low = [], 0
+    for top in DAY_BUCKETS:
+        labels.append(f"{low}–{top}")
+        low = top + 1
+    labels.append(f">{DAY_BUCKETS[-1]}")
+    return labels
 
 
 @dataclass(frozen=True)
@@ -75,17 +84,13 @@ def days_to_ready(rows: list[HireRow]) -> DaysToReady:
     for value in days:
         index = next((i for i, top in enumerate(DAY_BUCKETS) if value <= top), len(DAY_BUCKETS))
         counts[index] += 1
-    labels, low = [], 0
-    for top in DAY_BUCKETS:
-        labels.append(f"{low}–{top}")
-        low = top + 1
-    labels.append(f">{DAY_BUCKETS[-1]}")
+    labels = day_labels()
     per_track: dict[str, list[int]] = {}
     for row, value in ready:
         if value is not None:
             per_track.setdefault(row.track_title, []).append(value)
     return DaysToReady(
-        bars=_bars(list(zip(labels, counts, strict=True))),
+        bars=bars(list(zip(labels, counts, strict=True))),
         count=len(days),
         median_days=median(days) if days else None,
         by_track=tuple(

@@ -1,11 +1,14 @@
-"""The dashboard's rows as CSV, safe to open in a spreadsheet."""
+"""The dashboard's rows as CSV, safe to open in a spreadsheet, written a row at a time so a
+download of 100,000 hires streams in constant memory."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 
 from .service import HireRow
 
@@ -34,17 +37,59 @@ HEADER = (
     "steps_overdue_days",
     "overdue_days",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
-# return can hide one after leading whitespace; some read the full-width signs as the ASCII
-# ones, and "|" starts a DDE call).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
+# The header in a reader's language (``?lang=`` or theirs). English keeps the column names
+# above, which integrations read; the other languages get words.
+LABELS = {
+    "name": _l("Name"),
+    "email": _l("E-mail"),
+    "track": _l("Track"),
+    "mentor": _l("Mentor"),
+    "started_on": _l("Start date"),
+    "days_since_start": _l("Days since start"),
+    "target_days": _l("Target days"),
+    "schedule": _l("Schedule"),
+    "progress_percent": _l("Progress, %"),
+    "status": _l("Status"),
+    "ready_since": _l("Ready since"),
+    "cleared_at": _l("Cleared for clients"),
+    "cleared_by": _l("Cleared by"),
+    "next_step": _l("Next step"),
+    "reviews_waiting": _l("Reviews waiting"),
+    "waiting_since": _l("Waiting since"),
+    "reasons": _l("Reasons"),
+    "outdated_steps": _l("Steps done against older content"),
+    "schedule_state": _l("Schedule state"),
+    "steps_due_on": _l("Steps due on"),
+    "steps_overdue_days": _l("Steps overdue, days"),
+    "overdue_days": _l("Days overdue"),
+}
+
+
+def header(language: str) -> list[str]:
+    """The column names (English) or their words in ``language`` (the caller has set the
+    locale for it)."""
+    if language == "en":
+        return list(HEADER)
+    return [str(LABELS[name]) for name in HEADER]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula, their full-width
+# forms too (Excel and LibreOffice read "＝1+1" as "=1+1"), and "|" starts a DDE link.
+FORMULA_STARTS = (
+    "=", "+", "-", "@", "|",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c",
+)  # fmt: skip
+# Leading blanks do not stop a spreadsheet from reading what follows them as a formula.
+BLANKS = " \t\r\n\u3000\u00a0"
 
 
 def neutralise(value: object) -> str:
     """The cell's text, with a leading apostrophe when a spreadsheet would treat it as a
-    formula: "=HYPERLINK(...)" in a hire's name must stay text."""
+    formula: "=HYPERLINK(...)" or "＝HYPERLINK(...)" in a hire's name must stay text."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text[:1] in ("\t", "\r") or text.lstrip(BLANKS).startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _when(value: datetime | None) -> str:
@@ -96,9 +141,17 @@ def record(row: HireRow) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def csv_text(rows: Iterable[HireRow]) -> str:
+def csv_lines(rows: Iterable[HireRow], head: list[str] | None = None) -> Iterator[str]:
+    """The CSV a line at a time: the header, then a line per row as it comes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(record(row) for row in rows)
-    return buffer.getvalue()
+    for cells in ([head or list(HEADER)], (record(row) for row in rows)):
+        for line in cells:
+            writer.writerow(line)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+
+def csv_text(rows: Iterable[HireRow]) -> str:
+    return "".join(csv_lines(rows))

@@ -3,15 +3,24 @@ manager's review pool."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..readiness.results import STATUSES
-from .service import SORT_KEYS, HireRow, TeamFilters
+from .service import SORT_KEYS, TeamFilters
 
 STATUS_LABELS = {
     "not_started": _l("not started"),
@@ -28,7 +37,23 @@ SORT_LABELS = {
     "progress": _l("Progress"),
     "status": _l("Status"),
     "waiting": _l("Reviews waiting"),
+    "overdue": _l("Days overdue"),
 }
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+def _months(first: date | None, last: date | None) -> list[str]:
+    """Every month from the first start date to the last, newest first."""
+    if first is None or last is None:
+        return []
+    found, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found[::-1]
 
 
 def _to_int(value: object) -> int | None:
@@ -42,6 +67,9 @@ class FilterForm(Form):
     class Meta:
         csrf = False
 
+    q = SearchField(
+        _l("Name or e-mail"), validators=[Optional(), Length(max=100)], filters=[_strip]
+    )
     track = SelectField(_l("Track"), choices=[], default="")
     mentor = SelectField(_l("Mentor"), choices=[], coerce=_to_int, default=None)
     status = SelectField(
@@ -60,18 +88,23 @@ class FilterForm(Form):
         default="asc",
     )
 
-    def fill_choices(self, tracks: list[tuple[str, str]], rows: list[HireRow]) -> None:
-        """Tracks from the catalog; mentors and start months from the viewer's own hires."""
+    def fill_choices(
+        self,
+        tracks: list[tuple[str, str]],
+        mentors: list[tuple[int, str]],
+        start_range: tuple[date | None, date | None],
+    ) -> None:
+        """Tracks from the catalog; mentors and start months from the viewer's own hires (a
+        row per mentor, and the first and last start dates: never a row per hire)."""
         self.track.choices = [SelectChoice("", _l("Any track"))] + [
             SelectChoice(slug, title) for slug, title in tracks
         ]
-        mentors = {r.mentor_id: r.mentor_name or "—" for r in rows if r.mentor_id}
         self.mentor.choices = [SelectChoice("", _l("Any mentor"))] + [
-            SelectChoice(str(i), name)
-            for i, name in sorted(mentors.items(), key=lambda m: m[1].casefold())
+            SelectChoice(str(i), name or "—") for i, name in mentors
         ]
-        months = sorted({r.start_month for r in rows if r.start_month}, reverse=True)
-        self.month.choices = [SelectChoice("", _l("Any month"))] + [SelectChoice(m) for m in months]
+        self.month.choices = [SelectChoice("", _l("Any month"))] + [
+            SelectChoice(m) for m in _months(*start_range)
+        ]
 
     def filters(self) -> TeamFilters:
         """The valid part of the filters: a field with an error filters nothing."""
@@ -85,6 +118,7 @@ class FilterForm(Form):
             mentor_id=self.mentor.data if ok(self.mentor) else None,
             status=(self.status.data or None) if ok(self.status) else None,
             month=(self.month.data or None) if ok(self.month) else None,
+            query=(self.q.data or None) if ok(self.q) else None,
             sort=sort,
             descending=ok(self.order) and self.order.data == "desc",
         )

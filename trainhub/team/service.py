@@ -25,6 +25,7 @@ from ..messages import N_
 from ..readiness.gather import NO_FACTS, gather_raw
 from ..readiness.results import STATUSES, Readiness, StepResult
 from ..readiness.service import evaluate_raw, items_of
+from ..refresh import refresh
 from ..schedule.rules import schedule_state
 from ..schedule.service import NOT_SCHEDULED, Schedule, StepDue, pauses_of, schedule_of
 from .models import Clearance
@@ -54,6 +55,9 @@ class HireRow:
     clearance_note: str = ""
     # Due dates per step (in the order of ``readiness.steps``) and the schedule's state.
     schedule: Schedule = NOT_SCHEDULED
+    # The kept readiness was judged against other content (or is not written yet): the
+    # dashboard says "updating" rather than show a status that may be wrong.
+    is_updating: bool = False
     # Derived once here: sorting, filtering, the summary and the charts read them many times
     # for every row (a cached_property takes a lock on each read in Python 3.11).
     # Work handed in that waits for a mentor's review or grading, and since when.
@@ -218,6 +222,7 @@ class TeamFilters:
     mentor_id: int | None = None
     status: str | None = None
     month: str | None = None  # YYYY-MM of the start date
+    query: str | None = None  # part of a name or an e-mail address
     sort: str = "name"
     descending: bool = False
 
@@ -227,6 +232,11 @@ class TeamFilters:
             and (self.mentor_id is None or row.mentor_id == self.mentor_id)
             and (not self.status or row.status == self.status)
             and (not self.month or row.start_month == self.month)
+            and (
+                not self.query
+                or self.query.casefold() in row.name.casefold()
+                or self.query.casefold() in row.email.casefold()
+            )
         )
 
 
@@ -244,6 +254,7 @@ SORT_KEYS: dict[str, Callable[[HireRow], tuple[Any, ...]]] = {
     "progress": lambda r: (r.readiness.progress,),
     "status": lambda r: (_status_rank(r), r.readiness.progress),
     "waiting": lambda r: (len(r.waiting), -(r.waiting_since or NEVER).timestamp()),
+    "overdue": lambda r: (r.schedule.most_overdue if r.is_behind else -1,),
 }
 
 
@@ -277,6 +288,7 @@ class TeamSummary:
     waiting_reviews: int
     oldest_wait: datetime | None
     cleared: int
+    updating: int = 0
 
 
 def summarize(rows: list[HireRow]) -> TeamSummary:
@@ -361,4 +373,5 @@ def clear_for_clients(
                 "ready_since": readiness.ready_since.isoformat() if readiness.ready_since else None,
             },
         )
+    refresh(session, [hire.id], now)
     return inserted

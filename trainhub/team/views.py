@@ -4,30 +4,36 @@ clearing a ready hire for clients."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import authorize, requires
 from ..auth.lookup import hire_or_404
 from ..auth.models import User
+from ..auth.scope import hires_of
 from ..clock import company_zone, counts_weekends, today
 from ..content import catalog
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
+from ..language import LANGUAGES
 from ..permissions import (
     can_clear_for_clients,
     can_manage_review_pool,
@@ -47,8 +53,8 @@ from ..schedule.service import (
     resume_hire,
     schedule_history,
 )
-from . import charts
-from .export import csv_text
+from . import pages
+from .export import csv_lines, header
 from .forms import (
     SORT_LABELS,
     ClearForm,
@@ -58,49 +64,58 @@ from .forms import (
     PoolForm,
     ResumeForm,
 )
-from .service import HireRow, NotReadyError, clear_for_clients, row_of, rows_of, select_rows
-from .service import summarize as summarize_rows
+from .service import HireRow, NotReadyError, clear_for_clients, row_of
 from .timeline import due_against_done, timeline_of
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
 PAGE_SIZE = 50
-FILTER_ARGS = ("track", "mentor", "status", "month", "sort", "order")
+FILTER_ARGS = ("q", "track", "mentor", "status", "month", "sort", "order")
 
 
-def _filtered() -> tuple[FilterForm, list[HireRow], list[HireRow]]:
-    """The viewer's rows, the filter form read from the query string, and the rows it keeps."""
+def _listing() -> tuple[FilterForm, pages.Listing]:
+    """The filter form read from the query string, and what it asks of the kept rows."""
     cat = catalog()
-    rows = rows_of(db.session, cat, current_user, today(), count_weekends=counts_weekends())
+    scope = hires_of(current_user)
+    mentors, start_range = pages.filter_choices(db.session, scope)
     form = FilterForm(request.args)
-    form.fill_choices([(t.role, t.title) for t in cat.tracks.values()], rows)
+    form.fill_choices([(t.role, t.title) for t in cat.tracks.values()], mentors, start_range)
     form.validate()
-    return form, rows, select_rows(rows, form.filters())
+    found = pages.listing(cat, scope, form.filters(), today(), count_weekends=counts_weekends())
+    return form, found
 
 
 def _filter_args(form: FilterForm) -> dict[str, str]:
     return {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
 
 
+def _page_size() -> int:
+    return int(current_app.config.get("TEAM_PAGE_SIZE", PAGE_SIZE))
+
+
 @bp.get("/")
 @requires(can_view_team)
 def dashboard() -> ResponseReturnValue:
-    form, everyone, chosen = _filtered()
-    pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    cat = catalog()
+    form, found = _listing()
+    summary, everyone, _late = pages.summary(db.session, found)
+    size = _page_size()
+    pages_n = max(1, math.ceil(summary.total / size))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages_n)
     status = 422 if form.errors else 200
+    funnels, days = pages.charts_of(db.session, cat, found)
     return render_template(
         "team/dashboard.html",
         form=form,
-        rows=chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        matched=len(chosen),
-        total=len(everyone),
+        rows=pages.page_rows(db.session, cat, found, offset=(page - 1) * size, limit=size),
+        matched=summary.total,
+        total=everyone,
         page=page,
-        pages=pages,
+        pages=pages_n,
         args=_filter_args(form),
-        summary=summarize_rows(chosen),
-        funnels=charts.funnels(chosen),
-        days=charts.days_to_ready(chosen),
+        summary=summary,
+        funnels=funnels,
+        days=days,
         sort_labels=SORT_LABELS,
     ), status
 
@@ -108,18 +123,29 @@ def dashboard() -> ResponseReturnValue:
 @bp.get("/export.csv")
 @requires(can_view_team)
 def export_csv() -> ResponseReturnValue:
-    form, _everyone, chosen = _filtered()
+    form, found = _listing()
     if form.errors:
         # Messages may be lazy strings (the forms' own checks): join them as text.
         problems = "; ".join(
             f"{name}: {', '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
         )
         return Response(problems, status=422, mimetype="text/plain")
-    # A BOM so spreadsheet programs read the names as UTF-8.
-    body = "\ufeff" + csv_text(chosen)
+    wanted = request.args.get("lang", "")
+    language = wanted if wanted in LANGUAGES else str(get_locale() or "en")
+    with force_locale(language):
+        head = header(language)
+    rows = pages.stream_rows(
+        db.session, catalog(), found, now=utcnow(), count_weekends=counts_weekends()
+    )
+
+    def body() -> Iterator[str]:
+        # A BOM so spreadsheet programs read the names as UTF-8.
+        yield "\ufeff"
+        yield from csv_lines(rows, head)
+
     filename = f"team-readiness-{today():%Y-%m-%d}.csv"
     return Response(
-        body,
+        stream_with_context(body()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

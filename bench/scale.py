@@ -1,0 +1,237 @@
+"""The team views at 1,000, 10,000 and 100,000 hires: ``python -m bench.scale``.
+
+For each size it makes a fresh database (PostgreSQL at every size, SQLite at 10,000), loads
+``trainhub demo --hires N`` (timed: the bulk loader), and measures in-process, through Flask's
+test client signed in as the demo manager (median of the rounds after a warm-up):
+
+- p50/p95 of the dashboard's first page, a filtered page and an API page;
+- the time of the full CSV and the peak memory allocated while it streams (tracemalloc);
+- SQL statements and rows returned per page (cursor events, as the tests count them).
+
+It prints how each figure grows from the smallest size to the largest (the goal is flat) and
+appends the table to bench/RESULTS.md. The machine is shared: absolute times move with its
+load; statements and rows do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.inprocess import make_app, signed_in
+from trainhub.api.tokens import create_token
+from trainhub.auth.models import User
+from trainhub.db import utcnow
+from trainhub.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PAGES = {
+    "dashboard first page": "/team/",
+    "dashboard filtered page": "/team/?status=in_progress&sort=progress&order=desc&q=synthetic",
+    "API page (limit 100)": "/api/v1/readiness?limit=100",
+}
+
+
+def _pg_database(admin_url: str) -> str:
+    name = f"bench_scale_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop(admin_url: str, url: str) -> None:
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+    engine.dispose()
+
+
+def _load(url: str, hires: int, instance: Path) -> float:
+    env = {**os.environ, "TRAINHUB_DATABASE_URL": url, "TRAINHUB_SECRET_KEY": "b" * 40}
+    env["TRAINHUB_INSTANCE_PATH"] = str(instance)
+    trainhub = str(ROOT / ".venv" / "bin" / "trainhub")
+    subprocess.run([trainhub, "db", "upgrade"], env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [trainhub, "demo", "--hires", str(hires)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    return time.perf_counter() - started
+
+
+class _Rows:
+    def __init__(self, cursor: Any, into: list[int]) -> None:
+        self._cursor, self._into = cursor, into
+
+    def fetchall(self) -> Any:
+        rows = self._cursor.fetchall()
+        self._into[0] += len(rows)
+        return rows
+
+    def fetchmany(self, *args: Any) -> Any:
+        rows = self._cursor.fetchmany(*args)
+        self._into[0] += len(rows)
+        return rows
+
+    def fetchone(self) -> Any:
+        row = self._cursor.fetchone()
+        self._into[0] += row is not None
+        return row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+def _measure(url: str, rounds: int, instance: Path) -> dict[str, Any]:
+    app = make_app(url, ROOT, "b" * 40, instance)
+    client = signed_in(app, "manager@demo.local")
+    with app.app_context():
+        manager = db.session.scalar(sa.select(User).where(User.email == "manager@demo.local"))
+        assert manager is not None
+        _token, secret = create_token(db.session, manager, name="bench", actor=None, now=utcnow())
+        db.session.commit()
+        engine = db.engine
+    headers = {"Authorization": f"Bearer {secret}"}
+    counted = {"statements": 0, "rows": [0]}
+
+    def _count(_c: Any, cursor: Any, _s: str, _p: Any, context: Any, _m: bool) -> None:
+        counted["statements"] += 1
+        if context is not None and cursor.description is not None:
+            context.cursor = _Rows(cursor, counted["rows"])
+
+    found: dict[str, Any] = {}
+    for label, page in PAGES.items():
+        for _ in range(3):
+            assert client.get(page, headers=headers).status_code == 200, page
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            response = client.get(page, headers=headers)
+            response.get_data()
+            times.append((time.perf_counter() - started) * 1000)
+        sa.event.listen(engine, "after_cursor_execute", _count)
+        counted["statements"], counted["rows"][0] = 0, 0
+        client.get(page, headers=headers).get_data()
+        sa.event.remove(engine, "after_cursor_execute", _count)
+        cuts = statistics.quantiles(times, n=20)
+        found[label] = {
+            "p50": statistics.median(times),
+            "p95": cuts[18],
+            "statements": counted["statements"],
+            "rows": counted["rows"][0],
+        }
+    client.get("/team/export.csv").get_data()  # warm
+    tracemalloc.start()
+    started = time.perf_counter()
+    size = 0
+    response = client.get("/team/export.csv")
+    for chunk in response.response:
+        size += len(chunk)
+    seconds = time.perf_counter() - started
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    found["csv"] = {"seconds": seconds, "peak_mb": peak / 2**20, "mb": size / 2**20}
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def _table(
+    results: dict[tuple[str, int], dict[str, Any]], loads: dict[tuple[str, int], float]
+) -> str:
+    keys = list(results)
+    head = "| figure | " + " | ".join(f"{db_} {n:,}" for db_, n in keys) + " |"
+    lines = [head, "|---|" + "---|" * len(keys)]
+    lines.append("| demo --hires load, s | " + " | ".join(f"{loads[k]:.0f}" for k in keys) + " |")
+    for label in PAGES:
+        for figure, unit in (("p50", "ms"), ("p95", "ms"), ("statements", ""), ("rows", "")):
+            cells = [results[k][label][figure] for k in keys]
+            shown = [f"{c:.1f}" if unit else str(c) for c in cells]
+            name = f"{label} {figure}" + (f" {unit}" if unit else "")
+            lines.append(f"| {name} | " + " | ".join(shown) + " |")
+    for figure, name in (
+        ("seconds", "full CSV, s"),
+        ("peak_mb", "full CSV peak memory, MB"),
+        ("mb", "full CSV size, MB"),
+    ):
+        lines.append(
+            f"| {name} | " + " | ".join(f"{results[k]['csv'][figure]:.1f}" for k in keys) + " |"
+        )
+    pg = sorted(k for k in keys if k[0] == "postgresql")
+    if len(pg) >= 2:
+        small, large = pg[0], pg[-1]
+        lines.append("")
+        lines.append(f"Growth on PostgreSQL from {small[1]:,} to {large[1]:,} hires (goal: flat):")
+        lines.append("")
+        lines.append("| figure | growth |")
+        lines.append("|---|---|")
+        for label in PAGES:
+            for figure in ("p95", "statements", "rows"):
+                a, b = results[small][label][figure], results[large][label][figure]
+                lines.append(
+                    f"| {label} {figure} | {b / a:.2f}× |" if a else f"| {label} {figure} | — |"
+                )
+        a, b = results[small]["csv"]["peak_mb"], results[large]["csv"]["peak_mb"]
+        lines.append(f"| full CSV peak memory | {b / a:.2f}× ({a:.1f} → {b:.1f} MB) |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sqlite", type=int, default=10_000, help="SQLite size (0: none)")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--pg-admin-url", default=os.environ.get("TRAINHUB_TEST_PG_ADMIN_URL", ""))
+    args = parser.parse_args()
+    runs = [("postgresql", int(n)) for n in args.sizes.split(",") if args.pg_admin_url]
+    if args.sqlite:
+        runs.append(("sqlite", args.sqlite))
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    loads: dict[tuple[str, int], float] = {}
+    for kind, hires in runs:
+        with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+            instance = Path(tmp)
+            url = (
+                _pg_database(args.pg_admin_url)
+                if kind == "postgresql"
+                else f"sqlite:///{instance / 'bench.db'}"
+            )
+            try:
+                print(f"==> {kind} {hires:,} hires: loading", flush=True)
+                loads[(kind, hires)] = _load(url, hires, instance)
+                print(f"    loaded in {loads[(kind, hires)]:.0f} s; measuring", flush=True)
+                results[(kind, hires)] = _measure(url, args.rounds, instance)
+            finally:
+                if kind == "postgresql":
+                    _drop(args.pg_admin_url, url)
+    table = _table(results, loads)
+    print(table)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(
+            f"\n## Team views at scale ({stamp}, `python -m bench.scale`)\n\n"
+            "In-process (Flask's test client, signed in as the demo manager), 2 shared cores: "
+            "the machine was shared with other work while this ran, so times are an upper "
+            "bound; statements and rows do not depend on load.\n\n"
+            f"{table}\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
