@@ -83,7 +83,7 @@ def test_the_checks_catch_a_bare_question(tmp_path):
     # matching question without distractors is reported.
     (tmp_path / "quizzes").mkdir()
     (tmp_path / "quizzes" / "bare.yaml").write_text(
-        "title: Bare\nroles: [all]\nquestions:\n"
+        "title: Bare\nroles: [all]\npass_mark: 80\nquestions:\n"
         "  - id: pick\n    type: single\n    text: Pick one\n    choices:\n"
         "      - {text: right, correct: true, feedback: because}\n      - {text: wrong}\n"
         "  - id: pairs\n    type: matching\n    text: Match\n    pairs:\n"
@@ -107,3 +107,20 @@ def test_the_foundations_quiz_is_a_step_of_every_track(shipped):
         assert keys.index("quiz:foundations-basics") > keys.index(
             "course:sales-department-foundations"
         ), track.role
+
+
+def test_every_track_has_the_placeholder_product_course(shipped):
+    course = shipped.courses["product-and-crm"]
+    # A company must see at a glance that this course is the demo's, to be replaced.
+    assert "placeholder" in course.title.lower()
+    assert all("placeholder" in lesson.title.lower() for lesson in course.lessons)
+    for track in shipped.tracks.values():
+        assert "course:product-and-crm" in [step.key for step in track.steps], track.role
+
+
+def test_lead_generation_shadows_first_and_is_signed_off_on_live_calls(shipped):
+    # The onboarding lesson's order: observe, practise without risk, then supervised practice.
+    keys = [step.key for step in shipped.tracks["lead-generation"].steps]
+    roleplays = [i for i, key in enumerate(keys) if key.startswith("roleplay:")]
+    assert keys.index("signoff:shadowed-cold-calls") < min(roleplays)
+    assert keys.index("signoff:supervised-live-calls") > max(roleplays)
