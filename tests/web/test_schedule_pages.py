@@ -53,8 +53,8 @@ def test_the_hires_home_shows_due_dates_overdue_first(client, team):
     sign_in(client, team["hire_email"])
     page = client.get("/").get_data(as_text=True)
     steps = re.findall(r'data-step="([^"]+)"', page)
-    # Foundations (due Wed 25 Nov) is the most overdue; the steps without a due day of their own
-    # are spread between it and prospecting (due Tue 1 Dec), so they come in between.
+    # Foundations (due Wed 25 Nov) is the most overdue, then the foundations quiz, the product
+    # course and the KPI quiz (due Mon 30 Nov), then prospecting (due Tue 1 Dec).
     assert steps[:5] == [
         "course:sales-department-foundations",
         "quiz:foundations-basics",
