@@ -31,7 +31,7 @@ def test_hire_reads_and_completes_a_lesson(app, live_server, page, browser_login
 
     page.get_by_role("link", name="Home").click()
     assert _progress(page) > 0
-    assert page.get_by_text("1/5 lessons").first.is_visible()
+    assert page.get_by_text("1/7 lessons").first.is_visible()
 
 
 def test_lesson_page_reads_well_on_a_phone(app, live_server, browser, browser_login):

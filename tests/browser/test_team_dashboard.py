@@ -29,7 +29,7 @@ def test_manager_filters_the_dashboard_and_clears_a_ready_hire(
     assert ready.get_by_test_id("status").inner_text().strip().startswith("ready")
     assert fresh.get_by_test_id("status").inner_text().strip() == "not started"
     fresh.get_by_text("All reasons").click()
-    assert fresh.get_by_text("course prospecting: 0 of 4 lessons done").is_visible()
+    assert fresh.get_by_text("course prospecting: 0 of 7 lessons done").is_visible()
 
     # Filter to the hires who are ready: only Riley is left.
     page.get_by_label("Status").select_option("ready")

@@ -147,8 +147,13 @@ def test_shipped_cases_load_without_problems_and_every_track_has_one():
     for track in catalog.tracks.values():
         kinds = [s.kind for s in track.steps]
         assert "roleplay" in kinds, track.role
-        # Role-plays come before the practical sign-offs.
-        assert kinds.index("roleplay") < kinds.index("signoff")
+        # The onboarding lesson's order: observe (shadowing sign-offs), practise without risk
+        # (role-plays), then the sign-offs of real work.
+        first_roleplay = kinds.index("roleplay")
+        for index, step in enumerate(track.steps):
+            if step.kind == "signoff":
+                shadowing = step.slug.startswith("shadowed-")
+                assert (index < first_roleplay) == shadowing, (track.role, step.slug)
         for step in track.steps:
             if step.kind == "roleplay":
                 case = catalog.roleplays[step.slug]

@@ -102,7 +102,7 @@ def test_the_demo_manager_reads_the_contracts_shape(client, runner, demo):
     assert all(step["done"] for step in ready["steps"])
     assert fresh["status"] == "not_started" and fresh["ready_since"] is None
     assert fresh["progress"] == 0.0
-    assert "course sales-department-foundations: 0 of 5 lessons done" in fresh["reasons"]
+    assert "course sales-department-foundations: 0 of 7 lessons done" in fresh["reasons"]
 
 
 def test_the_token_is_printed_once_and_stored_hashed(runner, demo, db_session):

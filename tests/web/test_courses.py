@@ -49,7 +49,7 @@ def test_completion_moves_the_progress_bar_on_home(client, login_as):
     client.post_form(LESSON + "/complete", token_from=LESSON)
     after = client.get("/").get_data(as_text=True)
     assert 'aria-valuenow="0"' not in after.split('data-testid="track-progress"')[1][:300]
-    assert "1/5 lessons" in after
+    assert "1/7 lessons" in after
 
 
 def test_unknown_course_and_lesson_are_404(client, login_as):

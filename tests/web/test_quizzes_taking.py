@@ -365,7 +365,11 @@ def test_demo_attempts_are_real_attempts_with_result_pages(app, client, db_sessi
     as_user(client, "ready@demo.local", "demo-password")
     ready_id = db_session.scalar(sa.select(User.id).where(User.email == "ready@demo.local"))
     mine = [r for r in rows if r.user_id == ready_id]
-    assert {r.quiz_slug for r in mine} == {"kpi-basics", "account-management-basics"}
+    assert {r.quiz_slug for r in mine} == {
+        "foundations-basics",
+        "kpi-basics",
+        "account-management-basics",
+    }
     for row in mine:
         page = client.get(f"/quizzes/attempts/{row.id}").get_data(as_text=True)
         assert "Passed" in page and "Question 1" in page

@@ -53,8 +53,15 @@ def test_the_hires_home_shows_due_dates_overdue_first(client, team):
     sign_in(client, team["hire_email"])
     page = client.get("/").get_data(as_text=True)
     steps = re.findall(r'data-step="([^"]+)"', page)
-    # Foundations (due Wed 25 Nov) is the most overdue, then prospecting (due Tue 1 Dec).
-    assert steps[:2] == ["course:sales-department-foundations", "course:prospecting"]
+    # Foundations (due Wed 25 Nov) is the most overdue, then the foundations quiz, the product
+    # course and the KPI quiz (due Mon 30 Nov), then prospecting (due Tue 1 Dec).
+    assert steps[:5] == [
+        "course:sales-department-foundations",
+        "quiz:foundations-basics",
+        "course:product-and-crm",
+        "quiz:kpi-basics",
+        "course:prospecting",
+    ]
     text = _text(client.get("/"))
     assert "Due Nov 25, 2026 · 7 days overdue" in text
     assert "Due Dec 1, 2026 · 1 day overdue" in text

@@ -68,14 +68,14 @@ def test_manager_sees_the_demo_hires_with_status_and_reasons(client, demo):
     fresh_row = page.split('data-hire="hire@demo.local"')[1].split("</tr>")[0]
     assert "status-ready" in ready_row
     assert "status-not_started" in fresh_row
-    assert "0 of 5 lessons done" in fresh_row
+    assert "0 of 7 lessons done" in fresh_row
 
     rows = {r["email"]: r for r in _csv(client.get("/team/export.csv"))}
     assert rows["ready@demo.local"]["status"] == "ready"
     assert rows["ready@demo.local"]["ready_since"]
     assert rows["hire@demo.local"]["status"] == "not_started"
     assert (
-        "course sales-department-foundations: 0 of 5 lessons done"
+        "course sales-department-foundations: 0 of 7 lessons done"
         in (rows["hire@demo.local"]["reasons"])
     )
 
@@ -208,7 +208,7 @@ def test_the_hire_page_shows_steps_reasons_and_a_timeline(client, two_teams):
     ready = client.get(f"/team/{mine['ready']}").get_data(as_text=True)
     assert 'data-testid="certificate-link"' in ready
     fresh = client.get(f"/team/{mine['fresh']}").get_data(as_text=True)
-    assert "0 of 5 lessons read" in fresh
+    assert "0 of 7 lessons read" in fresh
     assert 'data-testid="certificate-link"' not in fresh
     assert client.get(f"/team/{mine['fresh']}/certificate").status_code == 404
 
