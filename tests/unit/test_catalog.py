@@ -215,7 +215,10 @@ def test_duplicate_slugs_are_reported(mini: Path):
           - course: basics
     """,
     )
-    assert "content/tracks/seller.yaml:6: duplicate step course:basics" in messages(mini)
+    assert (
+        "content/tracks/seller.yaml:6: step 2 (course basics): duplicate step (first at line 5)"
+        in messages(mini)
+    )
 
 
 def test_unknown_front_matter_keys_are_warnings(mini: Path):
@@ -234,7 +237,8 @@ def test_unknown_front_matter_keys_are_warnings(mini: Path):
     catalog = load_catalog(mini)
     assert catalog.errors == ()
     assert [str(p) for p in catalog.problems] == [
-        "content/courses/basics/02-next.md:4: warning: unknown field 'author'"
+        "content/courses/basics/02-next.md:4: warning: unknown field 'author'; the known "
+        "fields are: minutes, summary, title"
     ]
     assert "next" in [x.slug for x in catalog.courses["basics"].lessons]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fields import Fields
+from .fields import Fields, describe, name_item
 from .markdown import Renderer, sanitize
 from .problems import ProblemList
 from .sources import Lines, content_hash
@@ -152,8 +152,19 @@ class _Reader:
     def line(self, *path: str | int) -> int:
         return self.lines.at("questions", self.index, *path)
 
+    def place(self, path: tuple[str | int, ...]) -> str:
+        """``question 'rituals', choice 2``: the question, and the entry ``path`` is in."""
+        ints = [n for n, part in enumerate(path) if isinstance(part, int)]
+        inner = describe(path[: ints[-1] + 1]) if ints else ""
+        return f"{self.f.label}, {inner}" if inner else self.f.label
+
+    def fields(self, item: dict[str, Any], path: tuple[str | int, ...]) -> Fields:
+        return Fields(
+            item, self.lines, self.problems, "questions", self.index, *path, label=self.place(path)
+        )
+
     def error(self, message: str, *path: str | int) -> None:
-        self.problems.error(self.line(*path), message)
+        self.problems.error(self.line(*path), f"{self.place(path)}: {message}")
 
     def weight(self, item: dict[str, Any], path: tuple[str | int, ...], default: float) -> float:
         if "weight" in item:
@@ -210,7 +221,7 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
         if not isinstance(item, dict):
             r.error("each entry is a mapping with 'text'", *path)
             continue
-        Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
+        r.fields(item, path).warn_unknown(
             {"text", "weight", "correct", "feedback", "format"}
             if kind != "short"
             else {"text", "weight", "correct", "feedback"}
@@ -296,7 +307,7 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
         if item is None:
             r.error("a numeric answer is 15, '15:0.5', '14..16' or a mapping", *path)
             continue
-        sub = Fields(item, r.lines, r.problems, "questions", r.index, *path)
+        sub = r.fields(item, path)
         sub.warn_unknown({"value", "tolerance", "min", "max", "weight", "feedback"})
         weight = r.weight(item, path, 100.0)
         feedback = r.optional_text(item, "feedback", path) or None
@@ -331,9 +342,7 @@ def _pairs(r: _Reader, fmt: str, html: Callable[..., str]) -> tuple[Pair, ...]:
         if not isinstance(item, dict):
             r.error("a pair is a mapping with 'question' and 'answer'", *path)
             continue
-        Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
-            {"question", "answer", "format"}
-        )
+        r.fields(item, path).warn_unknown({"question", "answer", "format"})
         own = _own_format(r, item, path, fmt)
         question = r.text_of(item, path, "question")
         answer = r.text_of(item, path, "answer")
@@ -347,7 +356,10 @@ def parse_question(
     raw: Any, index: int, lines: Lines, problems: ProblemList, render: Renderer
 ) -> Question | None:
     if not isinstance(raw, dict):
-        problems.error(lines.at("questions", index), "a question is a mapping with type and text")
+        problems.error(
+            lines.at("questions", index),
+            f"{name_item('questions', index, raw)}: a question is a mapping with type and text",
+        )
         return None
     r = _Reader(raw, lines, problems, index)
     kind = raw.get("type")

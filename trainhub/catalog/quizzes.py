@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fields import Fields
+from .fields import Fields, decode_text
 from .gift import parse_gift
 from .markdown import Renderer
 from .problems import Problem, ProblemList
@@ -112,14 +112,16 @@ def _questions(raw: Any, lines: Lines, problems: ProblemList, render: Renderer) 
         return []
     found = [parse_question(item, i, lines, problems, render) for i, item in enumerate(raw)]
     questions = [q for q in found if q is not None]
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         qid = item.get("id") if isinstance(item, dict) else None
         if qid is None:
             continue
+        line = lines.at("questions", index, "id")
         if str(qid) in seen:
-            problems.error(lines.at("questions", index, "id"), f"duplicate question id '{qid}'")
-        seen.add(str(qid))
+            problems.error(line, f"duplicate id '{qid}' (first at line {seen[str(qid)]})")
+            continue
+        seen[str(qid)] = line
     return assign_ids(questions)
 
 
@@ -127,10 +129,8 @@ def _gift_questions(
     rel: str, data: bytes, problems: list[Problem], render: Renderer
 ) -> list[Question] | None:
     found = ProblemList(rel)
-    try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        found.error(1, f"not UTF-8 text: {exc.reason}")
+    source = decode_text(data, found)
+    if source is None:
         problems.extend(found.items)
         return None
     doc = parse_gift(source)
@@ -153,11 +153,11 @@ def parse_quiz(root: Path, path: Path, render: Renderer) -> tuple[Quiz | None, l
     problems = ProblemList(rel)
     extra: list[Problem] = []
     data = path.read_bytes()
-    try:
-        meta, lines = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    text = decode_text(data, problems)
+    if text is None:
         return None, problems.items
+    try:
+        meta, lines = load_yaml(text)
     except YamlError as exc:
         problems.error(exc.line, exc.message)
         return None, problems.items
