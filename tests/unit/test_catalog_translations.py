@@ -249,7 +249,8 @@ def test_a_broken_link_in_a_translated_lesson(tree):
     rel = "content/courses/basics/01-funnel.ru.md"
     _replace(tree, rel, "02-kpis.ru.md", "09-nothing.ru.md")
     assert (
-        f"{rel}:{_line_of(tree, rel, '09-nothing')}: broken link to '09-nothing.ru.md'"
+        f"{rel}:{_line_of(tree, rel, '09-nothing')}: broken link to '09-nothing.ru.md': "
+        "no such lesson"
     ) in _messages(tree)
 
 

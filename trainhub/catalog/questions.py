@@ -142,9 +142,20 @@ def number(value: float) -> int | float:
 class _Reader:
     """Reads one question mapping; every problem points at its line."""
 
-    def __init__(self, raw: dict[str, Any], lines: Lines, problems: ProblemList, index: int):
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        lines: Lines,
+        problems: ProblemList,
+        index: int,
+        gift: bool = False,
+    ):
         self.raw = raw
-        self.f = Fields(raw, lines, problems, "questions", index)
+        # A GIFT question's handle is its ``::title::``; its fixes are told in GIFT terms.
+        self.gift = gift
+        title = raw.get("title")
+        label = f"question '{title}'" if gift and "id" not in raw and title else None
+        self.f = Fields(raw, lines, problems, "questions", index, label=label)
         self.lines = lines
         self.problems = problems
         self.index = index
@@ -163,6 +174,10 @@ class _Reader:
             item, self.lines, self.problems, "questions", self.index, *path, label=self.place(path)
         )
 
+    def fix(self, yaml: str, gift: str) -> str:
+        """The same advice in the terms of the file the question is written in."""
+        return gift if self.gift else yaml
+
     def error(self, message: str, *path: str | int) -> None:
         self.problems.error(self.line(*path), f"{self.place(path)}: {message}")
 
@@ -170,10 +185,22 @@ class _Reader:
         if "weight" in item:
             value = item["weight"]
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.error("'weight' is a percentage, e.g. 50 or -25", *path, "weight")
+                self.error(
+                    self.fix(
+                        "'weight' is a percentage, e.g. 50 or -25", "a weight is ~%50% or ~%-25%"
+                    ),
+                    *path,
+                    "weight",
+                )
                 return default
             if not -100 <= value <= 100 or not math.isfinite(value):
-                self.error("'weight' must be between -100 and 100", *path, "weight")
+                self.error(
+                    self.fix(
+                        "'weight' must be between -100 and 100", "a ~%N% weight is from -100 to 100"
+                    ),
+                    *path,
+                    "weight",
+                )
                 return default
             return float(value)
         correct = item.get("correct")
@@ -245,7 +272,13 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     if shorthand and found:
         right = sum(1 for c in found if c.weight > 0)
         if right == 0:
-            r.error("mark the right choices with 'correct: true' or give weights", key)
+            r.error(
+                r.fix(
+                    "mark the right choices with 'correct: true' or give weights",
+                    "no right answer: put '=' before the right answer, or give weights (~%50%)",
+                ),
+                key,
+            )
             return tuple(found)
         # Each right choice is worth an equal share; each wrong one costs the same share.
         share = round(100.0 / right, 4)
@@ -264,9 +297,17 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     if kind == "multiple" and found:
         total = sum(w for w in weights if w > 0)
         if abs(total - 100) > 0.05:
-            r.error(f"the positive weights add up to {number(total)}%, not 100%", key)
+            r.error(
+                f"the positive weights add up to {number(total)}%, not 100%"
+                + r.fix("", ": make the ~%N% weights of the right answers add up to 100"),
+                key,
+            )
     elif found and max(weights) != 100:
-        r.error("at least one answer must be worth 100% (weight 100 or correct: true)", key)
+        r.error(
+            "at least one answer must be worth 100% "
+            + r.fix("(weight 100 or correct: true)", "(put '=' before it, or ~%100%)"),
+            key,
+        )
     return tuple(found)
 
 
@@ -331,7 +372,11 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
             continue
         found.append(NumericAnswer(value, tolerance or 0.0, None, None, weight, feedback, fb_html))
     if found and max(a.weight for a in found) != 100:
-        r.error("at least one numeric answer must be worth 100%", "answers")
+        r.error(
+            "at least one numeric answer must be worth 100%"
+            + r.fix("", " (put '=' before it, or ~%100%)"),
+            "answers",
+        )
     return tuple(found)
 
 
@@ -353,7 +398,12 @@ def _pairs(r: _Reader, fmt: str, html: Callable[..., str]) -> tuple[Pair, ...]:
 
 
 def parse_question(
-    raw: Any, index: int, lines: Lines, problems: ProblemList, render: Renderer
+    raw: Any,
+    index: int,
+    lines: Lines,
+    problems: ProblemList,
+    render: Renderer,
+    gift: bool = False,
 ) -> Question | None:
     if not isinstance(raw, dict):
         problems.error(
@@ -361,7 +411,7 @@ def parse_question(
             f"{name_item('questions', index, raw)}: a question is a mapping with type and text",
         )
         return None
-    r = _Reader(raw, lines, problems, index)
+    r = _Reader(raw, lines, problems, index, gift)
     kind = raw.get("type")
     if kind not in QUESTION_TYPES:
         r.error(f"'type' must be one of: {', '.join(QUESTION_TYPES)}", "type")

@@ -106,11 +106,13 @@ def _settings(meta: dict[str, Any], lines: Lines, problems: ProblemList) -> dict
     return values
 
 
-def _questions(raw: Any, lines: Lines, problems: ProblemList, render: Renderer) -> list[Question]:
+def _questions(
+    raw: Any, lines: Lines, problems: ProblemList, render: Renderer, gift: bool = False
+) -> list[Question]:
     if not isinstance(raw, list) or not raw:
         problems.error(lines.at("questions"), "'questions' must be a non-empty list")
         return []
-    found = [parse_question(item, i, lines, problems, render) for i, item in enumerate(raw)]
+    found = [parse_question(item, i, lines, problems, render, gift) for i, item in enumerate(raw)]
     questions = [q for q in found if q is not None]
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
@@ -141,7 +143,7 @@ def _gift_questions(
     # The questions are validated like YAML ones, with each one's GIFT line.
     lines = Lines(by_path={("questions", i): line for i, line in enumerate(doc.lines)})
     lines.by_path[()] = 1
-    questions = _questions(doc.questions, lines, found, render) if doc.questions else []
+    questions = _questions(doc.questions, lines, found, render, True) if doc.questions else []
     if not doc.questions and not doc.errors:
         found.error(1, "the GIFT file holds no questions")
     problems.extend(found.items)

@@ -155,7 +155,8 @@ def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
     return TrackStep(kind, slug, line, title, description, pass_mark, min_score, due_day, index + 1)
 
 
-def _step_name(step: TrackStep) -> str:
+def step_name(step: TrackStep) -> str:
+    """``step 7 (sign-off hiring-plan)``: a step as the author of its track knows it."""
     return (
         f"step {step.position} ({'sign-off' if step.kind == 'signoff' else step.kind} {step.slug})"
     )
@@ -169,7 +170,7 @@ def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: P
         if step.due_day is None:
             continue
         line = step.line
-        name = _step_name(step)
+        name = step_name(step)
         if target_days is not None and step.due_day > target_days:
             problems.error(
                 line,
@@ -180,7 +181,7 @@ def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: P
             problems.error(
                 line,
                 f"{name}: 'due_day' {step.due_day} comes before day {latest.due_day} of "
-                f"{_step_name(latest)} above it: steps are due in track order",
+                f"{step_name(latest)} above it: steps are due in track order",
             )
         latest = step
 
@@ -215,7 +216,7 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
             if step is not None and step.key in seen:
                 problems.error(
                     step.line,
-                    f"{_step_name(step)}: duplicate step (first at line {seen[step.key]})",
+                    f"{step_name(step)}: duplicate step (first at line {seen[step.key]})",
                 )
             if len(problems.errors) > before or step is None:
                 step_problems.extend(str(p) for p in problems.errors[before:])
