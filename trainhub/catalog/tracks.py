@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol, cast, overload
 
 from .fields import Fields, name_item, read_mapping
@@ -162,13 +162,19 @@ def step_name(step: TrackStep) -> str:
     )
 
 
-def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: ProblemList) -> None:
+def _check_due_days(
+    steps: list[TrackStep], target_days: int | None, problems: ProblemList
+) -> list[TrackStep]:
     """Steps are done in order, so their due days never go back, and none is due after the
-    track's last day (it would be late on a schedule that is met)."""
+    track's last day (it would be late on a schedule that is met). The steps, each wrong
+    ``due_day`` dropped (the step is then spread over the track's days like one without)."""
     latest: TrackStep | None = None
+    checked: list[TrackStep] = []
     for step in steps:
+        checked.append(step)
         if step.due_day is None:
             continue
+        before = len(problems.items)
         line = step.line
         name = step_name(step)
         if target_days is not None and step.due_day > target_days:
@@ -183,7 +189,11 @@ def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: P
                 f"{name}: 'due_day' {step.due_day} comes before day {latest.due_day} of "
                 f"{step_name(latest)} above it: steps are due in track order",
             )
+        if len(problems.items) > before:
+            checked[-1] = replace(step, due_day=None)
+            continue
         latest = step
+    return checked
 
 
 def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, ProblemList]:
@@ -224,7 +234,7 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
             seen[step.key] = step.line
             steps.append(step)
     before = len(problems.errors)
-    _check_due_days(steps, target_days, problems)
+    steps = _check_due_days(steps, target_days, problems)
     step_problems.extend(str(p) for p in problems.errors[before:])
     if top_errors or title is None or target_days is None:
         return None, problems
