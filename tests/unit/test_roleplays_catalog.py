@@ -100,7 +100,9 @@ def test_unreachable_passing_score_is_an_error():
 
 def test_duplicate_keys_are_an_error():
     bad = GOOD.replace("key: next-step", "key: listening")
-    assert any("duplicate rubric key 'listening'" in m for m in messages(bad))
+    assert messages(bad) == [
+        "roleplays/x.md:24: duplicate rubric key 'listening' (first at line 15)"
+    ]
 
 
 def test_level_outside_one_to_four_is_an_error():

@@ -160,18 +160,19 @@ def _rubric(meta: dict[str, Any], fields: Fields) -> tuple[Criterion, ...]:
         fields.problems.error(fields.line("rubric"), "'rubric' must be a non-empty list")
         return ()
     criteria: list[Criterion] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         criterion = _criterion(item, index, fields)
         if criterion is None:
             continue
+        line = fields.lines.at("rubric", index, "key")
         if criterion.key in seen:
             fields.problems.error(
-                fields.lines.at("rubric", index, "key"),
-                f"duplicate rubric key '{criterion.key}'",
+                line,
+                f"duplicate rubric key '{criterion.key}' (first at line {seen[criterion.key]})",
             )
             continue
-        seen.add(criterion.key)
+        seen[criterion.key] = line
         criteria.append(criterion)
     return tuple(criteria)
 
