@@ -58,7 +58,7 @@ def describe(path: tuple[str | int, ...], data: object = None) -> str:
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'attempts'?)`` for a near miss, else the list of known names."""
+    """``; did you mean 'attempts'?`` for a near miss, else the list of known names."""
     names = sorted(known)
     close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if close:
