@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import factories
+from trainhub.extensions import db
+
 REPO = Path(__file__).resolve().parents[2]
 TRACK = "content/tracks/lead-generation.yaml"
 
@@ -53,3 +56,15 @@ def test_the_admin_content_page_names_the_track_and_the_line(client, login_as, c
     assert "step 6 (roleplay warm-lead-handover): &#39;min_score&#39; must be between 1 and 4" in (
         page
     )
+
+
+def test_the_manager_sees_the_content_error_on_the_hires_page(app, client, login_as):
+    with app.app_context():
+        team = factories.make_team(db.session)
+        db.session.commit()
+        manager, hire_id = team["manager"], team["hire"].id
+    login_as(manager)
+    page = client.get(f"/team/{hire_id}").get_data(as_text=True)
+    assert "Lead-generation specialist" in page
+    assert 'data-testid="track-content-error"' in page
+    assert "This track has a content error; the admin has been told." in page
