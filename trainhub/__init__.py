@@ -154,6 +154,7 @@ def register_extensions(app: Flask) -> None:
         cache_dir=Path(app.config["RENDER_CACHE"]) if app.config["RENDER_CACHE"] else None,
         default_language=str(app.config.get("CONTENT_LANGUAGE") or "en"),
         languages=tuple(app.config.get("LANGUAGES") or ()),
+        lesson_max_kb=int(app.config.get("CONTENT_LESSON_MAX_KB") or 200),
     )
     # Every model is imported (above) so the mappers are complete before the first query.
     assert models.__all__

@@ -28,6 +28,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "PORT": int,
     "CONTENT_CHECK_INTERVAL": float,
     "CONTENT_LANGUAGE": str,
+    "CONTENT_LESSON_MAX_KB": int,
     "PROXY_HOPS": int,
     "RATELIMIT_LOGIN_ATTEMPTS": int,
     "RATELIMIT_LOGIN_WINDOW": int,
@@ -91,6 +92,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PORT": 5000,
         # How often (seconds) a worker looks at the content files' modification times.
         "CONTENT_CHECK_INTERVAL": 2.0,
+        # The linter warns about a lesson file larger than this (a page to split).
+        "CONTENT_LESSON_MAX_KB": 200,
         # Question statistics flag a question whose facility index (percent) is above EASY
         # or below HARD, or whose discrimination index is below DISCRIMINATION (Moodle's
         # report reads under 20 as weak, above 90 as too easy).

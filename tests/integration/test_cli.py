@@ -34,7 +34,19 @@ def test_content_check_names_path_and_line_on_a_broken_copy(runner, tmp_path):
     path, number, message = line.split(":", 2)
     assert path.endswith("content/tracks/lead-generation.yaml")
     assert track.read_text().splitlines()[int(number) - 1].strip() == "- course: prospectin"
-    assert message.strip() == "course 'prospectin' does not exist"
+    assert message.strip() == "step 2 (course prospectin): course 'prospectin' does not exist"
+
+
+def test_content_check_strict_fails_on_a_misspelled_field(runner, tmp_path):
+    for folder in ("content", "quizzes", "roleplays"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    quiz = tmp_path / "quizzes/kpi-basics.yaml"
+    quiz.write_text(quiz.read_text().replace("pass_mark:", "atempts: 3\npass_mark:", 1))
+    relaxed = runner.invoke(args=["content", "check", "--root", str(tmp_path)])
+    assert relaxed.exit_code == 0, relaxed.output
+    strict = runner.invoke(args=["content", "check", "--strict", "--root", str(tmp_path)])
+    assert strict.exit_code == 1
+    assert "unknown field 'atempts'; did you mean 'attempts'?" in strict.output
 
 
 def test_demo_fills_an_empty_database_once(runner, db_session):

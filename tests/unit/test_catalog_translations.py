@@ -126,7 +126,7 @@ def test_a_quiz_translation_that_changes_values_or_counts_is_refused(tree):
         f"{rel}:{_line_of(tree, rel, 'choices:')}: question 1: 1 'choices', but the original has 2"
     ) in messages
     assert (
-        f"{rel}:{_line_of(tree, rel, 'answer: true')}: 'questions.2.answer' comes from the "
+        f"{rel}:{_line_of(tree, rel, 'answer: true')}: question 'q-tf': 'answer' comes from the "
         "original: a translation carries only texts"
     ) in messages
     ru = load_catalog(tree).in_language("ru")
@@ -167,8 +167,8 @@ def test_a_case_translation_with_other_criteria_or_levels(tree):
         "original, not 'closing'"
     ) in messages
     assert (
-        f"{rel}:{_line_of(tree, rel, 'weight: 80')}: 'rubric.1.weight' comes from the original: "
-        "a translation carries only texts"
+        f"{rel}:{_line_of(tree, rel, 'weight: 80')}: criterion 'closing': 'weight' comes from "
+        "the original: a translation carries only texts"
     ) in messages
     assert load_catalog(tree).in_language("ru").roleplays["cold-call"].title == "A cold call"
 
@@ -193,8 +193,8 @@ def test_a_track_translation_with_other_steps(tree):
         "name it 'quiz: kpi-quiz' here"
     ) in messages
     assert (
-        f"{rel}:{_line_of(tree, rel, 'due_day')}: 'steps.3.due_day' comes from the original: a "
-        "translation carries only texts"
+        f"{rel}:{_line_of(tree, rel, 'due_day')}: step 4 (sign-off shadowed): 'due_day' comes "
+        "from the original: a translation carries only texts"
     ) in messages
 
 
@@ -249,7 +249,8 @@ def test_a_broken_link_in_a_translated_lesson(tree):
     rel = "content/courses/basics/01-funnel.ru.md"
     _replace(tree, rel, "02-kpis.ru.md", "09-nothing.ru.md")
     assert (
-        f"{rel}:{_line_of(tree, rel, '09-nothing')}: broken link to '09-nothing.ru.md'"
+        f"{rel}:{_line_of(tree, rel, '09-nothing')}: broken link to '09-nothing.ru.md': "
+        "no such lesson"
     ) in _messages(tree)
 
 

@@ -102,12 +102,12 @@ def test_each_malformed_field_is_reported_at_its_line(tmp_path):
     expected = [
         "quizzes/broken.yaml:3: 'pass_mark' must be between 0 and 100",
         "quizzes/broken.yaml:4: 'feedback' must be one of",
-        "quizzes/broken.yaml:9: at least one answer must be worth 100%",
-        "quizzes/broken.yaml:14: a numeric answer is",
-        "quizzes/broken.yaml:17: the positive weights add up to 70%",
-        "quizzes/broken.yaml:18: 'type' must be one of",
-        "quizzes/broken.yaml:23: duplicate question id 'same'",
-        "quizzes/broken.yaml:26: 'answer' must be true or false",
+        "quizzes/broken.yaml:9: question 1: at least one answer must be worth 100%",
+        "quizzes/broken.yaml:14: question 2, answer 1: a numeric answer is",
+        "quizzes/broken.yaml:17: question 3: the positive weights add up to 70%",
+        "quizzes/broken.yaml:18: question 4: 'type' must be one of",
+        "quizzes/broken.yaml:23: duplicate id 'same' (first at line 20)",
+        "quizzes/broken.yaml:26: question 'same': 'answer' must be true or false",
     ]
     for line in expected:
         assert any(p.startswith(line) for p in problems), (line, problems)

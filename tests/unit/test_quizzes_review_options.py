@@ -79,7 +79,10 @@ def test_unlimited_attempts_that_show_the_key_after_every_attempt_are_warned_abo
 def test_bad_review_values_are_errors_at_their_line(tmp_path):
     found = _problems(tmp_path, "attempts: 1\nreview:\n  score: sometimes\n  colour: red\n")
     assert found[0].startswith("6:error:'review.score' must be one of: after_submit")
-    assert found[1] == "7:warning:unknown field 'review.colour'"
+    assert found[1] == (
+        "7:warning:'review': unknown field 'colour'; the known fields are: correctness, "
+        "feedback, right_answers, score"
+    )
     both = _problems(tmp_path, "attempts: 1\nfeedback: never\nreview: {score: never}\n")
     assert any("'feedback' and 'review' both set" in p for p in both)
 

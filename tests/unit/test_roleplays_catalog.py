@@ -80,7 +80,10 @@ def test_a_good_case_parses_with_everything_a_review_needs():
 
 def test_zero_weight_is_an_error_at_its_line():
     bad = GOOD.replace("    weight: 2\n", "    weight: 0\n")
-    assert "roleplays/x.md:18: 'rubric.0.weight' must be between 1 and 100" in messages(bad)
+    assert (
+        "roleplays/x.md:18: criterion 'listening': 'weight' must be between 1 and 100"
+        in messages(bad)
+    )
 
 
 def test_missing_level_is_an_error_at_the_levels_line():
@@ -97,7 +100,9 @@ def test_unreachable_passing_score_is_an_error():
 
 def test_duplicate_keys_are_an_error():
     bad = GOOD.replace("key: next-step", "key: listening")
-    assert any("duplicate rubric key 'listening'" in m for m in messages(bad))
+    assert messages(bad) == [
+        "roleplays/x.md:24: duplicate rubric key 'listening' (first at line 15)"
+    ]
 
 
 def test_level_outside_one_to_four_is_an_error():
@@ -111,7 +116,9 @@ def test_unknown_keys_are_warnings_only():
     case, problems = parse(odd)
     assert case is not None
     assert [str(p) for p in problems.items] == [
-        "roleplays/x.md:33: warning: unknown field 'colour'"
+        "roleplays/x.md:33: warning: unknown field 'colour'; the known fields are: "
+        "answer_format, difficulty, mentor_notes, objectives, passing_score, persona, "
+        "roles, rubric, situation, title"
     ]
 
 
@@ -119,7 +126,10 @@ def test_unknown_keys_are_warnings_only():
     "change, expected",
     [
         (("difficulty: intermediate", "difficulty: hard"), "'difficulty' must be one of"),
-        (("persona:\n  name: Pat Client\n", "persona:\n"), "missing required field 'persona.name'"),
+        (
+            ("persona:\n  name: Pat Client\n", "persona:\n"),
+            "'persona': missing required field 'name'",
+        ),
         (("situation: The client calls you.\n", ""), "missing required field 'situation'"),
         (("## The call\n\nThe phone rings.\n", ""), "has no scenario text"),
         (("---\ntitle", "title"), "missing front matter"),

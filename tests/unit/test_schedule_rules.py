@@ -137,8 +137,10 @@ steps:
 
 def test_the_linter_points_at_due_days_out_of_order_or_past_the_target() -> None:
     track, problems = parse_track("content/tracks/t.yaml", "t", TRACK)
-    assert track is None
     messages = [(p.line, p.message) for p in problems.items]
-    assert (7, "'due_day' 3 comes before day 5 of the step course:a above it: steps are due in "
-            "track order") in messages  # fmt: skip
-    assert (9, "'due_day' 12 is after the track's target_days (10)") in messages
+    assert (7, "step 2 (course b): 'due_day' 3 comes before day 5 of step 1 (course a) above "
+            "it: steps are due in track order") in messages  # fmt: skip
+    assert (9, "step 3 (course c): 'due_day' 12 is after the track's target_days (10)") in messages
+    # The steps stay; their wrong due days are dropped, and the track says it has an error.
+    assert track is not None and track.has_errors
+    assert [s.due_day for s in track.steps] == [5, None, None]

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .load import Catalog, load_catalog
+from .load import LESSON_MAX_KB, Catalog, load_catalog
 from .translations import State
 
 # What ``content status`` calls each state of a translation.
@@ -41,7 +41,9 @@ def _load(root: Path | None) -> tuple[Path, Catalog]:
         raise click.BadParameter(f"{base} is not a folder", param_hint="--root")
     config = current_app.config
     default = str(config.get("CONTENT_LANGUAGE") or "en")
-    return base, load_catalog(base, None, default, tuple(config.get("LANGUAGES") or ()))
+    languages = tuple(config.get("LANGUAGES") or ())
+    max_kb = int(config.get("CONTENT_LESSON_MAX_KB") or LESSON_MAX_KB)
+    return base, load_catalog(base, None, default, languages, lesson_max_kb=max_kb)
 
 
 @content_cli.command("check")

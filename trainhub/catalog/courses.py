@@ -18,6 +18,12 @@ LESSON_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # the same lesson: its URL has no language, the reader's language picks the text.
 LINKED_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.[a-z]{2,3})?\.md$")
 ALL_ROLES = "all"
+WORDS_PER_MINUTE = 200  # a common reading-speed estimate for instructional text
+
+
+def estimate_minutes(words: int) -> int:
+    """Reading time of ``words`` words: a lesson without ``minutes`` gets this."""
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,16 @@ def parse_lesson(
         return None, problems
     fields = Fields(doc.meta, doc.lines, problems)
     title = fields.text("title")
-    minutes = fields.integer("minutes", minimum=1, maximum=600)
+    minutes = fields.integer("minutes", required=False, minimum=1, maximum=600)
+    words = plain_words(doc.body)
+    if "minutes" not in doc.meta:
+        # Imported handbook pages have no reading time; the word count gives a fair one.
+        minutes = estimate_minutes(words)
+        problems.warning(
+            fields.line(),
+            f"no 'minutes': estimated {minutes} from the word count ({words} words at "
+            f"{WORDS_PER_MINUTE} a minute); add 'minutes: {minutes}' to set it",
+        )
     fields.warn_unknown({"title", "minutes", "summary"})
     if not doc.body.strip():
         problems.error(doc.body_line, "the lesson has no text after its front matter")
@@ -170,7 +185,7 @@ def parse_lesson(
         toc=rendered.toc,
         path=path,
         content_hash=digest,
-        words=plain_words(doc.body),
+        words=words,
         links=links,
     )
     return lesson, problems

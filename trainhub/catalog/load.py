@@ -9,24 +9,35 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from . import quizzes as quiz_files
 from . import roleplays as roleplay_files
 from .cache import RenderCache
-from .courses import ALL_ROLES, Course, Lesson, build_course, parse_course_meta, parse_lesson
+from .courses import (
+    ALL_ROLES,
+    Course,
+    Lesson,
+    LessonLink,
+    build_course,
+    parse_course_meta,
+    parse_lesson,
+)
 from .markdown import Renderer
 from .problems import Problem
 from .quizzes import Quiz
 from .roleplays import RoleplayCase
 from .sources import is_slug, split_translation
-from .tracks import Track, TrackStep, parse_track
+from .tracks import Track, TrackStep, parse_track, step_name
 from .translations import TranslationState, load_translations
 
 CONTENT_DIRS = ("content", "quizzes", "roleplays")
 DEFAULT_LANGUAGE = "en"
+# A lesson file larger than this is worth a warning: a page of that size is slow to open
+# and long to read (CONTENT_LESSON_MAX_KB sets it).
+LESSON_MAX_KB = 200
 _Item = TypeVar("_Item", Course, Lesson, Track, Quiz, RoleplayCase)
 
 
@@ -167,7 +178,9 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_courses(root: Path, render: Renderer, problems: list[Problem]) -> dict[str, Course]:
+def _load_courses(
+    root: Path, render: Renderer, problems: list[Problem], lesson_max_kb: int = LESSON_MAX_KB
+) -> dict[str, Course]:
     courses: dict[str, Course] = {}
     base = root / "content" / "courses"
     if not base.is_dir():
@@ -186,6 +199,7 @@ def _load_courses(root: Path, render: Renderer, problems: list[Problem]) -> dict
         problems.extend(found.items)
         lessons: list[Lesson] = []
         seen: dict[str, str] = {}
+        numbers: dict[int, str] = {}
         for path in sorted(folder.iterdir()):
             if path.name == "course.yaml" or path.is_dir() or split_translation(path.name):
                 continue
@@ -193,7 +207,18 @@ def _load_courses(root: Path, render: Renderer, problems: list[Problem]) -> dict
             if path.suffix != ".md":
                 problems.append(Problem(rel, 1, "not a lesson (.md) file; ignored", "warning"))
                 continue
-            lesson, found = parse_lesson(rel, slug, path.name, path.read_bytes(), render)
+            data = path.read_bytes()
+            if len(data) > lesson_max_kb * 1024:
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        f"the lesson is {len(data) // 1024} KB, over the {lesson_max_kb} KB "
+                        "limit: a page this long is slow to open; split it into lessons",
+                        "warning",
+                    )
+                )
+            lesson, found = parse_lesson(rel, slug, path.name, data, render)
             problems.extend(found.items)
             if lesson is None:
                 continue
@@ -205,6 +230,17 @@ def _load_courses(root: Path, render: Renderer, problems: list[Problem]) -> dict
                 )
                 continue
             seen[lesson.slug] = rel
+            if lesson.number in numbers:
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        f"two lessons numbered {lesson.number:02d}: this one and "
+                        f"{numbers[lesson.number]}; renumber one so the order is yours",
+                        "warning",
+                    )
+                )
+            numbers.setdefault(lesson.number, path.name)
             lessons.append(lesson)
         if meta is None:
             continue
@@ -237,9 +273,60 @@ def _load_tracks(root: Path, problems: list[Problem]) -> dict[str, Track]:
     return tracks
 
 
+def _first_errors(problems: Iterable[Problem]) -> dict[str, Problem]:
+    """The first error of each file: what an item left out of the catalog was left out for."""
+    found: dict[str, Problem] = {}
+    for problem in sorted(problems):
+        if problem.is_error:
+            found.setdefault(problem.path, problem)
+    return found
+
+
+def _left_out_because(errors: Mapping[str, Problem], *paths: str) -> str | None:
+    """`` left out because of `path:line``` for an item whose file(s) had an error."""
+    for path in paths:
+        problem = errors.get(path)
+        if problem is not None:
+            return f"left out because of `{problem.path}:{problem.line}`"
+    return None
+
+
+def _item_paths(kind: str, slug: str) -> tuple[str, ...]:
+    if kind == "course":
+        return (f"content/courses/{slug}/course.yaml", f"content/courses/{slug}")
+    if kind == "quiz":
+        return (f"quizzes/{slug}.yaml", f"quizzes/{slug}.yml", f"quizzes/{slug}.gift")
+    return (f"roleplays/{slug}.md",)
+
+
+def _link_problem(
+    courses: Mapping[str, Course],
+    errors: Mapping[str, Problem],
+    path: str,
+    link: LessonLink,
+) -> Problem | None:
+    """None for a link to a lesson in the catalog; a warning when the lesson is there but
+    left out for its own error (reported once, at its file); else the broken link."""
+    target = courses.get(link.course or "")
+    names = {f"{x.number:02d}-{x.slug}.md" for x in target.lessons} if target else set()
+    if link.filename in names:
+        return None
+    if link.course and link.filename:
+        why = _left_out_because(
+            errors,
+            f"content/courses/{link.course}/{link.filename}",
+            *_item_paths("course", link.course),
+        )
+        if why:
+            return Problem(
+                path, link.line, f"link to '{link.target}': the lesson is {why}", "warning"
+            )
+    return Problem(path, link.line, f"broken link to '{link.target}': no such lesson")
+
+
 def _cross_check(
     courses: Mapping[str, Course],
-    tracks: Mapping[str, Track],
+    tracks: dict[str, Track],
     quizzes: Mapping[str, Quiz],
     roleplays: Mapping[str, RoleplayCase],
     problems: list[Problem],
@@ -249,13 +336,30 @@ def _cross_check(
         "quiz": quizzes,
         "roleplay": roleplays,
     }
-    for track in tracks.values():
+    # An item left out for an error of its own was reported at its file; what refers to it
+    # says so (a warning) instead of "does not exist", so an author fixes one thing, once.
+    errors = _first_errors(problems)
+    for role, track in list(tracks.items()):
+        missing: list[str] = []
         for step in track.steps:
             pool = pools.get(step.kind)
-            if pool is not None and step.slug not in pool:
-                problems.append(
-                    Problem(track.path, step.line, f"{step.kind} '{step.slug}' does not exist")
+            if pool is None or step.slug in pool:
+                continue
+            name = step_name(step)
+            why = _left_out_because(errors, *_item_paths(step.kind, step.slug))
+            if why:
+                problem = Problem(
+                    track.path, step.line, f"{name}: {step.kind} '{step.slug}' is {why}", "warning"
                 )
+            else:
+                problem = Problem(
+                    track.path, step.line, f"{name}: {step.kind} '{step.slug}' does not exist"
+                )
+            problems.append(problem)
+            missing.append(str(problem))
+        if missing:
+            # The hire's and the manager's pages say the track has a content error.
+            tracks[role] = replace(track, problems=(*track.problems, *missing))
     for course in courses.values():
         for role in course.roles:
             if role != ALL_ROLES and role not in tracks:
@@ -264,12 +368,9 @@ def _cross_check(
                 )
         for lesson in course.lessons:
             for link in lesson.links:
-                target = courses.get(link.course or "")
-                names = {f"{x.number:02d}-{x.slug}.md" for x in target.lessons} if target else set()
-                if link.filename not in names:
-                    problems.append(
-                        Problem(lesson.path, link.line, f"broken link to '{link.target}'")
-                    )
+                found = _link_problem(courses, errors, lesson.path, link)
+                if found is not None:
+                    problems.append(found)
     for kind, items in (("quiz", quizzes), ("roleplay", roleplays)):
         for item in items.values():
             for role in item.roles:
@@ -315,11 +416,12 @@ def _parse_all(
     print_: str,
     default_language: str = DEFAULT_LANGUAGE,
     languages: Iterable[str] = (),
+    lesson_max_kb: int = LESSON_MAX_KB,
 ) -> Catalog:
     problems: list[Problem] = []
     if not any((root / top).is_dir() for top in CONTENT_DIRS):
         problems.append(Problem(str(root), 1, "no content/, quizzes/ or roleplays/ folder here"))
-    courses = _load_courses(root, render, problems)
+    courses = _load_courses(root, render, problems, lesson_max_kb)
     tracks = _load_tracks(root, problems)
     quizzes, found = quiz_files.discover(root, render)
     problems.extend(found)
@@ -371,14 +473,14 @@ def _check_translated_links(
     courses: Mapping[str, Course],
     problems: list[Problem],
 ) -> None:
+    errors = _first_errors(problems)
     for by_key in lessons.values():
         for (course_slug, lesson_slug), lesson in by_key.items():
             for link in lesson.links:
-                target = courses.get(link.course or "")
-                names = {f"{x.number:02d}-{x.slug}.md" for x in target.lessons} if target else set()
-                if link.filename not in names:
-                    path = _translation_path(courses[course_slug], lesson_slug, lesson.language)
-                    problems.append(Problem(path, link.line, f"broken link to '{link.target}'"))
+                path = _translation_path(courses[course_slug], lesson_slug, lesson.language)
+                found = _link_problem(courses, errors, path, link)
+                if found is not None:
+                    problems.append(found)
 
 
 def _translation_path(course: Course, lesson_slug: str, language: str) -> str:
@@ -393,6 +495,8 @@ def load_catalog(
     cache: RenderCache | None = None,
     default_language: str = DEFAULT_LANGUAGE,
     languages: Iterable[str] = (),
+    *,
+    lesson_max_kb: int = LESSON_MAX_KB,
 ) -> Catalog:
     """The catalog of the files under ``root``. The originals are in ``default_language``;
     ``languages`` are those ``content status`` lists missing translations in."""
@@ -404,8 +508,8 @@ def load_catalog(
     # nothing is missing and this pass is the answer. Otherwise render the misses (on every
     # core when there are many) and parse again, now entirely from the cache.
     with render.recording() as missing:
-        catalog = _parse_all(root, render, print_, default_language, languages)
+        catalog = _parse_all(root, render, print_, default_language, languages, lesson_max_kb)
     if not missing:
         return catalog
     render.render_all(missing)
-    return _parse_all(root, render, print_, default_language, languages)
+    return _parse_all(root, render, print_, default_language, languages, lesson_max_kb)

@@ -40,3 +40,7 @@ class ProblemList:
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fields import Fields
+from .fields import Fields, describe, name_item
 from .markdown import Renderer, sanitize
 from .problems import ProblemList
 from .sources import Lines, content_hash
@@ -142,9 +142,20 @@ def number(value: float) -> int | float:
 class _Reader:
     """Reads one question mapping; every problem points at its line."""
 
-    def __init__(self, raw: dict[str, Any], lines: Lines, problems: ProblemList, index: int):
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        lines: Lines,
+        problems: ProblemList,
+        index: int,
+        gift: bool = False,
+    ):
         self.raw = raw
-        self.f = Fields(raw, lines, problems, "questions", index)
+        # A GIFT question's handle is its ``::title::``; its fixes are told in GIFT terms.
+        self.gift = gift
+        title = raw.get("title")
+        label = f"question '{title}'" if gift and "id" not in raw and title else None
+        self.f = Fields(raw, lines, problems, "questions", index, label=label)
         self.lines = lines
         self.problems = problems
         self.index = index
@@ -152,17 +163,44 @@ class _Reader:
     def line(self, *path: str | int) -> int:
         return self.lines.at("questions", self.index, *path)
 
+    def place(self, path: tuple[str | int, ...]) -> str:
+        """``question 'rituals', choice 2``: the question, and the entry ``path`` is in."""
+        ints = [n for n, part in enumerate(path) if isinstance(part, int)]
+        inner = describe(path[: ints[-1] + 1]) if ints else ""
+        return f"{self.f.label}, {inner}" if inner else self.f.label
+
+    def fields(self, item: dict[str, Any], path: tuple[str | int, ...]) -> Fields:
+        return Fields(
+            item, self.lines, self.problems, "questions", self.index, *path, label=self.place(path)
+        )
+
+    def fix(self, yaml: str, gift: str) -> str:
+        """The same advice in the terms of the file the question is written in."""
+        return gift if self.gift else yaml
+
     def error(self, message: str, *path: str | int) -> None:
-        self.problems.error(self.line(*path), message)
+        self.problems.error(self.line(*path), f"{self.place(path)}: {message}")
 
     def weight(self, item: dict[str, Any], path: tuple[str | int, ...], default: float) -> float:
         if "weight" in item:
             value = item["weight"]
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.error("'weight' is a percentage, e.g. 50 or -25", *path, "weight")
+                self.error(
+                    self.fix(
+                        "'weight' is a percentage, e.g. 50 or -25", "a weight is ~%50% or ~%-25%"
+                    ),
+                    *path,
+                    "weight",
+                )
                 return default
             if not -100 <= value <= 100 or not math.isfinite(value):
-                self.error("'weight' must be between -100 and 100", *path, "weight")
+                self.error(
+                    self.fix(
+                        "'weight' must be between -100 and 100", "a ~%N% weight is from -100 to 100"
+                    ),
+                    *path,
+                    "weight",
+                )
                 return default
             return float(value)
         correct = item.get("correct")
@@ -210,7 +248,7 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
         if not isinstance(item, dict):
             r.error("each entry is a mapping with 'text'", *path)
             continue
-        Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
+        r.fields(item, path).warn_unknown(
             {"text", "weight", "correct", "feedback", "format"}
             if kind != "short"
             else {"text", "weight", "correct", "feedback"}
@@ -234,7 +272,13 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     if shorthand and found:
         right = sum(1 for c in found if c.weight > 0)
         if right == 0:
-            r.error("mark the right choices with 'correct: true' or give weights", key)
+            r.error(
+                r.fix(
+                    "mark the right choices with 'correct: true' or give weights",
+                    "no right answer: put '=' before the right answer, or give weights (~%50%)",
+                ),
+                key,
+            )
             return tuple(found)
         # Each right choice is worth an equal share; each wrong one costs the same share.
         share = round(100.0 / right, 4)
@@ -253,9 +297,17 @@ def _choices(r: _Reader, kind: str, fmt: str, html: Callable[..., str]) -> tuple
     if kind == "multiple" and found:
         total = sum(w for w in weights if w > 0)
         if abs(total - 100) > 0.05:
-            r.error(f"the positive weights add up to {number(total)}%, not 100%", key)
+            r.error(
+                f"the positive weights add up to {number(total)}%, not 100%"
+                + r.fix("", ": make the ~%N% weights of the right answers add up to 100"),
+                key,
+            )
     elif found and max(weights) != 100:
-        r.error("at least one answer must be worth 100% (weight 100 or correct: true)", key)
+        r.error(
+            "at least one answer must be worth 100% "
+            + r.fix("(weight 100 or correct: true)", "(put '=' before it, or ~%100%)"),
+            key,
+        )
     return tuple(found)
 
 
@@ -296,7 +348,7 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
         if item is None:
             r.error("a numeric answer is 15, '15:0.5', '14..16' or a mapping", *path)
             continue
-        sub = Fields(item, r.lines, r.problems, "questions", r.index, *path)
+        sub = r.fields(item, path)
         sub.warn_unknown({"value", "tolerance", "min", "max", "weight", "feedback"})
         weight = r.weight(item, path, 100.0)
         feedback = r.optional_text(item, "feedback", path) or None
@@ -320,7 +372,11 @@ def _numbers(r: _Reader, html: Callable[..., str]) -> tuple[NumericAnswer, ...]:
             continue
         found.append(NumericAnswer(value, tolerance or 0.0, None, None, weight, feedback, fb_html))
     if found and max(a.weight for a in found) != 100:
-        r.error("at least one numeric answer must be worth 100%", "answers")
+        r.error(
+            "at least one numeric answer must be worth 100%"
+            + r.fix("", " (put '=' before it, or ~%100%)"),
+            "answers",
+        )
     return tuple(found)
 
 
@@ -331,9 +387,7 @@ def _pairs(r: _Reader, fmt: str, html: Callable[..., str]) -> tuple[Pair, ...]:
         if not isinstance(item, dict):
             r.error("a pair is a mapping with 'question' and 'answer'", *path)
             continue
-        Fields(item, r.lines, r.problems, "questions", r.index, *path).warn_unknown(
-            {"question", "answer", "format"}
-        )
+        r.fields(item, path).warn_unknown({"question", "answer", "format"})
         own = _own_format(r, item, path, fmt)
         question = r.text_of(item, path, "question")
         answer = r.text_of(item, path, "answer")
@@ -344,12 +398,20 @@ def _pairs(r: _Reader, fmt: str, html: Callable[..., str]) -> tuple[Pair, ...]:
 
 
 def parse_question(
-    raw: Any, index: int, lines: Lines, problems: ProblemList, render: Renderer
+    raw: Any,
+    index: int,
+    lines: Lines,
+    problems: ProblemList,
+    render: Renderer,
+    gift: bool = False,
 ) -> Question | None:
     if not isinstance(raw, dict):
-        problems.error(lines.at("questions", index), "a question is a mapping with type and text")
+        problems.error(
+            lines.at("questions", index),
+            f"{name_item('questions', index, raw)}: a question is a mapping with type and text",
+        )
         return None
-    r = _Reader(raw, lines, problems, index)
+    r = _Reader(raw, lines, problems, index, gift)
     kind = raw.get("type")
     if kind not in QUESTION_TYPES:
         r.error(f"'type' must be one of: {', '.join(QUESTION_TYPES)}", "type")

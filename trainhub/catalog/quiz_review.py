@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .fields import did_you_mean
 from .problems import ProblemList
 from .sources import Lines
 
@@ -126,7 +127,10 @@ def parse_review(
         values: dict[str, str] = {}
         for key, value in raw.items():
             if key not in REVIEW_ITEMS:
-                problems.warning(lines.at("review", str(key)), f"unknown field 'review.{key}'")
+                hint = did_you_mean(str(key), REVIEW_ITEMS)
+                problems.warning(
+                    lines.at("review", str(key)), f"'review': unknown field '{key}'{hint}"
+                )
             elif value not in REVIEW_TIMES:
                 problems.error(
                     lines.at("review", key),

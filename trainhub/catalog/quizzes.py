@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fields import Fields
+from .fields import Fields, decode_text
 from .gift import parse_gift
 from .markdown import Renderer
 from .problems import Problem, ProblemList
@@ -106,20 +106,24 @@ def _settings(meta: dict[str, Any], lines: Lines, problems: ProblemList) -> dict
     return values
 
 
-def _questions(raw: Any, lines: Lines, problems: ProblemList, render: Renderer) -> list[Question]:
+def _questions(
+    raw: Any, lines: Lines, problems: ProblemList, render: Renderer, gift: bool = False
+) -> list[Question]:
     if not isinstance(raw, list) or not raw:
         problems.error(lines.at("questions"), "'questions' must be a non-empty list")
         return []
-    found = [parse_question(item, i, lines, problems, render) for i, item in enumerate(raw)]
+    found = [parse_question(item, i, lines, problems, render, gift) for i, item in enumerate(raw)]
     questions = [q for q in found if q is not None]
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         qid = item.get("id") if isinstance(item, dict) else None
         if qid is None:
             continue
+        line = lines.at("questions", index, "id")
         if str(qid) in seen:
-            problems.error(lines.at("questions", index, "id"), f"duplicate question id '{qid}'")
-        seen.add(str(qid))
+            problems.error(line, f"duplicate id '{qid}' (first at line {seen[str(qid)]})")
+            continue
+        seen[str(qid)] = line
     return assign_ids(questions)
 
 
@@ -127,10 +131,8 @@ def _gift_questions(
     rel: str, data: bytes, problems: list[Problem], render: Renderer
 ) -> list[Question] | None:
     found = ProblemList(rel)
-    try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        found.error(1, f"not UTF-8 text: {exc.reason}")
+    source = decode_text(data, found)
+    if source is None:
         problems.extend(found.items)
         return None
     doc = parse_gift(source)
@@ -141,7 +143,7 @@ def _gift_questions(
     # The questions are validated like YAML ones, with each one's GIFT line.
     lines = Lines(by_path={("questions", i): line for i, line in enumerate(doc.lines)})
     lines.by_path[()] = 1
-    questions = _questions(doc.questions, lines, found, render) if doc.questions else []
+    questions = _questions(doc.questions, lines, found, render, True) if doc.questions else []
     if not doc.questions and not doc.errors:
         found.error(1, "the GIFT file holds no questions")
     problems.extend(found.items)
@@ -153,11 +155,11 @@ def parse_quiz(root: Path, path: Path, render: Renderer) -> tuple[Quiz | None, l
     problems = ProblemList(rel)
     extra: list[Problem] = []
     data = path.read_bytes()
-    try:
-        meta, lines = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    text = decode_text(data, problems)
+    if text is None:
         return None, problems.items
+    try:
+        meta, lines = load_yaml(text)
     except YamlError as exc:
         problems.error(exc.line, exc.message)
         return None, problems.items

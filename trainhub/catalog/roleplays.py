@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .courses import ALL_ROLES
-from .fields import Fields
+from .fields import Fields, read_front_matter
 from .markdown import Renderer, loosen_lists
 from .problems import Problem, ProblemList
-from .sources import YamlError, content_hash, is_slug, split_front_matter, split_translation
+from .sources import content_hash, is_slug, split_translation
 
 DIFFICULTIES = ("introductory", "intermediate", "advanced")
 LEVELS = (1, 2, 3, 4)
@@ -101,28 +101,30 @@ def _persona(meta: dict[str, Any], fields: Fields) -> Persona | None:
 
 def _levels(raw: object, sub: Fields) -> tuple[str, ...] | None:
     problems, line = sub.problems, sub.line("levels")
-    where = ".".join(str(p) for p in (*sub.path, "levels"))
     if not isinstance(raw, dict):
-        problems.error(line, f"'{where}' is a mapping of levels 1-4 to descriptors")
+        problems.error(line, sub.say("'levels' is a mapping of levels 1-4 to descriptors"))
         return None
     found: dict[int, str] = {}
     for key, text in raw.items():
         level = int(key) if isinstance(key, int | str) and str(key).isdigit() else None
         if level not in LEVELS:
             problems.error(
-                sub.lines.at(*sub.path, "levels", str(key)), f"'{where}' has level {key}"
+                sub.lines.at(*sub.path, "levels", str(key)),
+                sub.say(f"'levels' has level {key} (levels are 1-4)"),
             )
             continue
         if not isinstance(text, str) or not text.strip():
             problems.error(
                 sub.lines.at(*sub.path, "levels", str(key)),
-                f"'{where}.{key}' must describe the level in words",
+                sub.say(f"level {key} must describe the level in words"),
             )
             continue
         found[level] = text.strip()
     missing = [str(n) for n in LEVELS if n not in found]
     if missing:
-        problems.error(line, f"'{where}' is missing level {', '.join(missing)} (levels 1-4)")
+        problems.error(
+            line, sub.say(f"'levels' is missing level {', '.join(missing)} (levels 1-4)")
+        )
         return None
     return tuple(found[n] for n in LEVELS)
 
@@ -137,7 +139,7 @@ def _criterion(raw: object, index: int, fields: Fields) -> Criterion | None:
     if not is_slug(key):
         fields.problems.error(
             sub.line("key") if "key" in raw else line,
-            f"'rubric.{index}.key' must be a slug (lowercase, digits, hyphens)",
+            sub.say("'key' must be a slug (lowercase, digits, hyphens)"),
         )
         key = None
     title = sub.text("title")
@@ -145,7 +147,7 @@ def _criterion(raw: object, index: int, fields: Fields) -> Criterion | None:
     weight = sub.integer("weight", minimum=1, maximum=100)
     levels = _levels(raw.get("levels"), sub) if "levels" in raw else None
     if "levels" not in raw:
-        fields.problems.error(line, f"missing required field 'rubric.{index}.levels'")
+        fields.problems.error(line, sub.say("missing required field 'levels'"))
     sub.warn_unknown(_CRITERION_KEYS)
     if key is None or title is None or weight is None or levels is None:
         return None
@@ -158,18 +160,19 @@ def _rubric(meta: dict[str, Any], fields: Fields) -> tuple[Criterion, ...]:
         fields.problems.error(fields.line("rubric"), "'rubric' must be a non-empty list")
         return ()
     criteria: list[Criterion] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         criterion = _criterion(item, index, fields)
         if criterion is None:
             continue
+        line = fields.lines.at("rubric", index, "key")
         if criterion.key in seen:
             fields.problems.error(
-                fields.lines.at("rubric", index, "key"),
-                f"duplicate rubric key '{criterion.key}'",
+                line,
+                f"duplicate rubric key '{criterion.key}' (first at line {seen[criterion.key]})",
             )
             continue
-        seen.add(criterion.key)
+        seen[criterion.key] = line
         criteria.append(criterion)
     return tuple(criteria)
 
@@ -198,13 +201,8 @@ def parse_case(
     path: str, slug: str, data: bytes, render: Renderer
 ) -> tuple[RoleplayCase | None, ProblemList]:
     problems = ProblemList(path)
-    try:
-        doc = split_front_matter(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
-        return None, problems
-    except YamlError as exc:
-        problems.error(exc.line, exc.message)
+    doc = read_front_matter(data, problems)
+    if doc is None:
         return None, problems
     meta = doc.meta
     fields = Fields(meta, doc.lines, problems)

@@ -74,18 +74,57 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Lines]:
         _record(node, (), lines)
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as exc:
-        # The context mark is where the broken construct began (an unclosed bracket or quote);
-        # the problem mark is often the end of the file then, which helps nobody.
-        mark = exc.context_mark or exc.problem_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        what = exc.problem or exc.context
-        if exc.context and exc.problem:
-            what = f"{exc.problem} ({exc.context})"
-        raise YamlError(line, f"invalid YAML: {what}") from exc
+        line, message = _explain(exc, text)
+        raise YamlError(line + line_offset, f"invalid YAML: {message}") from exc
     except yaml.YAMLError as exc:
         raise YamlError(1 + line_offset, f"invalid YAML: {exc}") from exc
     finally:
         loader.dispose()
+
+
+_QUOTE_FIX = re.compile(r"^(?P<indent>\s*(?:- )?)(?P<key>[^:#'\"]+):\s+(?P<value>.+?)\s*$")
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line (1-based, in ``text``) and a plain explanation with a fix in YAML terms of
+    a parser error. The parser's own words are kept only when nothing better is known."""
+    rows = text.splitlines()
+    problem = exc.problem or ""
+    at = exc.problem_mark.line + 1 if exc.problem_mark else 1
+    # The context mark is where the broken construct began (an unclosed bracket or quote);
+    # the problem mark is often the end of the file then, which helps nobody.
+    began = exc.context_mark.line + 1 if exc.context_mark else at
+    if "tab" in problem or "cannot start any token" in problem:
+        tabbed = next(
+            (n for n, row in enumerate(rows, 1) if "\t" in row[: len(row) - len(row.lstrip())]), at
+        )
+        return tabbed, "a tab in the indentation: use spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        row = rows[at - 1] if 0 < at <= len(rows) else ""
+        match = _QUOTE_FIX.match(row)
+        if match and ":" in match["value"]:
+            value = match["value"].replace('"', '\\"')
+            fixed = f'{match["indent"]}{match["key"]}: "{value}"'.strip()
+            return at, f"a ':' inside a value: put the value in quotes: {fixed}"
+        return at, (
+            "a ':' where YAML does not expect one: check this line's indentation, "
+            "or put the value in quotes"
+        )
+    if "quoted scalar" in (exc.context or ""):
+        return began, "a quote opened here is never closed: end the value with the same quote"
+    if "flow sequence" in (exc.context or ""):
+        return began, "a list in [brackets] opened here is not closed: add ']' (or a ',')"
+    if "flow mapping" in (exc.context or ""):
+        return began, "a mapping in {braces} opened here is not closed: add '}' (or a ',')"
+    if "expected key" in problem or "expected <block end>" in problem:
+        return at, (
+            "the indentation does not match the lines above: keys of one mapping start "
+            "in the same column"
+        )
+    what = problem or exc.context or str(exc)
+    if exc.context and exc.problem:
+        what = f"{exc.problem} ({exc.context})"
+    return (began if exc.context_mark else at), what
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)

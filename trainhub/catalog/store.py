@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .cache import RenderCache
-from .load import DEFAULT_LANGUAGE, Catalog, fingerprint, load_catalog
+from .load import DEFAULT_LANGUAGE, LESSON_MAX_KB, Catalog, fingerprint, load_catalog
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,12 @@ class CatalogStore:
         cache_dir: Path | None = None,
         default_language: str = DEFAULT_LANGUAGE,
         languages: tuple[str, ...] = (),
+        lesson_max_kb: int = LESSON_MAX_KB,
     ):
         self.root = Path(root)
         self.default_language = default_language
         self.languages = languages
+        self.lesson_max_kb = lesson_max_kb
         self.check_interval = check_interval
         self.cache = RenderCache(cache_dir)
         self._lock = threading.Lock()
@@ -37,7 +39,13 @@ class CatalogStore:
 
     def _load(self) -> Catalog:
         started = time.perf_counter()
-        catalog = load_catalog(self.root, self.cache, self.default_language, self.languages)
+        catalog = load_catalog(
+            self.root,
+            self.cache,
+            self.default_language,
+            self.languages,
+            lesson_max_kb=self.lesson_max_kb,
+        )
         log.info(
             "catalog loaded in %.0f ms: %d courses, %d tracks, %d quizzes, %d cases, %d problems",
             (time.perf_counter() - started) * 1000,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol, cast, overload
 
-from .fields import Fields, read_mapping
+from .fields import Fields, name_item, read_mapping
 from .problems import ProblemList
 from .sources import content_hash, is_slug
 
@@ -25,6 +25,7 @@ class TrackStep:
     # Due by the end of this onboarding day (1 = the start date); None: spread over the
     # track's target days (schedule/rules.py).
     due_day: int | None = None
+    position: int = 0  # the step's number in its file, from 1, for messages
 
     @property
     def key(self) -> str:
@@ -42,6 +43,14 @@ class Track:
     content_hash: str
     language: str = ""  # "" for the original; else the translation's language (see Lesson)
     text_hash: str = ""
+    # Steps left out for an error of their own: the track is served without them, and the
+    # hire's and the manager's pages say the track has a content error (the admin's lists
+    # where). ``path:line: message`` of each.
+    problems: tuple[str, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems)
 
     def step(self, kind: str, slug: str) -> TrackStep | None:
         return next((s for s in self.steps if s.kind == kind and s.slug == slug), None)
@@ -110,18 +119,23 @@ _STEP_KEYS = {
 def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
     problems, lines = fields_of.problems, fields_of.lines
     line = lines.at("steps", index)
+    name = name_item("steps", index, raw)
     if not isinstance(raw, dict):
-        problems.error(line, "a step is a mapping such as 'course: <slug>'")
+        problems.error(line, f"{name}: a step is a mapping such as 'course: <slug>'")
         return None
     kinds = [k for k in STEP_KINDS if k in raw]
     if len(kinds) != 1:
-        problems.error(line, "a step needs exactly one of: course, quiz, roleplay, signoff")
+        problems.error(
+            line, f"{name}: a step needs exactly one of: course, quiz, roleplay, signoff"
+        )
         return None
     kind = kinds[0]
     step = Fields(raw, lines, problems, "steps", index)
     slug = raw[kind]
     if not is_slug(slug):
-        problems.error(step.line(kind), f"'{kind}' must be a slug (lowercase, digits, hyphens)")
+        problems.error(
+            step.line(kind), step.say(f"'{kind}' must be a slug (lowercase, digits, hyphens)")
+        )
         return None
     step.warn_unknown(_STEP_KEYS)
     title = step.text("title", required=kind == "signoff")
@@ -130,34 +144,56 @@ def _parse_step(raw: object, index: int, fields_of: Fields) -> TrackStep | None:
     if kind == "quiz":
         pass_mark = step.integer("pass_mark", required=False, minimum=0, maximum=100)
     elif "pass_mark" in raw:
-        problems.error(step.line("pass_mark"), "'pass_mark' applies only to quiz steps")
+        problems.error(step.line("pass_mark"), step.say("'pass_mark' applies only to quiz steps"))
     if kind == "roleplay":
         min_score = step.number("min_score", required=False, minimum=1, maximum=4)
     elif "min_score" in raw:
-        problems.error(step.line("min_score"), "'min_score' applies only to roleplay steps")
+        problems.error(
+            step.line("min_score"), step.say("'min_score' applies only to roleplay steps")
+        )
     due_day = step.integer("due_day", required=False, minimum=1, maximum=365)
-    return TrackStep(kind, slug, line, title, description, pass_mark, min_score, due_day)
+    return TrackStep(kind, slug, line, title, description, pass_mark, min_score, due_day, index + 1)
 
 
-def _check_due_days(steps: list[TrackStep], target_days: int | None, problems: ProblemList) -> None:
+def step_name(step: TrackStep) -> str:
+    """``step 7 (sign-off hiring-plan)``: a step as the author of its track knows it."""
+    return (
+        f"step {step.position} ({'sign-off' if step.kind == 'signoff' else step.kind} {step.slug})"
+    )
+
+
+def _check_due_days(
+    steps: list[TrackStep], target_days: int | None, problems: ProblemList
+) -> list[TrackStep]:
     """Steps are done in order, so their due days never go back, and none is due after the
-    track's last day (it would be late on a schedule that is met)."""
+    track's last day (it would be late on a schedule that is met). The steps, each wrong
+    ``due_day`` dropped (the step is then spread over the track's days like one without)."""
     latest: TrackStep | None = None
+    checked: list[TrackStep] = []
     for step in steps:
+        checked.append(step)
         if step.due_day is None:
             continue
+        before = len(problems.items)
         line = step.line
+        name = step_name(step)
         if target_days is not None and step.due_day > target_days:
             problems.error(
-                line, f"'due_day' {step.due_day} is after the track's target_days ({target_days})"
+                line,
+                f"{name}: 'due_day' {step.due_day} is after the track's target_days "
+                f"({target_days})",
             )
         if latest is not None and latest.due_day is not None and step.due_day < latest.due_day:
             problems.error(
                 line,
-                f"'due_day' {step.due_day} comes before day {latest.due_day} of the step "
-                f"{latest.key} above it: steps are due in track order",
+                f"{name}: 'due_day' {step.due_day} comes before day {latest.due_day} of "
+                f"{step_name(latest)} above it: steps are due in track order",
             )
+        if len(problems.items) > before:
+            checked[-1] = replace(step, due_day=None)
+            continue
         latest = step
+    return checked
 
 
 def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, ProblemList]:
@@ -175,21 +211,32 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
         problems.error(fields.line("role"), f"role '{declared}' must match the file name '{role}'")
     raw_steps = meta.get("steps")
     steps: list[TrackStep] = []
+    # A step with an error of its own is left out and the rest of the track is served:
+    # a typo in one sign-off must not leave the hire with no track at all.
+    top_errors = len(problems.errors)
+    step_problems: list[str] = []
     if not isinstance(raw_steps, list) or not raw_steps:
         problems.error(fields.line("steps"), "'steps' must be a non-empty list")
+        top_errors = len(problems.errors)
     else:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for index, raw in enumerate(raw_steps):
+            before = len(problems.errors)
             step = _parse_step(raw, index, fields)
-            if step is None:
+            if step is not None and step.key in seen:
+                problems.error(
+                    step.line,
+                    f"{step_name(step)}: duplicate step (first at line {seen[step.key]})",
+                )
+            if len(problems.errors) > before or step is None:
+                step_problems.extend(str(p) for p in problems.errors[before:])
                 continue
-            if step.key in seen:
-                problems.error(step.line, f"duplicate step {step.key}")
-                continue
-            seen.add(step.key)
+            seen[step.key] = step.line
             steps.append(step)
-    _check_due_days(steps, target_days, problems)
-    if problems.has_errors or title is None or target_days is None:
+    before = len(problems.errors)
+    steps = _check_due_days(steps, target_days, problems)
+    step_problems.extend(str(p) for p in problems.errors[before:])
+    if top_errors or title is None or target_days is None:
         return None, problems
     track = Track(
         role=role,
@@ -199,5 +246,6 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
         steps=tuple(steps),
         path=path,
         content_hash=content_hash(data),
+        problems=tuple(step_problems),
     )
     return track, problems

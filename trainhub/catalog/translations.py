@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .courses import Course, Lesson, lesson_links, link_rewriter
-from .fields import Fields, read_front_matter, read_mapping
+from .fields import Fields, decode_text, did_you_mean, read_front_matter, read_mapping
 from .markdown import Renderer, loosen_lists, plain_words
 from .problems import Problem, ProblemList
 from .questions import Choice, NumericAnswer, Pair, Question, to_html
@@ -77,14 +77,16 @@ def _check_keys(
     for key in fields.data:
         if key in allowed:
             continue
-        where = ".".join(str(p) for p in (*fields.path, key))
         if key in owned and fatal:
             fields.problems.error(
                 fields.line(str(key)),
-                f"'{where}' comes from the original: a translation carries only texts",
+                fields.say(f"'{key}' comes from the original: a translation carries only texts"),
             )
         elif key not in owned:
-            fields.problems.warning(fields.line(str(key)), f"unknown field '{where}'")
+            hint = did_you_mean(str(key), allowed)
+            fields.problems.warning(
+                fields.line(str(key)), fields.say(f"unknown field '{key}'{hint}")
+            )
 
 
 def _version_state(
@@ -212,8 +214,7 @@ def translate_track(
             if key in _STEP_STRUCTURE - {step.kind}:
                 problems.error(
                     sub.line(str(key)),
-                    f"'steps.{index}.{key}' comes from the original: a translation carries "
-                    "only texts",
+                    sub.say(f"'{key}' comes from the original: a translation carries only texts"),
                 )
         if step.title is not None and "title" not in item:
             problems.warning(sub.line(), f"step {step.key} has no translated title")
@@ -427,11 +428,11 @@ def translate_quiz(
     path: str, original: Quiz, data: bytes, language: str, render: Renderer
 ) -> tuple[Quiz | None, ProblemList, State]:
     problems = ProblemList(path)
-    try:
-        meta, lines = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.error(1, f"not UTF-8 text: {exc.reason}")
+    text = decode_text(data, problems)
+    if text is None:
         return None, problems, "drifted"
+    try:
+        meta, lines = load_yaml(text)
     except YamlError as exc:
         problems.error(exc.line, exc.message)
         return None, problems, "drifted"

@@ -18,12 +18,13 @@ from urllib.parse import unquote
 
 import yaml
 
+from trainhub.catalog.courses import estimate_minutes
+
 # Front-matter keys that mean what TrainHub means by them; everything else is kept as a comment.
 LESSON_KEYS = ("title", "minutes", "summary")
 # Keys that docs sites use to order their sidebar (Docusaurus, Jekyll's just-the-docs, Hugo).
 ORDER_KEYS = ("sidebar_position", "nav_order", "weight", "order", "position")
 PAGE_SUFFIXES = (".md", ".mdx", ".markdown")
-WORDS_PER_MINUTE = 200  # a common reading-speed estimate for instructional text
 
 _NOTION_ID = re.compile(r"\s+[0-9a-f]{32}$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -201,10 +202,6 @@ def _same_title(heading: str, title: str) -> bool:
 
     a, b = words(heading), words(title)
     return bool(a) and (a == b or a in b or b in a)
-
-
-def estimate_minutes(words: int) -> int:
-    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 @dataclass
