@@ -37,7 +37,7 @@ def test_export_then_import_gives_back_the_settings(cli, tmp_path: Path, slug: s
     exported = cli.invoke(args=["quiz", "export-gift", slug])
     assert exported.exit_code == 0, exported.output
     gift = tmp_path / f"{slug}.gift"
-    gift.write_text(exported.output, encoding="utf-8")
+    gift.write_text(exported.stdout, encoding="utf-8")
     imported = cli.invoke(
         args=["quiz", "import-gift", str(gift), "--out", str(tmp_path / "q.yaml")]
     )

@@ -348,7 +348,7 @@ def test_export_gift_prints_a_quiz_that_imports_back(runner, app):
     with app.app_context():
         quiz = app.extensions["trainhub.catalog"].get().quizzes["kpi-basics"]
         expected = [question_to_dict(q) for q in quiz.questions]
-    assert parse_gift(result.output).questions == expected
+    assert parse_gift(result.stdout).questions == expected
     assert runner.invoke(args=["quiz", "export-gift", "nope"]).exit_code != 0
 
 

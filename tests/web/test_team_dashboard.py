@@ -68,7 +68,7 @@ def test_manager_sees_the_demo_hires_with_status_and_reasons(client, demo):
     fresh_row = page.split('data-hire="hire@demo.local"')[1].split("</tr>")[0]
     assert "status-ready" in ready_row
     assert "status-not_started" in fresh_row
-    assert "0 of 7 lessons done" in fresh_row
+    assert "0 of 7 lessons read" in fresh_row
 
     rows = {r["email"]: r for r in _csv(client.get("/team/export.csv"))}
     assert rows["ready@demo.local"]["status"] == "ready"
