@@ -8,6 +8,7 @@ overwrite another file nor be served as HTML.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -20,6 +21,11 @@ import filetype
 from flask import Response, abort, send_file
 
 from ..messages import N_, Text
+
+log = logging.getLogger(__name__)
+# Folders whose write failure was logged already: an unwritable folder fails every upload, and
+# one line says it; /readyz keeps saying it for as long as it lasts.
+_REPORTED: set[str] = set()
 
 # Audio recordings of a practice call, or a PDF (a plan, a report).
 ALLOWED_TYPES = {
@@ -91,7 +97,25 @@ def download_name(name: str, content_type: str) -> str:
 
 
 def store_upload(stream: BinaryIO, folder: Path, max_bytes: int) -> StoredFile:
-    """Copy an upload into ``folder`` under a random name, refusing big or unknown files."""
+    """Copy an upload into ``folder`` under a random name, refusing big or unknown files.
+
+    A folder that cannot be written (full disk, wrong owner, a missing mount) refuses the file
+    with a message for the person, never a 500, and is logged once per process."""
+    try:
+        return _store(stream, folder, max_bytes)
+    except OSError as exc:
+        if str(folder) not in _REPORTED:
+            _REPORTED.add(str(folder))
+            log.error("uploads folder %s cannot be written: %s", folder, exc)
+        raise UploadError(
+            N_(
+                "The file could not be saved on the server. Try again later: the problem has "
+                "been logged for the administrator."
+            )
+        ) from exc
+
+
+def _store(stream: BinaryIO, folder: Path, max_bytes: int) -> StoredFile:
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     target = folder / stored_name
