@@ -26,9 +26,12 @@ from tests.browser.site import (
     sqlite_copy,
 )
 from trainhub.auth.models import User
+from trainhub.db import utcnow
 from trainhub.extensions import db
 from trainhub.quizzes.models import QuizAttempt
+from trainhub.refresh import refresh
 from trainhub.roleplays.models import RoleplaySubmission
+from trainhub.team.models import Clearance
 
 ROLES = {
     "hire": "hire@demo.local",
@@ -59,7 +62,20 @@ PER_ROLE = {"home.index", "search.results", "courses.lesson", "roleplays.case", 
 def site(sqlite_template, tmp_path_factory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("a11y")
     with demo_site(tmp, sqlite_copy(sqlite_template, tmp), synthetic_hires=6) as found:
+        _clear_the_ready_hire(found)
         yield found
+
+
+def _clear_the_ready_hire(site: Site) -> None:
+    """A certificate exists once a manager clears a ready hire: clear the demo's ready hire,
+    as the manager's button does, so the crawl reaches the certificate page."""
+    with site.app.app_context():
+        ready = db.session.scalar(sa.select(User).where(User.email == ROLES["ready-hire"]))
+        manager = db.session.scalar(sa.select(User).where(User.email == ROLES["manager"]))
+        assert ready is not None and manager is not None
+        db.session.add(Clearance(user_id=ready.id, cleared_by_id=manager.id, cleared_at=utcnow()))
+        refresh(db.session, [ready.id], utcnow())
+        db.session.commit()
 
 
 def _endpoint(site: Site, url: str) -> str | None:
@@ -90,7 +106,9 @@ def _seeds(site: Site) -> dict[str, list[str]]:
         "hire": ["/", "/search?q=objections"],
         "ready-hire": ["/", f"/quizzes/attempts/{attempt}", f"/team/{ready_id}/certificate"],
         "mentor": ["/", f"/reviews/{answer}", "/search?q=продажи"],
-        "manager": ["/", "/search?q=lead generation"],
+        # One page per endpoint is crawled: the certificate of the (cleared) ready hire is
+        # seeded, as the team page the crawl happens to open may be another hire's.
+        "manager": ["/", "/search?q=lead generation", f"/team/{ready_id}/certificate"],
         "admin": ["/"],
     }
 
