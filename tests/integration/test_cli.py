@@ -34,7 +34,7 @@ def test_content_check_names_path_and_line_on_a_broken_copy(runner, tmp_path):
     path, number, message = line.split(":", 2)
     assert path.endswith("content/tracks/lead-generation.yaml")
     assert track.read_text().splitlines()[int(number) - 1].strip() == "- course: prospectin"
-    assert message.strip() == "step 2 (course prospectin): course 'prospectin' does not exist"
+    assert message.strip() == "step 5 (course prospectin): course 'prospectin' does not exist"
 
 
 def test_content_check_strict_fails_on_a_misspelled_field(runner, tmp_path):
