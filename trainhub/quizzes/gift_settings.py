@@ -20,24 +20,14 @@ from typing import Any
 
 import yaml
 
+from ..catalog.quizzes import SETTINGS
+
 PREFIX = "// trainhub: "
 HEADER = (
     "// TrainHub quiz settings: Moodle skips these comments; trainhub quiz import-gift reads them."
 )
-# What a quiz YAML may say besides its questions (catalog/quizzes.py SETTINGS).
-KEYS = (
-    "title",
-    "summary",
-    "roles",
-    "pass_mark",
-    "attempts",
-    "shuffle_questions",
-    "shuffle_choices",
-    "draw",
-    "time_limit_minutes",
-    "feedback",
-    "review",
-)
+# What a quiz YAML may say besides its questions: the catalog's own list, so the two never drift.
+KEYS = tuple(sorted(SETTINGS - {"questions"}))
 
 
 @dataclass(frozen=True)
