@@ -179,7 +179,9 @@ def _apply(run: Run, event: str) -> None:
             case = cat.roleplays.get(submission.case_slug)
             if case is None:
                 return
-            level = rng.choice([3, 4]) if event == "approve" else rng.choice([1, 2])
+            # An approval must reach the case's passing score (3.2 or 3.5 takes 4s).
+            high = [4] if case.passing_score > 3 else [3, 4]
+            level = rng.choice(high) if event == "approve" else rng.choice([1, 2])
             decide_submission(
                 session,
                 submission,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from trainhub.catalog import load_catalog
-from trainhub.catalog.courses import estimate_minutes
+from trainhub.catalog.cache import RenderCache
+from trainhub.catalog.courses import estimate_minutes, parse_lesson
 
 REPO = Path(__file__).resolve().parents[2]
 TRACK = "content/tracks/lead-generation.yaml"
@@ -366,3 +367,13 @@ def test_a_lesson_without_minutes_gets_an_estimate_and_a_warning(tmp_path: Path)
         "(500 words at 200 a minute); add 'minutes: 2' to set it"
     ]
     assert catalog.courses["c"].lessons[0].minutes == 2 == estimate_minutes(500)
+
+
+def test_minutes_with_no_value_is_estimated_too(tmp_path: Path) -> None:
+    # Found by fuzzing: "minutes:" with no value was refused without any message.
+    data = b"---\ntitle: A lesson\nminutes:\n---\nSome words to read.\n"
+    lesson, problems = parse_lesson(
+        "content/courses/c/01-x.md", "c", "01-x.md", data, RenderCache()
+    )
+    assert lesson is not None and lesson.minutes == 1
+    assert any("no 'minutes': estimated 1" in p.message for p in problems.items)

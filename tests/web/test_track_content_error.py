@@ -53,7 +53,7 @@ def test_the_admin_content_page_names_the_track_and_the_line(client, login_as, c
     rows = (content_root / TRACK).read_text(encoding="utf-8").splitlines()
     line = next(n for n, row in enumerate(rows, 1) if "min_score: 5" in row)
     assert f"{TRACK}:{line}" in page
-    assert "step 6 (roleplay warm-lead-handover): &#39;min_score&#39; must be between 1 and 4" in (
+    assert "step 9 (roleplay warm-lead-handover): &#39;min_score&#39; must be between 1 and 4" in (
         page
     )
 

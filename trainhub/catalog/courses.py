@@ -159,7 +159,7 @@ def parse_lesson(
     title = fields.text("title")
     minutes = fields.integer("minutes", required=False, minimum=1, maximum=600)
     words = plain_words(doc.body)
-    if "minutes" not in doc.meta:
+    if doc.meta.get("minutes") is None:  # absent, or "minutes:" with no value
         # Imported handbook pages have no reading time; the word count gives a fair one.
         minutes = estimate_minutes(words)
         problems.warning(
