@@ -39,7 +39,7 @@ from ..schedule.rules import days_left, overdue_days, schedule_state
 from ..schedule.service import Schedule, StepDue
 from . import charts
 from .models import Clearance
-from .service import HireRow, TeamFilters, TeamSummary
+from .service import HireRow, TeamFilters, TeamSummary, person_columns
 
 UPDATING = Readiness("not_started", (), (), 0.0, None)
 
@@ -116,17 +116,7 @@ def _paused_today(today: date) -> sa.Exists:
 def _rows_query(lst: Listing) -> sa.Select[Any]:
     query = (
         sa.select(
-            User.id,
-            User.email,
-            User.name,
-            User.track,
-            User.started_on,
-            User.mentor_id,
-            _mentor.name.label("mentor_name"),
-            _mentor.email.label("mentor_email"),
-            Clearance.cleared_at,
-            Clearance.note.label("clearance_note"),
-            _clearer.name.label("cleared_by"),
+            *person_columns(_mentor, _clearer),
             KeptReadiness.user_id.label("kept"),
             sa.case((lst.current, True), else_=False).label("is_current"),
             KeptReadiness.status,

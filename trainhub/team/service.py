@@ -121,6 +121,24 @@ def _no_track(track: str | None) -> Readiness:
     return Readiness("not_started", (), (reason,), 0.0, None)
 
 
+def person_columns(mentor: Any, clearer: Any) -> tuple[Any, ...]:
+    """What a team row shows of a hire, their mentor and their clearance: one list for the
+    rows read here and the page read from the kept readiness (``pages.py``)."""
+    return (
+        User.id,
+        User.email,
+        User.name,
+        User.track,
+        User.started_on,
+        User.mentor_id,
+        mentor.name.label("mentor_name"),
+        mentor.email.label("mentor_email"),
+        Clearance.cleared_at,
+        Clearance.note.label("clearance_note"),
+        clearer.name.label("cleared_by"),
+    )
+
+
 def rows_of(
     session: DbSession, cat: Catalog, viewer: User, today: date, *, count_weekends: bool = False
 ) -> list[HireRow]:
@@ -149,19 +167,7 @@ def team_rows(
     mentor = aliased(User)
     clearer = aliased(User)
     query = (
-        sa.select(
-            User.id,
-            User.email,
-            User.name,
-            User.track,
-            User.started_on,
-            User.mentor_id,
-            mentor.name.label("mentor_name"),
-            mentor.email.label("mentor_email"),
-            Clearance.cleared_at,
-            Clearance.note.label("clearance_note"),
-            clearer.name.label("cleared_by"),
-        )
+        sa.select(*person_columns(mentor, clearer))
         .outerjoin(mentor, mentor.id == User.mentor_id)
         .outerjoin(Clearance, Clearance.user_id == User.id)
         .outerjoin(clearer, clearer.id == Clearance.cleared_by_id)
