@@ -306,10 +306,10 @@ class _Checker:
         self.used.add(found.path)
 
     def ref(self, ref: Ref, in_lesson: bool) -> None:
-        if is_external(ref.target):
-            return
-        if ref.target.startswith("/"):
+        if _address(ref.target, self.sources) is not None:
             self.address(ref)
+            return
+        if is_external(ref.target) or ref.target.startswith("/"):
             return
         if in_lesson and ref.target.partition("#")[0].endswith(".md"):
             return  # lesson-to-lesson links: the loader checks them (``_cross_check``)
@@ -371,6 +371,7 @@ class _Checker:
                             "warning",
                         )
                     )
+                    continue  # nothing in it is served: that is all there is to say
             if content_type(rel) is None:
                 self.problems.append(
                     Problem(rel, 1, f"not served: only {TYPE_NAMES} files are", "warning")
