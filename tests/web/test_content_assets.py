@@ -30,9 +30,9 @@ roles: [all]
 persona:
   name: Iryna Bondar
   role: Office manager
-situation: You call a company that fits the profile.
+situation: You call a company that fits [the profile](../content/courses/basics/01-welcome.md).
 objectives:
-  - Book a meeting
+  - Book a meeting (see [the call flow](assets/first-call/flow.pdf))
 rubric:
   - key: opening
     title: Opening
@@ -142,7 +142,10 @@ def test_a_case_page_links_its_files_and_lessons_to_urls_that_answer(client, log
     login_as("hire")
     page = client.get("/roleplays/first-call").get_data(as_text=True)
     links = [h for h in _sources(page, "href") if "basics" in h or "assets" in h]
-    assert links == ["/courses/basics/welcome", "/roleplays/assets/first-call/flow.pdf"]
+    # The situation and an objective (front matter), then the scenario: each link works.
+    assert links == ["/courses/basics/welcome", "/roleplays/assets/first-call/flow.pdf"] * 2
+    assert '<a href="/courses/basics/welcome" rel="noopener noreferrer">the profile</a>' in page
+    assert "[the profile]" not in page
     assert "/roleplays/assets/first-call/who.svg" in _sources(page, "src")
     assert _get(client, "/courses/basics/welcome").status_code == 200
     pdf = _get(client, "/roleplays/assets/first-call/flow.pdf")
