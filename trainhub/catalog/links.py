@@ -151,13 +151,17 @@ def find_refs(path: str, text: str) -> list[Ref]:
     found: list[Ref] = []
     fenced = False
     gift = path.endswith(".gift")
+    if "](" not in text and "]:" not in text:
+        return found
+    # Plain substring tests first: this runs over every content file at every load.
     for number, line in enumerate(text.splitlines(), start=1):
-        if _FENCE.match(line):
+        if ("`" in line or "~" in line) and _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced:
+        if fenced or ("](" not in line and "]:" not in line):
             continue
-        line = _CODE_SPAN.sub("", line)
+        if "`" in line:
+            line = _CODE_SPAN.sub("", line)
         targets = [m.group(1) for m in _INLINE.finditer(line)]
         reference = _REFERENCE.match(line)
         if reference:
