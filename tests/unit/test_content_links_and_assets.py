@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.translated_content import make_tree
 from trainhub.catalog import load_catalog
 from trainhub.catalog.assets import svg_problems
 from trainhub.catalog.links import find_refs, resolve
@@ -433,3 +434,23 @@ def test_resolve_and_find_refs_name_the_file_a_link_means() -> None:
     assert resolve(CASE, "../../x.png") is None
     refs = find_refs("l.md", "[a](b.md)\n[ref]: assets/c.png\n![d](<e.png> 'title')\n")
     assert [(r.line, r.target) for r in refs] == [(1, "b.md"), (2, "assets/c.png"), (3, "e.png")]
+
+
+def test_a_translated_case_links_to_the_lesson_like_its_original(tmp_path: Path) -> None:
+    """A translation sits beside its original: the same relative link, the same URL, and
+    a broken one in it is reported at the translation's line."""
+    root = make_tree(tmp_path)
+    edit(
+        root,
+        "roleplays/cold-call.ru.md",
+        "Напишите, что вы скажете.",
+        "Перечитайте [воронку](../content/courses/basics/01-funnel.ru.md) и "
+        "[KPI](../content/courses/basics/03-kpis.md).",
+    )
+    case = load(root).in_language("ru").roleplays["cold-call"]
+    assert 'href="/courses/basics/funnel"' in case.html
+    line = line_of(root, "roleplays/cold-call.ru.md", "03-kpis")
+    assert (
+        f"roleplays/cold-call.ru.md:{line}: broken link to '../content/courses/basics/03-kpis.md': no such lesson"
+        in messages(root)
+    )
