@@ -451,6 +451,6 @@ def test_a_translated_case_links_to_the_lesson_like_its_original(tmp_path: Path)
     assert 'href="/courses/basics/funnel"' in case.html
     line = line_of(root, "roleplays/cold-call.ru.md", "03-kpis")
     assert (
-        f"roleplays/cold-call.ru.md:{line}: broken link to '../content/courses/basics/03-kpis.md': no such lesson"
-        in messages(root)
+        f"roleplays/cold-call.ru.md:{line}: broken link to "
+        "'../content/courses/basics/03-kpis.md': no such lesson" in messages(root)
     )
