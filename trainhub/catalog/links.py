@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -203,7 +203,8 @@ def _text_files(root: Path) -> Iterator[tuple[str, bool]]:
         folder = root / top
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
-                if path.is_file() and path.suffix in suffixes:
+                # A folder's README is for people browsing the repository, not a case.
+                if path.is_file() and path.suffix in suffixes and path.stem.lower() != "readme":
                     yield path.relative_to(root).as_posix(), False
 
 
@@ -420,8 +421,3 @@ def check_links(root: Path, sources: Sources) -> list[Problem]:
             checker.ref(ref, in_lesson)
     checker.assets()
     return checker.problems
-
-
-def served_lessons(courses: Mapping[str, Collection[tuple[str, str]]]) -> dict[str, dict[str, str]]:
-    """course -> lesson slug -> file name, from (slug, file name) pairs."""
-    return {course: dict(pairs) for course, pairs in courses.items()}
