@@ -15,6 +15,7 @@ from trainhub.catalog import load_catalog
 from trainhub.catalog.assets import svg_problems
 from trainhub.catalog.links import find_refs, resolve
 from trainhub.catalog.load import Catalog, LinkSettings
+from trainhub.search.documents import catalog_documents
 
 LESSON = "content/courses/basics/01-welcome.md"
 SECOND = "content/courses/basics/02-the-funnel.md"
@@ -454,3 +455,16 @@ def test_a_translated_case_links_to_the_lesson_like_its_original(tmp_path: Path)
         f"roleplays/cold-call.ru.md:{line}: broken link to "
         "'../content/courses/basics/03-kpis.md': no such lesson" in messages(root)
     )
+
+
+def test_search_indexes_a_case_links_words_never_its_files(tree: Path) -> None:
+    edit(
+        tree,
+        CASE,
+        "  You call a company that fits the profile.",
+        "  You call a company that fits [the profile](../content/courses/basics/01-welcome.md).",
+    )
+    documents = [d for d in catalog_documents(load(tree)) if d.kind == "roleplay"]
+    assert len(documents) == 1
+    assert "fits the profile." in documents[0].body
+    assert "content/courses" not in documents[0].body and "](" not in documents[0].body

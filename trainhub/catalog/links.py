@@ -130,6 +130,15 @@ def with_links(render: Renderer, rewrite: LinkRewriter) -> Renderer:
     return rendered
 
 
+_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def link_text(text: str) -> str:
+    """A plain field with its Markdown links and images turned into their words (for a search
+    snippet: the reader sees "the profile", never the file it points at)."""
+    return _LINK_TEXT.sub(r"\1", text)
+
+
 # --- finding links in a file -----------------------------------------------------------
 
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
