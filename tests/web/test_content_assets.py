@@ -177,6 +177,23 @@ def test_everyone_signed_in_reads_the_files_and_staff_the_previews(client, db_se
         assert response.status_code == expected, url
 
 
+def test_a_hire_of_another_track_reads_a_courses_files_as_its_pages(
+    client, db_session, content_root
+):
+    """Courses are not closed to other tracks (the course list shows them as "other
+    courses"), so neither are their files: the file answers as the lesson page does."""
+    _write(content_root, "content/courses/closing/course.yaml", "title: Closing\nroles: [closer]\n")
+    _write(
+        content_root,
+        "content/courses/closing/01-offer.md",
+        "---\ntitle: The offer\nminutes: 2\n---\n![Offer](assets/offer.png)\n",
+    )
+    _write(content_root, "content/courses/closing/assets/offer.png", PNG)
+    sign_in(client, make_user(db_session, "hire", track="lead-generation").email)
+    assert client.get("/courses/closing/offer").status_code == 200
+    assert _get(client, "/courses/closing/assets/offer.png").data == PNG
+
+
 def test_a_preview_lesson_image_resolves_to_the_preview_route(client, db_session):
     sign_in(client, make_user(db_session, "mentor").email)
     preview = "/preview/courses/basics/welcome"
