@@ -405,7 +405,14 @@ def test_the_apps_own_absolute_address_is_caught_in_a_lesson(tree: Path) -> None
         "a web address: write the file's path, '01-welcome.md', so that the linter checks it "
         "and it works wherever the app is served"
     ]
-    # Another site's /courses/ page is that site's business.
+    # Without TRAINHUB_BASE_URL, an address whose path names one of these lessons is caught
+    # all the same; another site's page of another name is that site's business.
+    assert messages(tree) == [
+        f"{SECOND}:{line}: warning: 'https://train.example.com/courses/basics/welcome#start' "
+        "looks like the address of a page of this content: write the file's path, "
+        "'01-welcome.md', so that the linter checks it and it works wherever the app is served"
+    ]
+    edit(tree, SECOND, "basics/welcome#start", "basics/welcome-to-our-site")
     assert messages(tree) == []
 
 

@@ -189,6 +189,7 @@ def find_refs(path: str, text: str) -> list[Ref]:
 LessonCheck = Callable[[str, int, str, str, str], Problem | None]
 _ADDRESS = re.compile(r"^/(?:preview/)?courses/([^/]+)/([^/]+)(?:/(.*))?$")
 _CASE_ADDRESS = re.compile(r"^/(?:preview/)?roleplays/assets/([^/]+)/(.+)$")
+_ABSOLUTE = re.compile(r"^https?://[^/]+(/[^?]*)", re.I)
 
 
 @dataclass(frozen=True)
@@ -319,9 +320,27 @@ class _Checker:
             return
         self.used.add(found.path)
 
+    def other_site(self, ref: Ref) -> None:
+        """An absolute address on another host (or any host, without TRAINHUB_BASE_URL):
+        another site's business, unless its path names one of these lessons or files
+        (the app's address copied from a browser, say ``http://127.0.0.1:5000/courses/...``)."""
+        match = _ABSOLUTE.match(ref.target)
+        file = self.file_of_address(match.group(1).partition("#")[0]) if match else None
+        if file and (self.root / file).is_file():
+            self.used.add(file)
+            self.warning(
+                ref,
+                f"'{ref.target}' looks like the address of a page of this content: write the "
+                f"file's path, '{_relative(ref.path, file)}', so that the linter checks it and "
+                "it works wherever the app is served",
+            )
+
     def ref(self, ref: Ref, in_lesson: bool) -> None:
         if _address(ref.target, self.sources) is not None:
             self.address(ref)
+            return
+        if _ABSOLUTE.match(ref.target):
+            self.other_site(ref)
             return
         if is_external(ref.target) or ref.target.startswith("/"):
             return
