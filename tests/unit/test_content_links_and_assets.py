@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.translated_content import make_tree
+from trainhub import create_app
 from trainhub.catalog import load_catalog
 from trainhub.catalog.assets import svg_problems
 from trainhub.catalog.links import find_refs, resolve
@@ -475,3 +476,34 @@ def test_search_indexes_a_case_links_words_never_its_files(tree: Path) -> None:
     assert len(documents) == 1
     assert "fits the profile." in documents[0].body
     assert "content/courses" not in documents[0].body and "](" not in documents[0].body
+
+
+def test_content_check_reads_the_size_limit_and_the_address_from_the_settings(
+    tree: Path,
+) -> None:
+    write(tree, "content/courses/basics/assets/funnel.png", PNG + b"\0" * 3000)
+    edit(
+        tree,
+        SECOND,
+        "conversion.",
+        "conversion. [Welcome](https://train.example.com/x/courses/basics/welcome)",
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tree / 'unused.db'}",
+            "INSTANCE_PATH": str(tree / "instance"),
+            "SECRET_KEY": "test-" + "x1y2z3" * 8,
+            "RENDER_CACHE": "",
+            "CONTENT_ASSET_MAX_KB": 2,
+            "BASE_URL": "https://train.example.com/x",
+        }
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["content", "check", "--root", str(tree), "--strict"])
+    assert result.exit_code == 1
+    assert "funnel.png:1: warning: the file is 2 KB, over the 2 KB limit" in result.stdout
+    assert (
+        "02-the-funnel.md:5: warning: 'https://train.example.com/x/courses/basics/welcome' is a "
+        "web address: write the file's path, '01-welcome.md'"
+    ) in result.stdout
