@@ -94,12 +94,13 @@ class _RewriteLinks(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         if self.rewrite is None:
             return
-        for element in root.iter("a"):
-            href = element.get("href")
-            if href:
-                new = self.rewrite(href)
-                if new is not None:
-                    element.set("href", new)
+        for tag, attribute in (("a", "href"), ("img", "src")):
+            for element in root.iter(tag):
+                value = element.get(attribute)
+                if value:
+                    new = self.rewrite(value)
+                    if new is not None:
+                        element.set(attribute, new)
 
 
 class _LinkExtension(Extension):
