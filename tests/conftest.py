@@ -28,7 +28,19 @@ from trainhub import create_app
 from trainhub.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("TRAINHUB_TEST_DATABASE_URL", "")
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker process gets a database of its own on the same server
+    (``trainhub_test_gw0``, ...): the tests truncate and migrate it as if they were alone."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    parsed = sa.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TRAINHUB_TEST_DATABASE_URL", ""))
 BACKENDS = ["sqlite", "postgresql"]
 _CSRF_RE = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
@@ -68,6 +80,7 @@ def postgres_ready() -> str:
         if os.environ.get("CI"):
             pytest.fail("TRAINHUB_TEST_DATABASE_URL is not set: script/test starts PostgreSQL")
         pytest.skip("no PostgreSQL server (set TRAINHUB_TEST_DATABASE_URL or run script/test)")
+    _create_worker_database(PG_URL)
     app = create_app(_base_config(Path("/tmp"), PG_URL))
     with app.app_context():
         with db.engine.begin() as conn:
@@ -75,6 +88,22 @@ def postgres_ready() -> str:
         upgrade()
         db.engine.dispose()
     return PG_URL
+
+
+def _create_worker_database(url: str) -> None:
+    """Create this worker's database when it is missing (see ``_worker_database``)."""
+    name = sa.make_url(url).database
+    admin_url = os.environ.get("TRAINHUB_TEST_PG_ADMIN_URL") or sa.make_url(url).set(
+        database="postgres"
+    ).render_as_string(hide_password=False)
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
 
 
 def _truncate_postgres(app: Flask) -> None:
