@@ -114,6 +114,7 @@ def _step_data(step: StepResult, due_on: date | None) -> dict[str, Any]:
         "waiting_since": _stamp(step.waiting_since),
         "done_at": _stamp(step.done_at),
         "outdated": step.outdated,
+        "redo": step.redo,
         "due_on": due_on.isoformat() if due_on else None,
     }
 
@@ -223,6 +224,7 @@ def read_kept(
             waiting_since=_unstamp(s["waiting_since"]),
             done_at=_unstamp(s["done_at"]),
             outdated=s["outdated"],
+            redo=s.get("redo", False),
         )
         for s in steps
     )

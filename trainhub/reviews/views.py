@@ -24,6 +24,7 @@ from ..auth.models import User
 from ..auth.scope import people_of
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import step_threshold
+from ..catalog.versions import same_version
 from ..content import read_catalog
 from ..db import start_writing, utcnow
 from ..extensions import db
@@ -216,7 +217,7 @@ def _render_review(
         this=this,
         earlier=[v for v in versions if v.submission.version < submission.version],
         later=[v for v in versions if v.submission.version > submission.version],
-        is_outdated=case is not None and case.content_hash != submission.case_hash,
+        is_outdated=case is not None and not same_version(submission.case_hash, case),
         required_score=_required_score(hire, case) if case is not None else None,
         claim=claim,
         holder=holder,
