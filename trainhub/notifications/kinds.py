@@ -175,7 +175,7 @@ register(
             ),
             "quiz": N_("%(by)s asks you to take “%(item)s” again: it changed after you passed it"),
             "roleplay": N_(
-                "%(by)s asks you to answer “%(item)s” again: it changed after your answer was approved"
+                "%(by)s asks you to answer “%(item)s” again: it changed after it was approved"
             ),
         },
     )
