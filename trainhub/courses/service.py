@@ -10,11 +10,13 @@ from ..auth.models import User
 from ..catalog.courses import Lesson
 from ..db import DbSession, insert_ignore
 from ..refresh import refresh
+from ..stale.redo import mark_lesson_read_again
 from .models import LessonCompletion
 
 
 def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetime) -> bool:
-    """Record that the hire finished a lesson. Idempotent: returns False if already recorded."""
+    """Record that the hire finished a lesson. Idempotent: returns False if already recorded,
+    unless the hire was asked to read it again (then this is the reading again)."""
     inserted = insert_ignore(
         session,
         LessonCompletion,
@@ -29,6 +31,11 @@ def complete_lesson(session: DbSession, hire: User, lesson: Lesson, now: datetim
         },
         ["user_id", "course_slug", "lesson_slug"],
     )
+    if not inserted:
+        # The completion stays as it was (history); the reading again is kept on the redo.
+        return mark_lesson_read_again(
+            session, hire, lesson.course_slug, lesson.slug, lesson.content_hash, now
+        )
     refresh(session, [hire.id], now)
     return inserted
 

@@ -29,6 +29,7 @@ from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
 from ..refresh import refresh
+from ..stale.redo import open_redo_since
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 from .stats import QuestionStats, StatRow, Thresholds, question_stats
@@ -246,6 +247,31 @@ def close_if_expired(session: DbSession, attempt: QuizAttempt, now: datetime) ->
     return _finish(session, attempt, layout_of(attempt), attempt.answers or {}, attempt.deadline_at)
 
 
+def redo_asked_at(session: DbSession, hire_id: int, quiz_slug: str) -> datetime | None:
+    """When the hire was asked to take this quiz again (its content changed) and has not
+    passed it since; None otherwise."""
+    passed = sa.select(QuizAttempt.submitted_at).where(
+        QuizAttempt.user_id == hire_id,
+        QuizAttempt.quiz_slug == quiz_slug,
+        QuizAttempt.is_passed.is_(True),
+    )
+    return open_redo_since(
+        session, hire_id, "quiz", quiz_slug, lambda: session.scalars(passed).all()
+    )
+
+
+def limit_count(session: DbSession, hire_id: int, quiz_slug: str) -> int:
+    """The attempts that count against the quiz's limit: all of them, or, for a hire asked
+    to take it again, those started since (the redo gives the attempts afresh)."""
+    since = redo_asked_at(session, hire_id, quiz_slug)
+    query = sa.select(sa.func.count()).where(
+        QuizAttempt.user_id == hire_id, QuizAttempt.quiz_slug == quiz_slug
+    )
+    if since is not None:
+        query = query.where(QuizAttempt.started_at > since)
+    return int(session.scalar(query) or 0)
+
+
 def start_attempt(
     session: DbSession, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
 ) -> QuizAttempt:
@@ -264,7 +290,8 @@ def start_attempt(
         if current is not None and not close_if_expired(session, current, now):
             return current
         if quiz.attempts and (used or 0) >= quiz.attempts:
-            raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
+            if limit_count(session, hire.id, quiz.slug) >= quiz.attempts:
+                raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
         limit = quiz.time_limit_minutes
         attempt = QuizAttempt(
             user_id=hire.id,

@@ -26,6 +26,7 @@ from ..permissions import (
     is_hire,
     is_signed_in,
 )
+from ..stale.service import quiz_change
 from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from, pair_slots
@@ -82,7 +83,17 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         quiz=quiz,
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
-        left=None if not quiz.attempts else max(0, quiz.attempts - used),
+        left=None
+        if not quiz.attempts
+        else max(
+            0,
+            quiz.attempts
+            - (
+                service.limit_count(db.session, current_user.id, quiz.slug)
+                if used >= quiz.attempts
+                else used
+            ),
+        ),
         passed=passed,
         shows_score=is_shown(
             quiz.review.score,
@@ -92,6 +103,7 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
+        change=quiz_change(db.session, current_user, quiz, attempts) if passed else None,
         form=StartForm(),
     )
 

@@ -20,8 +20,9 @@ from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog import Catalog
 from ..catalog.courses import Course
+from ..catalog.quizzes import Quiz
 from ..courses.models import LessonCompletion
-from ..db import DbSession, insert_ignore, rowcount
+from ..db import DbSession, insert_ignore
 from ..notifications.service import notify
 from ..quizzes.layout import Layout
 from ..quizzes.models import QuizAttempt
@@ -174,6 +175,15 @@ def changes_of(
     return found
 
 
+def changes_by_step(changes: Sequence[Change]) -> dict[str, list[Change]]:
+    """Changes under the track step they belong to ("course:slug" for a lesson's)."""
+    found: dict[str, list[Change]] = {}
+    for change in changes:
+        kind = "course" if change.kind == "lesson" else change.kind
+        found.setdefault(f"{kind}:{change.slug}", []).append(change)
+    return found
+
+
 @dataclass(frozen=True)
 class Decided:
     is_new: bool
@@ -259,38 +269,34 @@ def _endpoint(change: Change) -> tuple[str, dict[str, str]]:
     return "roleplays.case", {"case_slug": change.slug}
 
 
-def mark_lesson_read_again(
-    session: DbSession, hire: User, course_slug: str, lesson_slug: str, version: str, now: datetime
-) -> bool:
-    """The hire read a lesson again that they were asked to: the open redo is done. A
-    guarded UPDATE, so a double click counts once. True if it closed one."""
-    result = session.execute(
-        sa.update(StaleDecision)
-        .where(
-            StaleDecision.user_id == hire.id,
-            StaleDecision.kind == "lesson",
-            StaleDecision.item == rules.lesson_item(course_slug, lesson_slug),
-            StaleDecision.verdict == "redo",
-            StaleDecision.redone_at.is_(None),
+def quiz_change(
+    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt]
+) -> Change | None:
+    """The quiz page's note: the quiz changed after the hire passed it (which questions), or
+    they are asked to take it again. ``attempts``: the hire's attempts, already read."""
+    passing = [a for a in attempts if a.status == "graded" and a.is_passed]
+    if not passing:
+        return None
+    decided = decisions_of(session, hire.id, "quiz").get(("quiz", quiz.slug), [])
+    since = rules.redo_since(decided, (a.submitted_at for a in passing))
+    last = max(passing, key=lambda a: a.number)
+    if since is None and not rules.work_outdated((a.quiz_hash for a in passing), quiz, decided):
+        return None
+    questions: tuple[QuestionChange, ...] = ()
+    settings = False
+    if since is None:
+        layout = Layout.from_json(last.layout)
+        questions, settings = question_changes(
+            (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
         )
-        .values(redone_at=now, redone_version=version)
+    return Change(
+        "quiz",
+        quiz.slug,
+        quiz.slug,
+        quiz.title,
+        quiz.content_hash,
+        last.submitted_at,
+        redo=since is not None,
+        questions=questions,
+        settings_changed=settings,
     )
-    changed = rowcount(result) > 0
-    if changed:
-        refresh(session, [hire.id], now)
-    return changed
-
-
-def open_redo_since(
-    session: DbSession, hire_id: int, kind: str, item: str, done_at: Sequence[datetime | None]
-) -> datetime | None:
-    """When the hire was asked to redo a quiz or case not done again since (``done_at``)."""
-    rows = session.scalars(
-        sa.select(StaleDecision).where(
-            StaleDecision.user_id == hire_id,
-            StaleDecision.kind == kind,
-            StaleDecision.item == item,
-            StaleDecision.verdict == "redo",
-        )
-    ).all()
-    return rules.redo_since(rows, done_at)

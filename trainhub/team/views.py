@@ -36,6 +36,7 @@ from ..forms import Form
 from ..language import LANGUAGES
 from ..permissions import (
     can_clear_for_clients,
+    can_decide_content_change,
     can_manage_review_pool,
     can_schedule_hire,
     can_view_hire,
@@ -53,6 +54,7 @@ from ..schedule.service import (
     resume_hire,
     schedule_history,
 )
+from ..stale.service import changes_by_step, changes_of
 from . import pages
 from .export import csv_lines, header
 from .forms import (
@@ -188,6 +190,8 @@ def _render_hire(
         row=row,
         track=cat.track_of(hire),
         timeline=timeline_of(db.session, cat, hire),
+        changes=changes_by_step(changes_of(db.session, cat, hire, row.readiness)),
+        can_decide=can_decide_content_change(current_user, hire),
         plan=due_against_done(row, company_zone()),
         form=form or ClearForm(),
         can_clear=can_clear_for_clients(current_user, hire),
