@@ -89,15 +89,26 @@ def queue() -> ResponseReturnValue:
     sla = service_level(current_app.config)
     found = service.review_queue(db.session, current_user, now=now, sla=sla)
     mine = found.section("mine")
+    cases = read_catalog().roleplays
+    sections = [(name, found.section(name)) for name in service.SECTIONS]
+    # Answers whose case changed after they were handed in: scored against today's rubric.
+    changed = {
+        item.submission.id
+        for _name, items in sections
+        for item in items
+        if (case := cases.get(item.submission.case_slug)) is not None
+        and not same_version(item.submission.case_hash, case)
+    }
     return render_template(
         "reviews/queue.html",
         queue=found,
-        sections=[(name, found.section(name)) for name in service.SECTIONS],
+        sections=sections,
+        changed=changed,
         numbers=service.mentor_numbers(
             db.session, current_user, waiting=len(mine), now=now, sla=sla
         ),
         requests=open_requests_for(db.session, current_user),
-        cases=read_catalog().roleplays,
+        cases=cases,
         tracks=read_catalog(),
         hires=people_of(db.session, current_user),
         now=now,
