@@ -140,10 +140,7 @@ def changes_of(
             questions: tuple[QuestionChange, ...] = ()
             settings = False
             if attempt is not None and not step.redo:
-                layout = Layout.from_json(attempt.layout)
-                questions, settings = question_changes(
-                    (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
-                )
+                questions, settings = _attempt_questions(attempt, quiz)
             found.append(
                 Change(
                     "quiz",
@@ -173,6 +170,19 @@ def changes_of(
                 )
             )
     return found
+
+
+def _attempt_questions(
+    attempt: QuizAttempt, quiz: Quiz
+) -> tuple[tuple[QuestionChange, ...], bool]:
+    """What changed in the questions this attempt asked (its layout keeps them whole)."""
+    try:
+        layout = Layout.from_json(attempt.layout)
+    except (KeyError, TypeError, ValueError):
+        return (), False  # a layout of another shape: the quiz is named, not its questions
+    return question_changes(
+        (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
+    )
 
 
 def changes_by_step(changes: Sequence[Change]) -> dict[str, list[Change]]:
@@ -285,10 +295,7 @@ def quiz_change(
     questions: tuple[QuestionChange, ...] = ()
     settings = False
     if since is None:
-        layout = Layout.from_json(last.layout)
-        questions, settings = question_changes(
-            (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
-        )
+        questions, settings = _attempt_questions(last, quiz)
     return Change(
         "quiz",
         quiz.slug,
