@@ -64,7 +64,10 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 
 
 UNNOTICED = {
-    "a GIFT comment": ("quizzes/gift-quiz.gift", lambda t: t.replace("// The first", "// Our first")),
+    "a GIFT comment": (
+        "quizzes/gift-quiz.gift",
+        lambda t: t.replace("// The first", "// Our first"),
+    ),
     "a new GIFT comment line": ("quizzes/gift-quiz.gift", lambda t: "// reviewed by Olga\n" + t),
     "a YAML comment in a quiz": ("quizzes/kpi-quiz.yaml", lambda t: "# checked in May\n" + t),
     "a YAML comment in a case": (
@@ -166,8 +169,8 @@ NOTICED = {
     ),
     "a rubric weight": (
         "roleplays/cold-call.md",
-        lambda t: t.replace("weight: 50\n    levels:\n      1: None", "weight: 40\n    levels:\n      1: None").replace(
-            "title: Opening\n    weight: 50", "title: Opening\n    weight: 60"
+        lambda t: t.replace("Opening\n    weight: 50", "Opening\n    weight: 60").replace(
+            "Next step\n    weight: 50", "Next step\n    weight: 40"
         ),
         {"case"},
     ),

@@ -172,9 +172,7 @@ def changes_of(
     return found
 
 
-def _attempt_questions(
-    attempt: QuizAttempt, quiz: Quiz
-) -> tuple[tuple[QuestionChange, ...], bool]:
+def _attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> tuple[tuple[QuestionChange, ...], bool]:
     """What changed in the questions this attempt asked (its layout keeps them whole)."""
     try:
         layout = Layout.from_json(attempt.layout)
