@@ -45,6 +45,7 @@ from ..schedule.models import SchedulePause
 from ..schedule.rules import Pause, due_dates
 from ..schedule.service import pauses_of
 from ..signoffs.models import SignOff
+from ..stale.models import StaleDecision
 from . import codes
 from .gather import NO_FACTS, RawFacts, gather_raw
 from .models import KeptReadiness
@@ -394,7 +395,14 @@ def rebuild(
 # transaction (a record added or edited, a start date or track set on the person) is refreshed
 # once more just before it commits, so a path that forgot the call still cannot commit a kept
 # row that is behind.
-FACT_MODELS = (LessonCompletion, QuizAttempt, RoleplaySubmission, SignOff, SchedulePause)
+FACT_MODELS = (
+    LessonCompletion,
+    QuizAttempt,
+    RoleplaySubmission,
+    SignOff,
+    SchedulePause,
+    StaleDecision,
+)
 PERSON_FIELDS = ("track", "started_on", "role", "is_active")
 _DIRTY = "trainhub.readiness.dirty"
 
