@@ -342,3 +342,24 @@ def test_a_decision_without_the_csrf_token_or_about_an_unchanged_item_is_refused
     assert response.status_code == 302
     assert _count(db_session, StaleDecision) == 0
     assert _decide(client, hire_id, "minor", "badge", "x", f"/team/{hire_id}").status_code == 400
+
+
+def test_naming_what_changed_reads_only_for_the_flagged_steps(app, team, statements):
+    from trainhub.auth.models import User
+    from trainhub.clock import today
+    from trainhub.stale.service import changes_of
+    from trainhub.team.service import row_of
+
+    def count() -> tuple[int, list[str]]:
+        with app.test_request_context():
+            cat = catalog()
+            hire = db.session.get(User, team["hire"][0])
+            row = row_of(db.session, cat, hire, today(), count_weekends=False)
+            statements.clear()
+            found = changes_of(db.session, cat, hire, row.readiness)
+            return len(statements), [c.kind for c in found]
+
+    assert count() == (0, [])  # nothing changed: not one statement
+    _change_all(app)
+    # The hire's decisions, the course's completions, the quiz's attempt, the case's answer.
+    assert count() == (4, ["lesson", "quiz", "roleplay"])
