@@ -61,7 +61,6 @@ from .roleplays.views import bp as roleplays_bp
 from .search.views import bp as search_bp
 from .signoffs.views import bp as signoffs_bp
 from .signoffs.views import requests_bp as signoff_requests_bp
-from .stale.views import bp as stale_bp
 from .team.views import bp as team_bp
 
 BLUEPRINTS = (
@@ -75,7 +74,6 @@ BLUEPRINTS = (
     reviews_bp,
     signoffs_bp,
     signoff_requests_bp,
-    stale_bp,
     audit_bp,
     team_bp,
     api_bp,

@@ -185,7 +185,7 @@ def test_each_page_names_the_lesson_question_and_case_that_changed(app, client, 
 
 def _decide(client, hire_id: int, verdict: str, kind: str, item: str, token_from: str) -> Any:
     return client.post_form(
-        f"/stale/{hire_id}/{verdict}", {"kind": kind, "item": item}, token_from=token_from
+        f"/team/{hire_id}/changes/{verdict}", {"kind": kind, "item": item}, token_from=token_from
     )
 
 
@@ -335,7 +335,7 @@ def test_a_decision_without_the_csrf_token_or_about_an_unchanged_item_is_refused
 ):
     hire_id = team["hire"][0]
     client = _as(app, team["mentor"])
-    bare = client.post(f"/stale/{hire_id}/redo", data={"kind": "lesson", "item": "basics/kpis"})
+    bare = client.post(f"/team/{hire_id}/changes/redo", data={"kind": "lesson", "item": "basics/kpis"})
     assert bare.status_code == 400
     # Nothing changed yet: there is nothing to decide.
     response = _decide(client, hire_id, "minor", "lesson", "basics/kpis", f"/team/{hire_id}")
@@ -347,7 +347,7 @@ def test_a_decision_without_the_csrf_token_or_about_an_unchanged_item_is_refused
 def test_naming_what_changed_reads_only_for_the_flagged_steps(app, team, statements):
     from trainhub.auth.models import User
     from trainhub.clock import today
-    from trainhub.stale.service import changes_of
+    from trainhub.team.changes import changes_of
     from trainhub.team.service import row_of
 
     def count() -> tuple[int, list[str]]:

@@ -13,7 +13,6 @@ from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
 from ..permissions import can_submit_work, is_hire, is_signed_in
-from ..stale.service import lesson_changes
 from . import service
 from .pagecache import render_cached
 
@@ -42,7 +41,7 @@ def course(course_slug: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     done = service.completed_lessons(db.session, current_user, course_slug)
-    changed = lesson_changes(db.session, current_user, found) if done else {}
+    changed = service.lesson_changes(db.session, current_user, found) if done else {}
     return render_template("courses/course.html", course=found, done=done, changed=changed)
 
 
@@ -56,7 +55,9 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course_, lesson_ = found
     done = service.completed_lessons(db.session, current_user, course_slug)
     can_complete = can_submit_work(current_user)
-    change = lesson_changes(db.session, current_user, course_).get(lesson_slug) if done else None
+    change = (
+        service.lesson_changes(db.session, current_user, course_).get(lesson_slug) if done else None
+    )
 
     def context() -> dict[str, object]:
         previous, following = course_.neighbours(lesson_slug)

@@ -15,7 +15,7 @@ attempt left open past its deadline is closed the same way the next time the hir
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -29,7 +29,9 @@ from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
 from ..refresh import refresh
-from ..stale.redo import open_redo_since
+from ..stale import rules as stale_rules
+from ..stale.changes import Change, QuestionChange, question_changes
+from ..stale.redo import decisions_of, open_redo_since
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 from .stats import QuestionStats, StatRow, Thresholds, question_stats
@@ -419,3 +421,46 @@ def grade_essays(
         data={"quiz": attempt.quiz_slug, "percent": outcome.percent},
     )
     return True
+
+
+def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> tuple[tuple[QuestionChange, ...], bool]:
+    """What changed in the questions this attempt asked (its layout keeps them whole)."""
+    try:
+        layout = Layout.from_json(attempt.layout)
+    except (KeyError, TypeError, ValueError):
+        return (), False  # a layout of another shape: the quiz is named, not its questions
+    return question_changes(
+        (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
+    )
+
+
+def quiz_change(
+    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt]
+) -> Change | None:
+    """The quiz page's note: the quiz changed after the hire passed it (which questions), or
+    they are asked to take it again. ``attempts``: the hire's attempts, already read."""
+    passing = [a for a in attempts if a.status == "graded" and a.is_passed]
+    if not passing:
+        return None
+    decided = decisions_of(session, hire.id, "quiz").get(("quiz", quiz.slug), [])
+    since = stale_rules.redo_since(decided, (a.submitted_at for a in passing))
+    last = max(passing, key=lambda a: a.number)
+    if since is None and not stale_rules.work_outdated(
+        (a.quiz_hash for a in passing), quiz, decided
+    ):
+        return None
+    questions: tuple[QuestionChange, ...] = ()
+    settings = False
+    if since is None:
+        questions, settings = attempt_questions(last, quiz)
+    return Change(
+        "quiz",
+        quiz.slug,
+        quiz.slug,
+        quiz.title,
+        quiz.content_hash,
+        last.submitted_at,
+        redo=since is not None,
+        questions=questions,
+        settings_changed=settings,
+    )

@@ -26,7 +26,6 @@ from ..permissions import (
     is_hire,
     is_signed_in,
 )
-from ..stale.service import quiz_change
 from ..templating import NAV_BADGES
 from . import service
 from .forms import StartForm, answer_form, answers_from, grade_form, marks_from, pair_slots
@@ -103,7 +102,7 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
-        change=quiz_change(db.session, current_user, quiz, attempts) if passed else None,
+        change=service.quiz_change(db.session, current_user, quiz, attempts) if passed else None,
         form=StartForm(),
     )
 

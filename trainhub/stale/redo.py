@@ -1,6 +1,5 @@
-"""Doing a step again that the hire was asked to redo: the few reads and writes the courses,
-quizzes and role-plays services need, kept apart from ``stale.service`` so that they import
-nothing but models."""
+"""The decisions of a hire's staff, read and written for the courses, quizzes, role-plays and
+team services: this package sits below them all, so it imports no feature but its own."""
 
 from __future__ import annotations
 
@@ -58,3 +57,15 @@ def open_redo_since(
     if not rows:
         return None
     return rules.redo_since(rows, done_at())
+
+
+def decisions_of(
+    session: DbSession, hire_id: int, kind: str | None = None
+) -> dict[tuple[str, str], list[StaleDecision]]:
+    query = sa.select(StaleDecision).where(StaleDecision.user_id == hire_id)
+    if kind is not None:
+        query = query.where(StaleDecision.kind == kind)
+    found: dict[tuple[str, str], list[StaleDecision]] = {}
+    for row in session.scalars(query.order_by(StaleDecision.id)):
+        found.setdefault((row.kind, row.item), []).append(row)
+    return found

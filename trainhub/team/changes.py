@@ -1,4 +1,4 @@
-"""A hire's changed work for the pages that show it, and the decisions about it.
+"""A hire's changed work for the team's pages, and their staff's decisions about it.
 
 ``changes_of`` reads what the hire's readiness flags (``readiness.rules`` with
 ``stale.rules``) and names what changed: the lessons, the questions of the attempt, the case.
@@ -19,76 +19,19 @@ import sqlalchemy as sa
 from ..audit.service import record_event
 from ..auth.models import User
 from ..catalog import Catalog
-from ..catalog.courses import Course
-from ..catalog.quizzes import Quiz
-from ..courses.models import LessonCompletion
+from ..courses.service import lesson_changes
 from ..db import DbSession, insert_ignore
 from ..notifications.service import notify
-from ..quizzes.layout import Layout
 from ..quizzes.models import QuizAttempt
+from ..quizzes.service import attempt_questions
 from ..readiness.results import Readiness
 from ..refresh import refresh
 from ..roleplays.models import RoleplaySubmission
-from . import rules
-from .changes import Change, QuestionChange, question_changes
-from .models import StaleDecision
+from ..stale.changes import Change, QuestionChange
+from ..stale.models import StaleDecision
+from ..stale.redo import decisions_of
 
 VERDICTS = ("redo", "minor")
-
-
-def decisions_of(
-    session: DbSession, hire_id: int, kind: str | None = None
-) -> dict[tuple[str, str], list[StaleDecision]]:
-    query = sa.select(StaleDecision).where(StaleDecision.user_id == hire_id)
-    if kind is not None:
-        query = query.where(StaleDecision.kind == kind)
-    found: dict[tuple[str, str], list[StaleDecision]] = {}
-    for row in session.scalars(query.order_by(StaleDecision.id)):
-        found.setdefault((row.kind, row.item), []).append(row)
-    return found
-
-
-def lesson_changes(
-    session: DbSession,
-    hire: User,
-    course: Course,
-    *,
-    decisions: dict[tuple[str, str], list[StaleDecision]] | None = None,
-) -> dict[str, Change]:
-    """The lessons of one course the hire completed and that changed since (or that they
-    were asked to read again), by lesson slug."""
-    rows = session.execute(
-        sa.select(
-            LessonCompletion.lesson_slug,
-            LessonCompletion.lesson_hash,
-            LessonCompletion.completed_at,
-        ).where(LessonCompletion.user_id == hire.id, LessonCompletion.course_slug == course.slug)
-    ).all()
-    if not rows:
-        return {}
-    if decisions is None:
-        decisions = decisions_of(session, hire.id, "lesson")
-    found: dict[str, Change] = {}
-    for slug, stored, at in rows:
-        lesson = course.lesson(slug)
-        if lesson is None:
-            continue
-        item = rules.lesson_item(course.slug, slug)
-        decided = decisions.get(("lesson", item), [])
-        redo = rules.lesson_redo_open(decided)
-        if redo or rules.lesson_outdated(stored, lesson, decided):
-            found[slug] = Change(
-                "lesson",
-                item,
-                course.slug,
-                lesson.title,
-                lesson.content_hash,
-                at,
-                redo=redo,
-                course_title=course.title,
-                lesson_slug=slug,
-            )
-    return found
 
 
 def _latest_attempt(session: DbSession, hire_id: int, quiz_slug: str) -> QuizAttempt | None:
@@ -140,7 +83,7 @@ def changes_of(
             questions: tuple[QuestionChange, ...] = ()
             settings = False
             if attempt is not None and not step.redo:
-                questions, settings = _attempt_questions(attempt, quiz)
+                questions, settings = attempt_questions(attempt, quiz)
             found.append(
                 Change(
                     "quiz",
@@ -170,17 +113,6 @@ def changes_of(
                 )
             )
     return found
-
-
-def _attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> tuple[tuple[QuestionChange, ...], bool]:
-    """What changed in the questions this attempt asked (its layout keeps them whole)."""
-    try:
-        layout = Layout.from_json(attempt.layout)
-    except (KeyError, TypeError, ValueError):
-        return (), False  # a layout of another shape: the quiz is named, not its questions
-    return question_changes(
-        (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
-    )
 
 
 def changes_by_step(changes: Sequence[Change]) -> dict[str, list[Change]]:
@@ -275,33 +207,3 @@ def _endpoint(change: Change) -> tuple[str, dict[str, str]]:
     if change.kind == "quiz":
         return "quizzes.take", {"quiz_slug": change.slug}
     return "roleplays.case", {"case_slug": change.slug}
-
-
-def quiz_change(
-    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt]
-) -> Change | None:
-    """The quiz page's note: the quiz changed after the hire passed it (which questions), or
-    they are asked to take it again. ``attempts``: the hire's attempts, already read."""
-    passing = [a for a in attempts if a.status == "graded" and a.is_passed]
-    if not passing:
-        return None
-    decided = decisions_of(session, hire.id, "quiz").get(("quiz", quiz.slug), [])
-    since = rules.redo_since(decided, (a.submitted_at for a in passing))
-    last = max(passing, key=lambda a: a.number)
-    if since is None and not rules.work_outdated((a.quiz_hash for a in passing), quiz, decided):
-        return None
-    questions: tuple[QuestionChange, ...] = ()
-    settings = False
-    if since is None:
-        questions, settings = _attempt_questions(last, quiz)
-    return Change(
-        "quiz",
-        quiz.slug,
-        quiz.slug,
-        quiz.title,
-        quiz.content_hash,
-        last.submitted_at,
-        redo=since is not None,
-        questions=questions,
-        settings_changed=settings,
-    )
