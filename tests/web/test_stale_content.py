@@ -335,7 +335,9 @@ def test_a_decision_without_the_csrf_token_or_about_an_unchanged_item_is_refused
 ):
     hire_id = team["hire"][0]
     client = _as(app, team["mentor"])
-    bare = client.post(f"/team/{hire_id}/changes/redo", data={"kind": "lesson", "item": "basics/kpis"})
+    bare = client.post(
+        f"/team/{hire_id}/changes/redo", data={"kind": "lesson", "item": "basics/kpis"}
+    )
     assert bare.status_code == 400
     # Nothing changed yet: there is nothing to decide.
     response = _decide(client, hire_id, "minor", "lesson", "basics/kpis", f"/team/{hire_id}")
