@@ -17,6 +17,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
@@ -142,7 +143,9 @@ def _converter() -> tuple[markdown.Markdown, _LinkExtension]:
         links = _LinkExtension()
         md = markdown.Markdown(
             extensions=["tables", "fenced_code", "sane_lists", "toc", links],
-            extension_configs={"toc": {"toc_depth": "2-3"}},
+            # slugify_unicode keeps Cyrillic: a Russian heading's anchor reads "#воронка-продаж",
+            # not "#_2" (the default drops every non-ASCII letter). ASCII ids are unchanged.
+            extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}},
             output_format="html",
         )
         found = _converters.md = (md, links)
