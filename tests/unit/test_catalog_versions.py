@@ -102,6 +102,10 @@ UNNOTICED = {
             "      - text: The share of leads that move to the next stage\n        correct: true\n",
         ),
     ),
+    "an HTML comment in a lesson": (
+        "content/courses/basics/02-kpis.md",
+        lambda t: t.replace("Conversion is", "<!-- TODO: add a chart -->\nConversion is"),
+    ),
     "a lesson's reading time": (
         "content/courses/basics/02-kpis.md",
         lambda t: t.replace("minutes: 4", "minutes: 6"),
@@ -215,9 +219,18 @@ def test_a_record_of_the_old_file_hash_is_current_while_the_file_is_unchanged(tr
     assert same_version(old, quiz)
     # After an edit, an old record cannot tell what its file said: it is outdated.
     _edit(tree, "content/courses/basics/01-funnel.md", lambda t: t + "\n<!-- note -->\n")
+    assert load_catalog(tree).courses["basics"].lessons[0].content_hash == lesson.content_hash
     lesson = load_catalog(tree).courses["basics"].lessons[0]
     assert not same_version(stored, lesson)
     assert not same_version("", lesson) and not same_version(None, lesson)
+
+
+def test_html_comments_count_only_inside_code():
+    from trainhub.catalog.versions import markdown_text
+
+    assert markdown_text("Before <!-- a note\nover lines --> after") == "Before  after"
+    code = "```html\n<!-- shown in the code -->\n```\n<!-- hidden -->"
+    assert markdown_text(code) == "```html\n<!-- shown in the code -->\n```"
 
 
 def test_normal_text():

@@ -8,6 +8,7 @@ item instead, so only what a hire would notice makes a new one:
 
 - parsed YAML already drops ``#`` comments and key order; GIFT ``//`` comments never reach
   the parsed questions (``// trainhub:`` settings lines are kept: they change behaviour);
+  HTML comments in a lesson's or case's Markdown are never shown, so they are dropped too;
 - texts are compared with line endings, trailing spaces and runs of blank lines normalized;
 - the order of questions, choices and matching pairs does not count (the hire's attempt
   records what it showed, and grading does not depend on it);
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from .questions import Question
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 GIFT_SETTING = "// trainhub:"
 
 
@@ -44,6 +47,23 @@ def normal_text(text: str | None) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip("\n")
 
 
+def markdown_text(text: str | None) -> str:
+    """A Markdown body as a reader sees it: ``normal_text`` without HTML comments, which the
+    page never shows (those inside fenced code blocks are shown, so they stay)."""
+    if not text:
+        return ""
+    parts = _FENCE.split(text.replace("\r\n", "\n"))
+    # split() keeps the fence markers: text, marker, code, marker, text, ...
+    out, inside = [], False
+    for part in parts:
+        if part in ("```", "~~~"):
+            out.append(part)
+            inside = not inside
+            continue
+        out.append(part if inside else _HTML_COMMENT.sub("", part))
+    return normal_text("".join(out))
+
+
 def digest(value: Any) -> str:
     """16 hex digits over a JSON form of ``value`` with sorted keys (the width stored hashes
     have always had)."""
@@ -52,7 +72,7 @@ def digest(value: Any) -> str:
 
 
 def lesson_version(title: str, body: str) -> str:
-    return digest({"lesson": 1, "title": normal_text(title), "body": normal_text(body)})
+    return digest({"lesson": 1, "title": normal_text(title), "body": markdown_text(body)})
 
 
 def course_version(title: str, lesson_versions: Iterable[str]) -> str:
@@ -131,7 +151,7 @@ def case_version(
     """What a hire reads of a case and what their answer is scored against (the rubric)."""
     data = {
         "case": 1,
-        "scenario": normal_text(scenario),
+        "scenario": markdown_text(scenario),
         "situation": normal_text(situation),
         "objectives": [normal_text(o) for o in objectives],
         "answer_format": normal_text(answer_format),
