@@ -249,23 +249,26 @@ def close_if_expired(session: DbSession, attempt: QuizAttempt, now: datetime) ->
     return _finish(session, attempt, layout_of(attempt), attempt.answers or {}, attempt.deadline_at)
 
 
-def redo_asked_at(session: DbSession, hire_id: int, quiz_slug: str) -> datetime | None:
+def redo_asked_at(
+    session: DbSession, hire_id: int, quiz_slug: str, pass_mark: int
+) -> datetime | None:
     """When the hire was asked to take this quiz again (its content changed) and has not
-    passed it since; None otherwise."""
+    reached ``pass_mark`` since (the track's mark, as readiness judges it); else None."""
     passed = sa.select(QuizAttempt.submitted_at).where(
         QuizAttempt.user_id == hire_id,
         QuizAttempt.quiz_slug == quiz_slug,
-        QuizAttempt.is_passed.is_(True),
+        QuizAttempt.status == "graded",
+        QuizAttempt.percent >= pass_mark,
     )
     return open_redo_since(
         session, hire_id, "quiz", quiz_slug, lambda: session.scalars(passed).all()
     )
 
 
-def limit_count(session: DbSession, hire_id: int, quiz_slug: str) -> int:
+def limit_count(session: DbSession, hire_id: int, quiz_slug: str, pass_mark: int) -> int:
     """The attempts that count against the quiz's limit: all of them, or, for a hire asked
     to take it again, those started since (the redo gives the attempts afresh)."""
-    since = redo_asked_at(session, hire_id, quiz_slug)
+    since = redo_asked_at(session, hire_id, quiz_slug, pass_mark)
     query = sa.select(sa.func.count()).where(
         QuizAttempt.user_id == hire_id, QuizAttempt.quiz_slug == quiz_slug
     )
@@ -275,9 +278,18 @@ def limit_count(session: DbSession, hire_id: int, quiz_slug: str) -> int:
 
 
 def start_attempt(
-    session: DbSession, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
+    session: DbSession,
+    hire: User,
+    quiz: Quiz,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    pass_mark: int | None = None,
 ) -> QuizAttempt:
-    """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
+    """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp.
+
+    ``pass_mark``: the hire's track's mark for the quiz (default the quiz's), which says
+    whether a redo the hire was asked for is done yet."""
     rng = rng or random.Random()
     for _ in range(START_RETRIES):
         # One statement, one snapshot: on PostgreSQL two separate reads could see a rival's
@@ -292,7 +304,8 @@ def start_attempt(
         if current is not None and not close_if_expired(session, current, now):
             return current
         if quiz.attempts and (used or 0) >= quiz.attempts:
-            if limit_count(session, hire.id, quiz.slug) >= quiz.attempts:
+            mark = quiz.pass_mark if pass_mark is None else pass_mark
+            if limit_count(session, hire.id, quiz.slug, mark) >= quiz.attempts:
                 raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
         limit = quiz.time_limit_minutes
         attempt = QuizAttempt(
@@ -435,11 +448,12 @@ def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> tuple[tuple[QuestionC
 
 
 def quiz_change(
-    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt]
+    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt], pass_mark: int
 ) -> Change | None:
     """The quiz page's note: the quiz changed after the hire passed it (which questions), or
-    they are asked to take it again. ``attempts``: the hire's attempts, already read."""
-    passing = [a for a in attempts if a.status == "graded" and a.is_passed]
+    they are asked to take it again. ``attempts``: the hire's attempts, already read;
+    ``pass_mark``: the track's mark for the quiz, as readiness judges the step."""
+    passing = [a for a in attempts if a.status == "graded" and (a.percent or 0) >= pass_mark]
     if not passing:
         return None
     decided = decisions_of(session, hire.id, "quiz").get(("quiz", quiz.slug), [])

@@ -88,7 +88,9 @@ def take(quiz_slug: str) -> ResponseReturnValue:
             0,
             quiz.attempts
             - (
-                service.limit_count(db.session, current_user.id, quiz.slug)
+                service.limit_count(
+                    db.session, current_user.id, quiz.slug, track_mark or quiz.pass_mark
+                )
                 if used >= quiz.attempts
                 else used
             ),
@@ -102,7 +104,9 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
-        change=service.quiz_change(db.session, current_user, quiz, attempts) if passed else None,
+        change=service.quiz_change(
+            db.session, current_user, quiz, attempts, track_mark or quiz.pass_mark
+        ),
         form=StartForm(),
     )
 
@@ -114,7 +118,10 @@ def start(quiz_slug: str) -> ResponseReturnValue:
     if not StartForm().validate_on_submit():
         abort(400)
     try:
-        attempt = service.start_attempt(db.session, current_user, quiz, utcnow())
+        track_mark = service.track_pass_mark(read_catalog().tracks, current_user.track, quiz)
+        attempt = service.start_attempt(
+            db.session, current_user, quiz, utcnow(), pass_mark=track_mark
+        )
     except service.AttemptsUsedUp:
         db.session.rollback()
         flash(_("You have used all your attempts at this quiz."), "error")
