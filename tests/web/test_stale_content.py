@@ -22,6 +22,7 @@ from trainhub.notifications.models import Notification, OutboundMail
 from trainhub.quizzes.layout import build_layout
 from trainhub.quizzes.models import QuizAttempt
 from trainhub.readiness.kept import rebuild, refresh
+from trainhub.readiness.models import KeptReadiness
 from trainhub.roleplays.models import RoleplaySubmission
 from trainhub.stale.models import StaleDecision
 
@@ -223,6 +224,10 @@ def test_asking_to_redo_a_lesson_tells_the_hire_and_counts_once(app, client, tea
     ).one()
     # In the hire's language, with the lesson's title.
     assert "просит вас прочитать «The KPIs» ещё раз" in mail.subject
+    # The kept readiness was refreshed with the decision, in its transaction.
+    kept = db_session.get(KeptReadiness, hire_id)
+    course = next(s for s in kept.steps if s["kind"] == "course")
+    assert (course["done"], course["redo"]) == (False, True) and kept.status != "ready"
     staff = _text(client.get(page))
     assert f"{name} is asked to read the lesson “The KPIs” again." in staff
     assert "1 step to redo" in _text(client.get("/"))  # refreshed with the decision
@@ -241,6 +246,9 @@ def test_asking_to_redo_a_lesson_tells_the_hire_and_counts_once(app, client, tea
     assert again.status_code == 302
     row = db_session.scalars(sa.select(StaleDecision)).one()
     assert row.redone_at is not None
+    db_session.expire_all()
+    course = next(s for s in db_session.get(KeptReadiness, hire_id).steps if s["kind"] == "course")
+    assert (course["done"], course["redo"], course["outdated"]) == (True, False, False)
     lesson = _text(client.get("/courses/basics/kpis"))
     assert 'data-testid="read-again"' not in lesson and "ещё раз" not in lesson
     assert 'data-testid="lesson-done"' in lesson
