@@ -12,6 +12,7 @@ from .readiness.models import KeptReadiness
 from .roleplays.models import Attachment, Review, ReviewPoolMember, RoleplaySubmission
 from .schedule.models import SchedulePause
 from .signoffs.models import SignOff, SignOffRequest
+from .stale.models import StaleDecision
 from .team.models import Clearance
 
 __all__ = [
@@ -36,5 +37,6 @@ __all__ = [
     "SchedulePause",
     "SignOff",
     "SignOffRequest",
+    "StaleDecision",
     "User",
 ]

@@ -140,6 +140,14 @@ def can_sign_off(user: Person, hire: Person) -> bool:
     return is_mentor_of(user, hire) or is_manager_of(user, hire) or is_admin(user)
 
 
+def can_decide_content_change(user: Person, hire: Person) -> bool:
+    """Ask a hire to redo a step whose content changed, or mark the change as minor for
+    them: the hire's mentor, manager, or an admin. Never about one's own work."""
+    if user.id == hire.id:
+        return False
+    return is_mentor_of(user, hire) or is_manager_of(user, hire) or is_admin(user)
+
+
 def can_clear_for_clients(user: Person, hire: Person) -> bool:
     if user.id == hire.id:
         return False

@@ -143,6 +143,8 @@ MATRIX: dict[tuple[str, str], str] = {
     # hire may open for themselves once cleared (tests/web/test_experience_pages.py).
     ("GET", "team.certificate"):              "L/L N/F F/F N/F N/F F/N F/N N/N",
     ("GET", "search.results"):                "L   2   2   2   2   2   2   2",
+    ("POST", "team.ask_redo"):                "L/L F/F F/F B/F B/F F/B F/B B/B",
+    ("POST", "team.mark_minor"):              "L/L F/F F/F B/F B/F F/B F/B B/B",
     ("POST", "team.clear"):                   "L/L F/F F/F F/F 3/F F/F F/3 3/3",
     ("POST", "team.pause"):                   "L/L F/F F/F F/F V/F F/F F/V V/V",
     ("POST", "team.resume"):                  "L/L F/F F/F F/F V/F F/F F/V V/V",

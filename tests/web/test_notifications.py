@@ -160,6 +160,7 @@ def test_settings_offer_the_roles_kinds_and_save_once(client, db_session, login_
         "kind-step_due_soon": "digest",
         "kind-step_overdue": "email",
         "kind-signoff_decided": "app",
+        "kind-redo_requested": "email",
     }
     for _ in range(2):  # a double click gives one row per kind
         response = client.post_form(

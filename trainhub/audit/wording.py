@@ -45,6 +45,8 @@ ACTIONS: Mapping[str, Any] = {
     "schedule.start_moved": _l("Start date moved"),
     "schedule.paused": _l("Onboarding paused"),
     "schedule.resumed": _l("Onboarding resumed"),
+    "content_change.redo": _l("Asked to redo a step whose content changed"),
+    "content_change.minor": _l("A content change marked as minor for a hire"),
 }
 
 KEYS: Mapping[str, Any] = {
@@ -71,6 +73,7 @@ KEYS: Mapping[str, Any] = {
     "old_passed": _l("passed before"),
     "new_passed": _l("passed now"),
     "case": _l("case"),
+    "title": _l("title"),
     "version": _l("version"),
     "score": _l("score"),
     "passing_score": _l("passing score"),

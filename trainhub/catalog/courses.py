@@ -13,6 +13,7 @@ from .links import lesson_asset_url
 from .markdown import Renderer, TocEntry, find_links, plain_words
 from .problems import ProblemList
 from .sources import content_hash, is_slug
+from .versions import course_version, lesson_version
 
 LESSON_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # What a link may point at: a lesson, or one of its translations (``02-x.ru.md``). Either is
@@ -53,6 +54,9 @@ class Lesson:
     # lesson's identity and ``content_hash`` stay the original's: history does not fork.
     language: str = ""
     text_hash: str = ""
+    # The hash of the file's bytes: what records made before versions by content
+    # (``catalog.versions``) stored, so that they still compare with an unchanged file.
+    file_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Course:
     content_hash: str
     language: str = ""  # as for Lesson: "" for the original, else the translation's language
     text_hash: str = ""
+    file_hash: str = ""
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -186,9 +191,10 @@ def parse_lesson(
         html=rendered.html,
         toc=rendered.toc,
         path=path,
-        content_hash=digest,
+        content_hash=lesson_version(title, doc.body),
         words=words,
         links=links,
+        file_hash=digest,
     )
     return lesson, problems
 
@@ -226,7 +232,8 @@ def build_course(
     slug: str, path: str, meta: CourseMeta, meta_bytes: bytes, lessons: list[Lesson]
 ) -> Course:
     ordered = tuple(sorted(lessons, key=lambda lesson: (lesson.number, lesson.slug)))
-    digest = content_hash(meta_bytes + "".join(x.content_hash for x in ordered).encode())
+    # The old file-bytes hash, over the lessons' file hashes, for records that stored it.
+    digest = content_hash(meta_bytes + "".join(x.file_hash for x in ordered).encode())
     return Course(
         slug=slug,
         title=meta.title,
@@ -235,5 +242,6 @@ def build_course(
         order=meta.order,
         lessons=ordered,
         path=path,
-        content_hash=digest,
+        content_hash=course_version(meta.title, (x.content_hash for x in ordered)),
+        file_hash=digest,
     )

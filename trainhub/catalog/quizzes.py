@@ -31,6 +31,7 @@ from .problems import Problem, ProblemList
 from .questions import Question, assign_ids, parse_question
 from .quiz_review import ReviewOptions, parse_review
 from .sources import Lines, YamlError, content_hash, is_slug, load_yaml, split_translation
+from .versions import gift_settings, quiz_version
 
 SETTINGS = {
     "title",
@@ -67,6 +68,7 @@ class Quiz:
     source: str = "yaml"  # or "gift"
     language: str = ""  # "" for the original; else the translation's language (see Lesson)
     text_hash: str = ""
+    file_hash: str = ""  # the files' bytes hash, for records older than versions by content
 
     @property
     def graded_questions(self) -> tuple[Question, ...]:
@@ -169,6 +171,7 @@ def parse_quiz(root: Path, path: Path, render: Renderer) -> tuple[Quiz | None, l
     settings = _settings(meta, lines, problems)
     gift_path = path.with_suffix(".gift")
     digest_source = data
+    gift_lines: list[str] = []
     source = "yaml"
     if "questions" in meta:
         if gift_path.is_file():
@@ -182,6 +185,7 @@ def parse_quiz(root: Path, path: Path, render: Renderer) -> tuple[Quiz | None, l
         source = "gift"
         gift_rel = gift_path.relative_to(root).as_posix()
         questions = _gift_questions(gift_rel, gift_data, extra, render) or []
+        gift_lines = gift_settings(gift_data.decode("utf-8", "replace"))
     else:
         problems.error(1, f"no 'questions', and no {gift_path.name} beside this file")
         questions = []
@@ -200,7 +204,8 @@ def parse_quiz(root: Path, path: Path, render: Renderer) -> tuple[Quiz | None, l
     quiz = Quiz(
         slug=path.stem,
         path=rel,
-        content_hash=content_hash(digest_source),
+        content_hash=quiz_version(settings, questions, gift_lines),
+        file_hash=content_hash(digest_source),
         questions=tuple(questions),
         source=source,
         **settings,

@@ -17,6 +17,7 @@ from .fields import Fields, read_front_matter
 from .markdown import Renderer, loosen_lists
 from .problems import Problem, ProblemList
 from .sources import content_hash, is_slug, split_translation
+from .versions import case_version
 
 DIFFICULTIES = ("introductory", "intermediate", "advanced")
 LEVELS = (1, 2, 3, 4)
@@ -73,6 +74,7 @@ class RoleplayCase:
     mentor_notes_html: str = ""
     language: str = ""  # "" for the original; else the translation's language (see Lesson)
     text_hash: str = ""
+    file_hash: str = ""  # the file's bytes hash, for records older than versions by content
 
     def is_for(self, role: str | None) -> bool:
         return ALL_ROLES in self.roles or (role is not None and role in self.roles)
@@ -238,7 +240,16 @@ def parse_case(
         roles=roles,
         passing_score=passing_score,
         path=path,
-        content_hash=digest,
+        content_hash=case_version(
+            scenario=doc.body,
+            situation=situation,
+            objectives=objectives,
+            answer_format=answer_format or "",
+            persona=persona,
+            rubric=rubric,
+            passing_score=passing_score,
+        ),
+        file_hash=digest,
         difficulty=difficulty or "introductory",
         persona=persona,
         situation=situation,

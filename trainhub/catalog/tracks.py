@@ -8,6 +8,7 @@ from typing import Literal, Protocol, cast, overload
 from .fields import Fields, name_item, read_mapping
 from .problems import ProblemList
 from .sources import content_hash, is_slug
+from .versions import track_version
 
 StepKind = Literal["course", "quiz", "roleplay", "signoff"]
 STEP_KINDS: tuple[StepKind, ...] = ("course", "quiz", "roleplay", "signoff")
@@ -43,6 +44,7 @@ class Track:
     content_hash: str
     language: str = ""  # "" for the original; else the translation's language (see Lesson)
     text_hash: str = ""
+    file_hash: str = ""  # the file's bytes hash, for records older than versions by content
     # Steps left out for an error of their own: the track is served without them, and the
     # hire's and the manager's pages say the track has a content error (the admin's lists
     # where). ``path:line: message`` of each.
@@ -245,7 +247,8 @@ def parse_track(path: str, role: str, data: bytes) -> tuple[Track | None, Proble
         target_days=target_days,
         steps=tuple(steps),
         path=path,
-        content_hash=content_hash(data),
+        content_hash=track_version(target_days, steps),
+        file_hash=content_hash(data),
         problems=tuple(step_problems),
     )
     return track, problems

@@ -135,7 +135,7 @@ def translate_lesson(
     _check_keys(fields, {"title", "summary"}, {"minutes"})
     if not doc.body.strip():
         problems.error(doc.body_line, "the translation has no text after its front matter")
-    version = _version_state(fields, lambda: 1, original.content_hash, problems)
+    version = _version_state(fields, lambda: 1, original.file_hash, problems)
     if problems.has_errors or title is None:
         return None, problems, "drifted"
     digest = content_hash(data)
@@ -225,7 +225,7 @@ def translate_track(
                 description=_text(sub, "description", step.description or "") or step.description,
             )
         )
-    version = _version_state(fields, fields.line, original.content_hash, problems)
+    version = _version_state(fields, fields.line, original.file_hash, problems)
     if problems.has_errors or title is None:
         return None, problems, "drifted"
     digest = content_hash(data)
@@ -458,7 +458,7 @@ def translate_quiz(
             translator.question(q, item, i)
             for i, (q, item) in enumerate(zip(original.questions, raw, strict=True))
         )
-    version = _version_state(fields, fields.line, original.content_hash, problems)
+    version = _version_state(fields, fields.line, original.file_hash, problems)
     if problems.has_errors or title is None:
         return None, problems, "drifted"
     quiz = replace(
@@ -548,7 +548,7 @@ def translate_case(
         )
     if not doc.body.strip():
         problems.error(doc.body_line, "the translation has no scenario text after its front matter")
-    version = _version_state(fields, lambda: 1, original.content_hash, problems)
+    version = _version_state(fields, lambda: 1, original.file_hash, problems)
     if problems.has_errors or title is None:
         return None, problems, "drifted"
     digest = content_hash(data)

@@ -41,7 +41,8 @@ def course(course_slug: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     done = service.completed_lessons(db.session, current_user, course_slug)
-    return render_template("courses/course.html", course=found, done=done)
+    changed = service.lesson_changes(db.session, current_user, found) if done else {}
+    return render_template("courses/course.html", course=found, done=done, changed=changed)
 
 
 @bp.get("/<course_slug>/<lesson_slug>")
@@ -54,6 +55,9 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
     course_, lesson_ = found
     done = service.completed_lessons(db.session, current_user, course_slug)
     can_complete = can_submit_work(current_user)
+    change = (
+        service.lesson_changes(db.session, current_user, course_).get(lesson_slug) if done else None
+    )
 
     def context() -> dict[str, object]:
         previous, following = course_.neighbours(lesson_slug)
@@ -65,10 +69,18 @@ def lesson(course_slug: str, lesson_slug: str) -> ResponseReturnValue:
             "following": following,
             "form": CompleteForm(),
             "can_complete": can_complete,
+            "change": change,
         }
 
     # The most re-read page: kept rendered per person while nothing it shows changes.
-    state = (cat.fingerprint, course_slug, lesson_slug, frozenset(done), can_complete)
+    state = (
+        cat.fingerprint,
+        course_slug,
+        lesson_slug,
+        frozenset(done),
+        can_complete,
+        (change.redo, change.version) if change else None,
+    )
     return render_cached("courses/lesson.html", state, context)
 
 

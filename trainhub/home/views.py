@@ -17,6 +17,7 @@ from ..extensions import db
 from ..permissions import is_hire, is_mentor, is_signed_in
 from ..reviews.sla import overdue_before, service_level
 from ..signoffs.service import latest_requests
+from ..team.changes import changes_by_step, changes_of
 from ..team.pages import attention_rows, first_rows, listing, waiting_rows
 from ..team.pages import summary as pages_summary
 from ..team.service import TeamFilters, hire_steps_in_order, row_of, waiting_reviews
@@ -42,6 +43,7 @@ def index() -> ResponseReturnValue:
             row=row,
             readiness=row.readiness if track else None,
             steps=hire_steps_in_order(row),
+            changes=changes_by_step(changes_of(db.session, cat, current_user, row.readiness)),
             signoff_requests=latest_requests(db.session, current_user.id),
         )
     # A mentor sees each of their hires; a manager or admin, the team's numbers and the

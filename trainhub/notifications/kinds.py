@@ -162,6 +162,25 @@ register(
     )
 )
 
+register(
+    Kind(
+        "redo_requested",
+        _l("I am asked to redo a step whose content changed"),
+        _l("the hire"),
+        "email",
+        frozenset({"hire"}),
+        {
+            "lesson": N_(
+                "%(by)s asks you to read “%(item)s” again: it changed after you completed it"
+            ),
+            "quiz": N_("%(by)s asks you to take “%(item)s” again: it changed after you passed it"),
+            "roleplay": N_(
+                "%(by)s asks you to answer “%(item)s” again: it changed after it was approved"
+            ),
+        },
+    )
+)
+
 UNKNOWN_TITLE = N_("A notice")
 MAIL_OPEN = N_("Open it in TrainHub: %(url)s")
 MAIL_SETTINGS = N_("Choose which notices you get, and how: %(url)s")

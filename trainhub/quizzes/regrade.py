@@ -154,7 +154,11 @@ def plan_regrade(
             .where(
                 QuizAttempt.quiz_slug == quiz.slug,
                 QuizAttempt.status == "graded",
-                QuizAttempt.quiz_hash != quiz.content_hash,
+                # Either hash: an attempt that stored the file's hash (before versions by
+                # content) against today's file is of the current version.
+                QuizAttempt.quiz_hash.not_in(
+                    [quiz.content_hash, quiz.file_hash or quiz.content_hash]
+                ),
             )
             .order_by(QuizAttempt.id)
         )

@@ -15,7 +15,7 @@ attempt left open past its deadline is closed the same way the next time the hir
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -29,6 +29,9 @@ from ..catalog.quizzes import Quiz
 from ..catalog.tracks import Track, step_threshold
 from ..db import DbSession, insert_ignore, rowcount
 from ..refresh import refresh
+from ..stale import rules as stale_rules
+from ..stale.changes import Change, QuestionChange, question_changes
+from ..stale.redo import decisions_of, open_redo_since
 from .layout import Layout, Outcome, build_layout, clean_answers, grade_layout
 from .models import EssayGrade, QuizAttempt
 from .stats import QuestionStats, StatRow, Thresholds, question_stats
@@ -246,10 +249,47 @@ def close_if_expired(session: DbSession, attempt: QuizAttempt, now: datetime) ->
     return _finish(session, attempt, layout_of(attempt), attempt.answers or {}, attempt.deadline_at)
 
 
+def redo_asked_at(
+    session: DbSession, hire_id: int, quiz_slug: str, pass_mark: int
+) -> datetime | None:
+    """When the hire was asked to take this quiz again (its content changed) and has not
+    reached ``pass_mark`` since (the track's mark, as readiness judges it); else None."""
+    passed = sa.select(QuizAttempt.submitted_at).where(
+        QuizAttempt.user_id == hire_id,
+        QuizAttempt.quiz_slug == quiz_slug,
+        QuizAttempt.status == "graded",
+        QuizAttempt.percent >= pass_mark,
+    )
+    return open_redo_since(
+        session, hire_id, "quiz", quiz_slug, lambda: session.scalars(passed).all()
+    )
+
+
+def limit_count(session: DbSession, hire_id: int, quiz_slug: str, pass_mark: int) -> int:
+    """The attempts that count against the quiz's limit: all of them, or, for a hire asked
+    to take it again, those started since (the redo gives the attempts afresh)."""
+    since = redo_asked_at(session, hire_id, quiz_slug, pass_mark)
+    query = sa.select(sa.func.count()).where(
+        QuizAttempt.user_id == hire_id, QuizAttempt.quiz_slug == quiz_slug
+    )
+    if since is not None:
+        query = query.where(QuizAttempt.started_at > since)
+    return int(session.scalar(query) or 0)
+
+
 def start_attempt(
-    session: DbSession, hire: User, quiz: Quiz, now: datetime, rng: random.Random | None = None
+    session: DbSession,
+    hire: User,
+    quiz: Quiz,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    pass_mark: int | None = None,
 ) -> QuizAttempt:
-    """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp."""
+    """The hire's open attempt of this quiz, or a new one. Raises AttemptsUsedUp.
+
+    ``pass_mark``: the hire's track's mark for the quiz (default the quiz's), which says
+    whether a redo the hire was asked for is done yet."""
     rng = rng or random.Random()
     for _ in range(START_RETRIES):
         # One statement, one snapshot: on PostgreSQL two separate reads could see a rival's
@@ -264,7 +304,9 @@ def start_attempt(
         if current is not None and not close_if_expired(session, current, now):
             return current
         if quiz.attempts and (used or 0) >= quiz.attempts:
-            raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
+            mark = quiz.pass_mark if pass_mark is None else pass_mark
+            if limit_count(session, hire.id, quiz.slug, mark) >= quiz.attempts:
+                raise AttemptsUsedUp(f"all {quiz.attempts} attempts used")
         limit = quiz.time_limit_minutes
         attempt = QuizAttempt(
             user_id=hire.id,
@@ -392,3 +434,47 @@ def grade_essays(
         data={"quiz": attempt.quiz_slug, "percent": outcome.percent},
     )
     return True
+
+
+def attempt_questions(attempt: QuizAttempt, quiz: Quiz) -> tuple[tuple[QuestionChange, ...], bool]:
+    """What changed in the questions this attempt asked (its layout keeps them whole)."""
+    try:
+        layout = Layout.from_json(attempt.layout)
+    except (KeyError, TypeError, ValueError):
+        return (), False  # a layout of another shape: the quiz is named, not its questions
+    return question_changes(
+        (e.question for e in layout.questions), quiz, pass_mark=layout.pass_mark
+    )
+
+
+def quiz_change(
+    session: DbSession, hire: User, quiz: Quiz, attempts: Sequence[QuizAttempt], pass_mark: int
+) -> Change | None:
+    """The quiz page's note: the quiz changed after the hire passed it (which questions), or
+    they are asked to take it again. ``attempts``: the hire's attempts, already read;
+    ``pass_mark``: the track's mark for the quiz, as readiness judges the step."""
+    passing = [a for a in attempts if a.status == "graded" and (a.percent or 0) >= pass_mark]
+    if not passing:
+        return None
+    decided = decisions_of(session, hire.id, "quiz").get(("quiz", quiz.slug), [])
+    since = stale_rules.redo_since(decided, (a.submitted_at for a in passing))
+    last = max(passing, key=lambda a: a.number)
+    if since is None and not stale_rules.work_outdated(
+        (a.quiz_hash for a in passing), quiz, decided
+    ):
+        return None
+    questions: tuple[QuestionChange, ...] = ()
+    settings = False
+    if since is None:
+        questions, settings = attempt_questions(last, quiz)
+    return Change(
+        "quiz",
+        quiz.slug,
+        quiz.slug,
+        quiz.title,
+        quiz.content_hash,
+        last.submitted_at,
+        redo=since is not None,
+        questions=questions,
+        settings_changed=settings,
+    )

@@ -82,7 +82,19 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         quiz=quiz,
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
-        left=None if not quiz.attempts else max(0, quiz.attempts - used),
+        left=None
+        if not quiz.attempts
+        else max(
+            0,
+            quiz.attempts
+            - (
+                service.limit_count(
+                    db.session, current_user.id, quiz.slug, track_mark or quiz.pass_mark
+                )
+                if used >= quiz.attempts
+                else used
+            ),
+        ),
         passed=passed,
         shows_score=is_shown(
             quiz.review.score,
@@ -92,6 +104,9 @@ def take(quiz_slug: str) -> ResponseReturnValue:
         track_mark=track_mark,
         track_step_done=track_mark is None or (best is not None and best >= track_mark),
         can_take=can_submit_work(current_user),
+        change=service.quiz_change(
+            db.session, current_user, quiz, attempts, track_mark or quiz.pass_mark
+        ),
         form=StartForm(),
     )
 
@@ -103,7 +118,10 @@ def start(quiz_slug: str) -> ResponseReturnValue:
     if not StartForm().validate_on_submit():
         abort(400)
     try:
-        attempt = service.start_attempt(db.session, current_user, quiz, utcnow())
+        track_mark = service.track_pass_mark(read_catalog().tracks, current_user.track, quiz)
+        attempt = service.start_attempt(
+            db.session, current_user, quiz, utcnow(), pass_mark=track_mark
+        )
     except service.AttemptsUsedUp:
         db.session.rollback()
         flash(_("You have used all your attempts at this quiz."), "error")

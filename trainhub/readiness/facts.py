@@ -48,11 +48,26 @@ class SignOffFact:
 
 
 @dataclass(frozen=True)
+class DecisionFact:
+    """A mentor's or manager's decision about a changed item (``stale.models``): ``redo``
+    (the step counts as not done until the hire does it again) or ``minor`` (no flag for
+    this version)."""
+
+    version: str
+    verdict: str  # redo | minor
+    decided_at: datetime
+    redone_at: datetime | None = None
+    redone_version: str | None = None
+
+
+@dataclass(frozen=True)
 class HireFacts:
     courses: Mapping[str, CourseFact] = field(default_factory=dict)
     attempts: Mapping[str, tuple[AttemptFact, ...]] = field(default_factory=dict)
     submissions: Mapping[str, tuple[SubmissionFact, ...]] = field(default_factory=dict)
     signoffs: Mapping[str, SignOffFact] = field(default_factory=dict)
+    # By (kind, item): ("lesson", "course/lesson"), ("quiz", slug), ("roleplay", slug).
+    decisions: Mapping[tuple[str, str], tuple[DecisionFact, ...]] = field(default_factory=dict)
 
     @property
     def has_activity(self) -> bool:

@@ -27,7 +27,15 @@ from ..db import DbSession, as_utc, raw_time
 from ..quizzes.models import QuizAttempt
 from ..roleplays.models import Review, RoleplaySubmission
 from ..signoffs.models import SignOff
-from .facts import AttemptFact, CourseFact, HireFacts, SignOffFact, SubmissionFact
+from ..stale.models import StaleDecision
+from .facts import (
+    AttemptFact,
+    CourseFact,
+    DecisionFact,
+    HireFacts,
+    SignOffFact,
+    SubmissionFact,
+)
 
 HireIds = sa.Select[int] | Iterable[int]
 
@@ -46,6 +54,7 @@ class RawFacts:
     attempts: tuple[tuple[Any, ...], ...] = ()
     submissions: tuple[tuple[Any, ...], ...] = ()
     signoffs: tuple[tuple[Any, ...], ...] = ()
+    decisions: tuple[tuple[Any, ...], ...] = ()
 
     def facts(self) -> HireFacts:
         attempts: dict[str, list[AttemptFact]] = defaultdict(list)
@@ -77,6 +86,11 @@ class RawFacts:
                     by,
                 )
             )
+        decisions: dict[tuple[str, str], list[DecisionFact]] = defaultdict(list)
+        for kind, item, version, verdict, at, redone_at, redone_version in self.decisions:
+            decisions[(kind, item)].append(
+                DecisionFact(version, verdict, as_utc(at), as_utc(redone_at), redone_version)
+            )
         return HireFacts(
             courses={
                 slug: CourseFact(dict(p.split(" ", 1) for p in pairs.split(",")), as_utc(last_at))
@@ -88,6 +102,7 @@ class RawFacts:
                 key: SignOffFact(name or "—", as_utc(at), track_hash)
                 for key, at, track_hash, name in self.signoffs
             },
+            decisions={k: tuple(v) for k, v in decisions.items()},
         )
 
 
@@ -95,11 +110,11 @@ NO_FACTS = RawFacts()
 
 
 def gather_raw(session: DbSession, hire_ids: HireIds) -> dict[int, RawFacts]:
-    """Each hire's rows (hires with none are left out), four statements in all."""
+    """Each hire's rows (hires with none are left out), five statements in all."""
     ids = _ids(hire_ids)
     conn = session.connection()
     rows: dict[int, dict[str, list[tuple[Any, ...]]]] = defaultdict(
-        lambda: {"courses": [], "attempts": [], "submissions": [], "signoffs": []}
+        lambda: {"courses": [], "attempts": [], "submissions": [], "signoffs": [], "decisions": []}
     )
     # One row per hire and course rather than per lesson: a quarter of the rows to read.
     # Slugs and hashes hold no spaces or commas, so the pairs survive the string round trip.
@@ -171,12 +186,29 @@ def gather_raw(session: DbSession, hire_ids: HireIds) -> dict[int, RawFacts]:
     ).all():
         rows[user_id]["signoffs"].append(tuple(rest))
 
+    for user_id, *rest in conn.execute(
+        sa.select(
+            StaleDecision.user_id,
+            StaleDecision.kind,
+            StaleDecision.item,
+            StaleDecision.version,
+            StaleDecision.verdict,
+            raw_time(StaleDecision.decided_at),
+            raw_time(StaleDecision.redone_at),
+            StaleDecision.redone_version,
+        )
+        .where(StaleDecision.user_id.in_(ids))
+        .order_by(StaleDecision.user_id, StaleDecision.id)
+    ).all():
+        rows[user_id]["decisions"].append(tuple(rest))
+
     return {
         user_id: RawFacts(
             tuple(kinds["courses"]),
             tuple(kinds["attempts"]),
             tuple(kinds["submissions"]),
             tuple(kinds["signoffs"]),
+            tuple(kinds["decisions"]),
         )
         for user_id, kinds in rows.items()
     }

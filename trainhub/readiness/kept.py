@@ -45,6 +45,7 @@ from ..schedule.models import SchedulePause
 from ..schedule.rules import Pause, due_dates
 from ..schedule.service import pauses_of
 from ..signoffs.models import SignOff
+from ..stale.models import StaleDecision
 from . import codes
 from .gather import NO_FACTS, RawFacts, gather_raw
 from .models import KeptReadiness
@@ -114,6 +115,7 @@ def _step_data(step: StepResult, due_on: date | None) -> dict[str, Any]:
         "waiting_since": _stamp(step.waiting_since),
         "done_at": _stamp(step.done_at),
         "outdated": step.outdated,
+        "redo": step.redo,
         "due_on": due_on.isoformat() if due_on else None,
     }
 
@@ -223,6 +225,7 @@ def read_kept(
             waiting_since=_unstamp(s["waiting_since"]),
             done_at=_unstamp(s["done_at"]),
             outdated=s["outdated"],
+            redo=s.get("redo", False),
         )
         for s in steps
     )
@@ -392,7 +395,14 @@ def rebuild(
 # transaction (a record added or edited, a start date or track set on the person) is refreshed
 # once more just before it commits, so a path that forgot the call still cannot commit a kept
 # row that is behind.
-FACT_MODELS = (LessonCompletion, QuizAttempt, RoleplaySubmission, SignOff, SchedulePause)
+FACT_MODELS = (
+    LessonCompletion,
+    QuizAttempt,
+    RoleplaySubmission,
+    SignOff,
+    SchedulePause,
+    StaleDecision,
+)
 PERSON_FIELDS = ("track", "started_on", "role", "is_active")
 _DIRTY = "trainhub.readiness.dirty"
 

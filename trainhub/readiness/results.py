@@ -26,8 +26,11 @@ class StepResult:
     waiting_on_mentor: bool = False
     waiting_since: datetime | None = None
     done_at: datetime | None = None
-    # Done against an older version of the content file than the current one.
+    # Done against an older version of the content than the current one (``catalog.versions``),
+    # and the change not marked minor for this hire.
     outdated: bool = False
+    # The hire's mentor or manager asked them to redo it (a lesson of a course, a quiz, a case).
+    redo: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..catalog.tracks import StepKind, Track, TrackStep, step_threshold
 from ..messages import N_, Text
+from ..stale import rules as stale
 from .facts import HireFacts
 from .results import Readiness, Status, StepResult
 
@@ -73,7 +74,9 @@ class Items:
 
 # A judge: one step of a kind, against the catalog's items and the hire's facts. The track's
 # content hash is for sign-offs, which are signed against a version of the track file.
-StepRule = Callable[[TrackStep, Items, HireFacts, str | None], StepResult]
+# It is a tuple when the track has an older hash as well (its file's, ``catalog.versions``).
+TrackHash = str | tuple[str, ...] | None
+StepRule = Callable[[TrackStep, Items, HireFacts, TrackHash], StepResult]
 
 
 # Progress counts work handed in: a step is half done once the hire has handed in work for it
@@ -97,14 +100,20 @@ def missing_from_catalog(step: TrackStep, reason: Text) -> StepResult:
     )
 
 
-def _course(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
+def _course(step: TrackStep, items: Items, facts: HireFacts, track_hash: TrackHash) -> StepResult:
     course = items.courses.get(step.slug)
     if course is None:
         return missing_from_catalog(step, N_("course %(slug)s: not in the catalog", slug=step.slug))
     lessons = course.lessons
     fact = facts.courses.get(step.slug)
     read = fact.lessons if fact else {}
-    finished = [lesson for lesson in lessons if lesson.slug in read]
+
+    def decided(slug: str) -> tuple[Any, ...]:
+        return facts.decisions.get(("lesson", stale.lesson_item(step.slug, slug)), ())
+
+    # A lesson its hire was asked to read again counts once they have.
+    again = {x.slug for x in lessons if x.slug in read and stale.lesson_redo_open(decided(x.slug))}
+    finished = [lesson for lesson in lessons if lesson.slug in read and lesson.slug not in again]
     total = len(lessons)
     fraction = len(finished) / total if total else 1.0
     done = len(finished)
@@ -122,6 +131,7 @@ def _course(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | N
                 done=done,
                 total=total,
             ),
+            redo=bool(again),
         )
     return StepResult(
         "course",
@@ -131,17 +141,43 @@ def _course(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | N
         N_("completed, %(done)s/%(total)s lessons", done=done, total=total),
         1.0,
         done_at=fact.last_completed_at if fact else None,
-        outdated=any(read[lesson.slug] != lesson.content_hash for lesson in lessons),
+        outdated=any(
+            stale.lesson_outdated(read[lesson.slug], lesson, decided(lesson.slug))
+            for lesson in lessons
+        ),
     )
 
 
-def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
+def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: TrackHash) -> StepResult:
     quiz = items.quizzes.get(step.slug)
     if quiz is None:
         return missing_from_catalog(step, N_("quiz %(slug)s: not in the catalog", slug=step.slug))
     title = quiz.title
     pass_mark = step_threshold(step, quiz)
     attempts = facts.attempts.get(step.slug, ())
+    decisions = facts.decisions.get(("quiz", step.slug), ())
+    since = stale.redo_since(
+        decisions,
+        (
+            a.submitted_at
+            for a in attempts
+            if a.status == "graded" and (a.percent or 0) >= pass_mark
+        ),
+    )
+    if since is not None:
+        # Asked to take it again: only what the hire did since counts.
+        attempts = tuple(a for a in attempts if a.submitted_at is None or a.submitted_at > since)
+        if not any(a.status != "in_progress" for a in attempts):
+            return StepResult(
+                "quiz",
+                step.slug,
+                title,
+                False,
+                N_("to redo after a content change"),
+                0.0,
+                reason=N_("quiz %(slug)s: asked to take it again after a change", slug=step.slug),
+                redo=True,
+            )
     if not attempts:
         return _not_attempted(step, title, pass_mark)
     graded = [a for a in attempts if a.status == "graded" and a.percent is not None]
@@ -162,7 +198,7 @@ def _quiz(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | Non
             N_("passed %(best)s (pass %(mark)s%%)", best=_fmt_pct(top), mark=pass_mark),
             1.0,
             done_at=first.submitted_at,
-            outdated=first.quiz_hash != quiz.content_hash,
+            outdated=stale.work_outdated((a.quiz_hash for a in passing), quiz, decisions),
         )
     if waiting:
         since = min((a.submitted_at for a in waiting if a.submitted_at), default=None)
@@ -224,15 +260,35 @@ def _not_attempted(step: TrackStep, title: str, pass_mark: int) -> StepResult:
     )
 
 
-def _roleplay(
-    step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None
-) -> StepResult:
+def _roleplay(step: TrackStep, items: Items, facts: HireFacts, track_hash: TrackHash) -> StepResult:
     case = items.roleplays.get(step.slug)
     if case is None:
         return missing_from_catalog(step, N_("case %(slug)s: not in the catalog", slug=step.slug))
     title = case.title
     minimum = step_threshold(step, case)
     versions = sorted(facts.submissions.get(step.slug, ()), key=lambda s: s.version)
+    decisions = facts.decisions.get(("roleplay", step.slug), ())
+    since = stale.redo_since(
+        decisions,
+        (
+            s.submitted_at
+            for s in versions
+            if s.status == "approved" and s.review_score is not None and s.review_score >= minimum
+        ),
+    )
+    if since is not None:
+        versions = [s for s in versions if s.submitted_at is not None and s.submitted_at > since]
+        if not versions:
+            return StepResult(
+                "roleplay",
+                step.slug,
+                title,
+                False,
+                N_("to redo after a content change"),
+                0.0,
+                reason=N_("case %(slug)s: asked to answer again after a change", slug=step.slug),
+                redo=True,
+            )
     approved = [
         s
         for s in versions
@@ -249,7 +305,7 @@ def _roleplay(
             N_("approved, %(score)s/4 (min %(min)s)", score=f"{score:.1f}", min=f"{minimum:.1f}"),
             1.0,
             done_at=first.reviewed_at,
-            outdated=first.case_hash != case.content_hash,
+            outdated=stale.work_outdated((s.case_hash for s in approved), case, decisions),
         )
     latest = versions[-1] if versions else None
     if latest is None or latest.status == "draft" and latest.version == 1:
@@ -319,7 +375,7 @@ def _roleplay(
     return StepResult("roleplay", step.slug, title, False, detail, HANDED_IN, reason=reason)
 
 
-def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None) -> StepResult:
+def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: TrackHash) -> StepResult:
     title = step.title or step.slug
     fact = facts.signoffs.get(step.slug)
     if fact is None:
@@ -345,8 +401,17 @@ def _signoff(step: TrackStep, items: Items, facts: HireFacts, track_hash: str | 
         ),
         1.0,
         done_at=fact.signed_at,
-        outdated=bool(fact.track_hash and track_hash and fact.track_hash != track_hash),
+        outdated=bool(
+            fact.track_hash and track_hash and fact.track_hash not in _hashes(track_hash)
+        ),
     )
+
+
+def _hashes(track_hash: TrackHash) -> tuple[str, ...]:
+    if track_hash is None:
+        return ()
+    found = (track_hash,) if isinstance(track_hash, str) else track_hash
+    return tuple(h for h in found if h)
 
 
 STEP_RULES: Mapping[StepKind, StepRule] = {
@@ -362,7 +427,7 @@ class UnknownStepKind(ValueError):
 
 
 def evaluate_step(
-    step: TrackStep, items: Items, facts: HireFacts, track_hash: str | None = None
+    step: TrackStep, items: Items, facts: HireFacts, track_hash: TrackHash = None
 ) -> StepResult:
     rule = STEP_RULES.get(step.kind)
     if rule is None:
@@ -373,7 +438,8 @@ def evaluate_step(
 
 
 def evaluate(track: Track, items: Items, facts: HireFacts) -> Readiness:
-    steps = tuple(evaluate_step(step, items, facts, track.content_hash) for step in track.steps)
+    hashes = (track.content_hash, getattr(track, "file_hash", "") or track.content_hash)
+    steps = tuple(evaluate_step(step, items, facts, hashes) for step in track.steps)
     progress = sum(s.progress for s in steps) / len(steps) if steps else 0.0
     pending = [s for s in steps if not s.done]
     reasons = tuple(s.reason for s in pending if s.reason)

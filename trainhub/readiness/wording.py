@@ -37,6 +37,8 @@ SENTENCES: Mapping[str, str] = {
     ),
     "case_sent_back": N_("“%(title)s”: sent back by the mentor, it needs %(min)s"),
     "signoff_missing": N_("“%(title)s”: not signed off by the mentor yet"),
+    "quiz_redo": N_("“%(title)s”: the mentor asked to take it again after it changed"),
+    "case_redo": N_("“%(title)s”: the mentor asked to answer it again after it changed"),
 }
 
 # Today's reason message ids (``readiness.rules``) and the code each one is.
@@ -57,6 +59,8 @@ _CODES: Mapping[str, str] = {
     ),
     "case %(slug)s: sent back by the mentor, needs %(min)s": "case_sent_back",
     "sign-off %(slug)s: not signed off by the mentor yet": "signoff_missing",
+    "quiz %(slug)s: asked to take it again after a change": "quiz_redo",
+    "case %(slug)s: asked to answer again after a change": "case_redo",
 }
 
 

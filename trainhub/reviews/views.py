@@ -24,6 +24,7 @@ from ..auth.models import User
 from ..auth.scope import people_of
 from ..catalog.roleplays import RoleplayCase
 from ..catalog.tracks import step_threshold
+from ..catalog.versions import same_version
 from ..content import read_catalog
 from ..db import start_writing, utcnow
 from ..extensions import db
@@ -88,15 +89,26 @@ def queue() -> ResponseReturnValue:
     sla = service_level(current_app.config)
     found = service.review_queue(db.session, current_user, now=now, sla=sla)
     mine = found.section("mine")
+    cases = read_catalog().roleplays
+    sections = [(name, found.section(name)) for name in service.SECTIONS]
+    # Answers whose case changed after they were handed in: scored against today's rubric.
+    changed = {
+        item.submission.id
+        for _name, items in sections
+        for item in items
+        if (case := cases.get(item.submission.case_slug)) is not None
+        and not same_version(item.submission.case_hash, case)
+    }
     return render_template(
         "reviews/queue.html",
         queue=found,
-        sections=[(name, found.section(name)) for name in service.SECTIONS],
+        sections=sections,
+        changed=changed,
         numbers=service.mentor_numbers(
             db.session, current_user, waiting=len(mine), now=now, sla=sla
         ),
         requests=open_requests_for(db.session, current_user),
-        cases=read_catalog().roleplays,
+        cases=cases,
         tracks=read_catalog(),
         hires=people_of(db.session, current_user),
         now=now,
@@ -216,7 +228,7 @@ def _render_review(
         this=this,
         earlier=[v for v in versions if v.submission.version < submission.version],
         later=[v for v in versions if v.submission.version > submission.version],
-        is_outdated=case is not None and case.content_hash != submission.case_hash,
+        is_outdated=case is not None and not same_version(submission.case_hash, case),
         required_score=_required_score(hire, case) if case is not None else None,
         claim=claim,
         holder=holder,

@@ -22,6 +22,7 @@ from ..db import DbSession, insert_ignore, rowcount
 from ..messages import N_, Text
 from ..notifications.service import notify
 from ..refresh import refresh
+from ..stale.redo import open_redo_since
 from .models import Attachment, Review, RoleplaySubmission
 from .pools import pool_of
 from .uploads import StoredFile
@@ -158,6 +159,24 @@ def is_open(row: RoleplaySubmission | None) -> bool:
     return row is None or row.status in OPEN_STATUSES
 
 
+def may_write(session: DbSession, hire_id: int, row: RoleplaySubmission | None) -> bool:
+    """``is_open``, or an approved answer whose case changed and that the hire's mentor or
+    manager asked them to answer again: a new version, the approved one kept as it was."""
+    if is_open(row):
+        return True
+    if row is None or row.status != "approved":
+        return False
+    approved = sa.select(RoleplaySubmission.submitted_at).where(
+        RoleplaySubmission.user_id == hire_id,
+        RoleplaySubmission.case_slug == row.case_slug,
+        RoleplaySubmission.status == "approved",
+    )
+    found = open_redo_since(
+        session, hire_id, "roleplay", row.case_slug, lambda: session.scalars(approved).all()
+    )
+    return found is not None
+
+
 def starting_text(row: RoleplaySubmission | None) -> str:
     """What the editor shows: the draft, or the version that was sent back, to build on."""
     return row.text if row is not None and row.status in OPEN_STATUSES else ""
@@ -169,7 +188,7 @@ def _open_draft(session: DbSession, hire: User, case: RoleplayCase, now: datetim
     current = latest(rows)
     if current is not None and current.status == "draft":
         return current.id
-    if not is_open(current):
+    if not may_write(session, hire.id, current):
         raise AnswerLocked(current)
     version = current.version + 1 if current is not None else 1
     insert_ignore(

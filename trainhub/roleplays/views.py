@@ -141,7 +141,8 @@ def _render_case(case: RoleplayCase, form: AnswerForm, status: int = 200) -> Res
         versions=service.history(db.session, current_user.id, case.slug)
         if is_hire(current_user)
         else [],
-        can_answer=can_submit_work(current_user) and service.is_open(current),
+        can_answer=can_submit_work(current_user)
+        and service.may_write(db.session, current_user.id, current),
         show_mentor_view=is_staff(current_user),
     ), status
 

@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..readiness.results import STATUSES
+from ..stale.models import KINDS
 from .service import SORT_KEYS, TeamFilters
 
 STATUS_LABELS = {
@@ -179,3 +180,11 @@ class PoolForm(Form):
         invalid_choice_message=_l("Choose mentors from the list."),
         description=_l("Any of them may claim an answer of your hires."),
     )
+
+
+class DecideForm(Form):
+    """A button under a flagged step (ask to redo, or minor): which item, in hidden fields
+    checked against the hire's flagged items on the server, and the CSRF token."""
+
+    kind = HiddenField(validators=[DataRequired(), AnyOf(KINDS)])
+    item = HiddenField(validators=[DataRequired(), Length(max=201)])

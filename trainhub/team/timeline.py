@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..catalog import Catalog
+from ..catalog.versions import same_version
 from ..courses.models import LessonCompletion
 from ..db import DbSession
 from ..quizzes.models import QuizAttempt
@@ -42,7 +43,7 @@ def _lessons(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
         found = cat.lesson(row.course_slug, row.lesson_slug)
         title = found[1].title if found else row.lesson_slug
         course = found[0].title if found else row.course_slug
-        stale = found is not None and found[1].content_hash != row.lesson_hash
+        stale = found is not None and not same_version(row.lesson_hash, found[1])
         entries.append(
             Entry(
                 row.completed_at,

@@ -36,6 +36,7 @@ from ..forms import Form
 from ..language import LANGUAGES
 from ..permissions import (
     can_clear_for_clients,
+    can_decide_content_change,
     can_manage_review_pool,
     can_schedule_hire,
     can_view_hire,
@@ -53,11 +54,13 @@ from ..schedule.service import (
     resume_hire,
     schedule_history,
 )
+from . import changes as stale_changes
 from . import pages
 from .export import csv_lines, header
 from .forms import (
     SORT_LABELS,
     ClearForm,
+    DecideForm,
     FilterForm,
     MoveStartForm,
     PauseForm,
@@ -188,6 +191,10 @@ def _render_hire(
         row=row,
         track=cat.track_of(hire),
         timeline=timeline_of(db.session, cat, hire),
+        changes=stale_changes.changes_by_step(
+            stale_changes.changes_of(db.session, cat, hire, row.readiness)
+        ),
+        can_decide=can_decide_content_change(current_user, hire),
         plan=due_against_done(row, company_zone()),
         form=form or ClearForm(),
         can_clear=can_clear_for_clients(current_user, hire),
@@ -255,6 +262,57 @@ def clear(user_id: int) -> ResponseReturnValue:
     if form.back.data == "dashboard":
         return redirect(url_for("team.dashboard"))
     return redirect(url_for("team.hire", user_id=person.id))
+
+
+# --- work done against content that changed since: ask to redo, or minor -----------------
+
+
+def _decide(user_id: int, verdict: str) -> ResponseReturnValue:
+    person = hire_or_404(user_id)
+    authorize(can_decide_content_change(current_user, person))
+    form = DecideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cat = catalog()
+    # Judged afresh in the write transaction: a second click finds the item decided.
+    row = _row(person)
+    try:
+        decided = stale_changes.decide(
+            db.session,
+            cat,
+            person,
+            row.readiness,
+            kind=form.kind.data or "",
+            item=form.item.data or "",
+            verdict=verdict,
+            actor=current_user,
+            now=utcnow(),
+        )
+    except stale_changes.NotChanged:
+        db.session.rollback()
+        flash(_("This change was already decided."), "info")
+        return redirect(url_for("team.hire", user_id=person.id))
+    db.session.commit()
+    title = decided.change.title
+    if not decided.is_new:
+        flash(_("This change was already decided."), "info")
+    elif verdict == "redo":
+        flash(_("%(name)s is asked to redo “%(item)s”.", name=person.name, item=title), "success")
+    else:
+        flash(_("The change to “%(item)s” is marked as minor.", item=title), "success")
+    return redirect(url_for("team.hire", user_id=person.id))
+
+
+@bp.post("/<int:user_id>/changes/redo")
+@requires(is_staff)
+def ask_redo(user_id: int) -> ResponseReturnValue:
+    return _decide(user_id, "redo")
+
+
+@bp.post("/<int:user_id>/changes/minor")
+@requires(is_staff)
+def mark_minor(user_id: int) -> ResponseReturnValue:
+    return _decide(user_id, "minor")
 
 
 # --- the hire's schedule: move the start, pause, resume -----------------------------------
