@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session
 from tests import factories
 from tests.smtp import smtp  # noqa: F401 (a fixture: a real SMTP server in a thread)
 from trainhub import create_app
+from trainhub.catalog import Catalog
+from trainhub.catalog.cache import RenderCache
+from trainhub.catalog.store import CatalogStore
 from trainhub.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +93,37 @@ def postgres_ready() -> str:
     return PG_URL
 
 
+_CATALOGS: dict[tuple[Any, ...], tuple[RenderCache, Catalog]] = {}
+_CATALOG_SETTINGS = (
+    "CONTENT_ROOT",
+    "CONTENT_LANGUAGE",
+    "LANGUAGES",
+    "CONTENT_LESSON_MAX_KB",
+    "CONTENT_ASSET_MAX_KB",
+    "BASE_URL",
+)
+
+
+def share_catalog(app: Flask) -> None:
+    """Start the app's catalog store from the catalog an earlier test app loaded with the same
+    content settings, and share its render cache.
+
+    The catalog is a pure function of the files and these settings, and loading the shipped
+    content (rendering every lesson and translation) took most of a web test's time. Each app
+    keeps a store of its own (tests swap its catalog), which still checks the files'
+    fingerprint on every read, so an edit is seen as in a real worker. Only the shipped tree
+    is shared: a test's own tree is its own to edit.
+    """
+    if Path(app.config["CONTENT_ROOT"]).resolve() != PROJECT_ROOT:
+        return
+    own: CatalogStore = app.extensions["trainhub.catalog"]
+    key = tuple(repr(app.config.get(name)) for name in _CATALOG_SETTINGS)
+    if key not in _CATALOGS:
+        _CATALOGS[key] = (own.cache, own.get())
+    own.cache, own._catalog = _CATALOGS[key]
+    own._checked_at = 0.0
+
+
 def _create_worker_database(url: str) -> None:
     """Create this worker's database when it is missing (see ``_worker_database``)."""
     name = sa.make_url(url).database
@@ -132,6 +166,7 @@ def app_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
+    share_catalog(app)
     if app_config["DATABASE_URL"].startswith("postgresql"):
         _truncate_postgres(app)
     yield app

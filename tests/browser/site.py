@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import PROJECT_ROOT, _base_config
+from tests.conftest import PROJECT_ROOT, _base_config, share_catalog
 from trainhub import create_app
 from trainhub.content import catalog
 from trainhub.db import utcnow
@@ -43,6 +43,7 @@ class Site:
 def demo_site(tmp: Path, database_url: str, synthetic_hires: int = 0) -> Iterator[Site]:
     """The demo data on a fresh database, served from a thread until the block ends."""
     app = create_app({**_base_config(tmp, database_url), "WTF_CSRF_TIME_LIMIT": None})
+    share_catalog(app)
     with app.app_context():
         load_demo(db.session, catalog(), now=utcnow(), hires=synthetic_hires)
     # Every request of every page would otherwise be logged: hundreds of lines a test.

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests import factories
-from tests.conftest import _CSRF_RE, _base_config, _truncate_postgres
+from tests.conftest import _CSRF_RE, _base_config, _truncate_postgres, share_catalog
 from trainhub import create_app
 from trainhub.calendar.tokens import create_feed_token
 from trainhub.content import catalog
@@ -143,6 +143,7 @@ class World:
 def make_world(tmp: Path, database_url: str, template: Path | None, **config: Any) -> World:
     settings = {**_base_config(tmp, database_url), **config}
     app = create_app(settings)
+    share_catalog(app)
     path = Path(database_url.removeprefix("sqlite:///")) if template else None
     world = World(app, "sqlite" if template else "postgresql", path, template)
     world.watch_writes()
