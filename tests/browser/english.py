@@ -136,13 +136,16 @@ VISIBLE_TEXT_JS = """
     if (!shown(el) && !el.closest('select')) continue;
     for (const name of attributes) {
       const value = el.getAttribute(name);
-      if (value && value.trim()) out.push({text: value, lang: langOf(el), where: `${describe(el)} @${name}`});
+      if (value && value.trim()) {
+        out.push({text: value, lang: langOf(el), where: `${describe(el)} @${name}`});
+      }
     }
     if (el.matches('input[type=submit], input[type=button], input[type=reset]') && el.value) {
       out.push({text: el.value, lang: langOf(el), where: `${describe(el)} @value`});
     }
   }
-  out.push({text: document.title, lang: document.documentElement.getAttribute('lang') || '', where: 'title'});
+  const pageLang = document.documentElement.getAttribute('lang') || '';
+  out.push({text: document.title, lang: pageLang, where: 'title'});
   return out;
 }
 """

@@ -6,7 +6,7 @@ then reads the home page and every lesson of every course of the track (marking 
 complete), answers and submits every quiz of the track (the graded result page), answers both
 role-play cases and asks for a sign-off; the mentor, whose language is the same, reviews both
 answers, approves the request and signs off the other practical steps; the hire reads the
-notices; the manager reads the dashboard, the hire's page, clears them, and downloads the CSV
+notices and searches the content in the language («продажа», «продажи», «продаж»); the manager reads the dashboard, the hire's page, clears them, and downloads the CSV
 (headers and values in the language, ``?lang=``). Every page is scanned by
 ``tests/browser/english.py``: its visible text and the attributes people are shown.
 
@@ -41,6 +41,7 @@ HIRE, MENTOR, MANAGER = "hire@demo.local", "mentor@demo.local", "manager@demo.lo
 OTHER_TRACK_HIRE = "ready@demo.local"
 TRACK = "lead-generation"
 BROWSER_LOCALE = {"ru": "ru-RU", "uk": "uk-UA"}
+SEARCHES = {"ru": ("продажа", "продажи", "продаж"), "uk": ("продаж", "продажі", "продажів")}
 # What the people type, in the language of the walk (a hire's own words are scanned too).
 TYPED = {
     "ru": {
@@ -172,6 +173,15 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
             page.fill("textarea[name=text]", typed["answer"])
             hire.submit("form.rp-answer-form [name=submit]", f"case {step.slug} submitted")
             expect(page.get_by_test_id("answer-state")).to_be_visible()
+    # Search in the language: every form of the word finds the same translated lessons.
+    found_by: dict[str, list[str]] = {}
+    for query in SEARCHES[language]:
+        hire.go(f"/search?q={query}", f"search {query}")
+        results = page.locator("[data-testid=search-results] h2")
+        found_by[query] = sorted(results.all_inner_texts())
+        assert found_by[query], query
+        assert page.locator("[data-testid=search-results] h2[lang]").count() == 0
+    assert len({tuple(titles) for titles in found_by.values()}) == 1, found_by
     first_signoff = next(s for s in track.steps if s.kind == "signoff")
     hire.go(f"/signoffs/{first_signoff.slug}", "ask for a sign-off")
     page.fill("textarea[name=note]", typed["note"])
