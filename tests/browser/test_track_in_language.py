@@ -6,8 +6,9 @@ then reads the home page and every lesson of every course of the track (marking 
 complete), answers and submits every quiz of the track (the graded result page), answers both
 role-play cases and asks for a sign-off; the mentor, whose language is the same, reviews both
 answers, approves the request and signs off the other practical steps; the hire reads the
-notices and searches the content in the language («продажа», «продажи», «продаж»); the manager reads the dashboard, the hire's page, clears them, and downloads the CSV
-(headers and values in the language, ``?lang=``). Every page is scanned by
+notices and searches the content in the language; the manager reads the dashboard, the
+hire's page, clears them, and downloads the CSV (headers and values in the language,
+``?lang=``). Every page is scanned by
 ``tests/browser/english.py``: its visible text and the attributes people are shown.
 
 One demo site per language, one browser context per person, no sleeps: every wait is for a
