@@ -15,7 +15,10 @@ from tests.browser.english import ALLOWED, ALLOWED_PHRASES, Piece, english_words
         ("Отметить как пройденный", []),
         ("Mark as complete", ["Mark", "as", "complete"]),
         ("Maria Mentor: одобрено, 4 из 4 (pass 3)", ["pass"]),
-        ("«Getting past the gatekeeper»: ответ отправлен", ["Getting", "past", "the", "gatekeeper"]),
+        (
+            "«Getting past the gatekeeper»: ответ отправлен",
+            ["Getting", "past", "the", "gatekeeper"],
+        ),
         ("course prospecting: 0 из 7", ["course", "prospecting"]),
         ("Скачать CSV", []),
         ("Запись в CRM-системе, e-mail клиенту", []),

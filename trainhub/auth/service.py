@@ -290,7 +290,11 @@ def _check(
     user_id = current.id if current else None
     if data.role not in ROLES:
         raise AccountError(
-            N_("unknown role '%(role)s' (one of: %(roles)s)", role=data.role, roles=", ".join(ROLES)),
+            N_(
+                "unknown role '%(role)s' (one of: %(roles)s)",
+                role=data.role,
+                roles=", ".join(ROLES),
+            ),
             "role",
         )
     if data.role == Role.HIRE and not data.track:

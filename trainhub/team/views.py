@@ -29,7 +29,7 @@ from ..auth.lookup import hire_or_404
 from ..auth.models import User
 from ..auth.scope import hires_of
 from ..clock import company_zone, counts_weekends, today
-from ..content import read_catalog
+from ..content import read_catalog, reader_language
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
@@ -80,8 +80,9 @@ def _listing() -> tuple[FilterForm, pages.Listing]:
     mentors, start_range = pages.filter_choices(db.session, scope)
     form = FilterForm(request.args)
     # A track not yet translated is named in the original, marked with its language.
+    reader = reader_language()
     tracks = [
-        (t.role, t.title, cat.language_of(t) if cat.is_untranslated(t) else None)
+        (t.role, t.title, cat.language_of(t) if cat.is_untranslated(t, reader) else None)
         for t in cat.tracks.values()
     ]
     form.fill_choices(tracks, mentors, start_range)
