@@ -27,7 +27,8 @@ from .service import HireRow
 
 def _removed() -> str:
     # An item gone from the files keeps its history; it is named as such, never by its slug.
-    return _("(removed from the training materials)")
+    removed: str = _("(removed from the training materials)")
+    return removed
 
 
 @dataclass(frozen=True)
