@@ -14,6 +14,7 @@ import pytest
 from trainhub.catalog import load_catalog
 from trainhub.catalog.cache import RenderCache
 from trainhub.catalog.courses import estimate_minutes, parse_lesson
+from trainhub.language import LANGUAGES
 
 REPO = Path(__file__).resolve().parents[2]
 TRACK = "content/tracks/lead-generation.yaml"
@@ -37,11 +38,16 @@ def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
     return hits[nth - 1]
 
 
+# The originals only: a mistake made in an original also makes its translations out of date
+# or drifted (tests/unit/test_catalog_translations.py says so); here it is reported once.
+ORIGINALS_ONLY = shutil.ignore_patterns(*(f"*.{code}.*" for code in LANGUAGES if code != "en"))
+
+
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
-    """A copy of the shipped content: valid, so each test's one mistake is all it reports."""
+    """A copy of the shipped originals: valid, so each test's one mistake is all it reports."""
     for folder in ("content", "quizzes", "roleplays"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=ORIGINALS_ONLY)
     assert messages(tmp_path) == []
     return tmp_path
 
