@@ -245,6 +245,23 @@ def test_a_translation_without_an_original_and_one_in_the_default_language(tree)
     ) in messages
 
 
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("content/courses/basics/01-funnel.md", "title: ", "heading: "),
+        ("quizzes/kpi-quiz.yaml", "pass_mark: 60", "pass_mark: lots"),
+        ("roleplays/cold-call.md", "weight: 50", "weight: half"),
+        ("content/tracks/seller.yaml", "role: seller", "role: [seller]"),
+    ],
+)
+def test_a_broken_original_is_told_once_not_again_at_its_translation(tree, rel, old, new):
+    """An original left out because of its own error is still on disk: its translation is
+    not also "a translation of ..., which does not exist" (one broken file, one message)."""
+    _replace(tree, rel, old, new)
+    errors = [m for m in _messages(tree) if "warning:" not in m]
+    assert errors and all(m.startswith(f"{rel}:") for m in errors), errors
+
+
 def test_a_broken_link_in_a_translated_lesson(tree):
     rel = "content/courses/basics/01-funnel.ru.md"
     _replace(tree, rel, "02-kpis.ru.md", "09-nothing.ru.md")

@@ -625,7 +625,11 @@ def load_translations(
         )
         return True
 
-    def orphan(path: Path, what: str) -> None:
+    def orphan(path: Path, what: str, *on_disk: Path) -> None:
+        # An original that is on disk but left out of the catalog (it has an error) already
+        # has its message: its translations wait quietly, so one broken file is told once.
+        if any(original.is_file() for original in on_disk):
+            return
         out.problems.append(
             Problem(_rel(root, path), 1, f"a translation of {what}, which does not exist")
         )
@@ -655,7 +659,7 @@ def load_translations(
                 if wrong_language(path, language):
                     continue
                 if lesson_ is None:
-                    orphan(path, f"lesson {name}")
+                    orphan(path, f"lesson {name}", folder / name)
                     continue
 
                 def les(lang: str, data: bytes, x: Lesson = lesson_, p: Path = path) -> Any:
@@ -663,13 +667,14 @@ def load_translations(
 
                 found.append(("lesson", f"{slug}/{lesson_.slug}", language, path, les))
     by_track = {Path(t.path).with_suffix(x).name: t for t in tracks.values() for x in _YAML}
-    for name, paths in _files(root / "content" / "tracks").items():
+    tracks_dir = root / "content" / "tracks"
+    for name, paths in _files(tracks_dir).items():
         for language, path in paths.items():
             track = by_track.get(name)
             if wrong_language(path, language):
                 continue
             if track is None:
-                orphan(path, f"track {name}")
+                orphan(path, f"track {name}", *(tracks_dir / (Path(name).stem + x) for x in _YAML))
                 continue
 
             def trk(lang: str, data: bytes, t: Track = track, p: Path = path) -> Any:
@@ -695,7 +700,12 @@ def load_translations(
                 continue
             quiz = by_quiz.get(name)
             if quiz is None:
-                orphan(path, f"quiz {name}")
+                stem = Path(name).stem
+                orphan(
+                    path,
+                    f"quiz {name}",
+                    *(root / "quizzes" / (stem + x) for x in (*_YAML, ".gift")),
+                )
                 continue
 
             def qz(lang: str, data: bytes, q: Quiz = quiz, p: Path = path) -> Any:
@@ -710,7 +720,7 @@ def load_translations(
             if wrong_language(path, language):
                 continue
             if case is None:
-                orphan(path, f"case {name}")
+                orphan(path, f"case {name}", root / "roleplays" / name)
                 continue
 
             def cs(lang: str, data: bytes, c: RoleplayCase = case, p: Path = path) -> Any:
