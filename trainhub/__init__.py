@@ -31,6 +31,7 @@ from .account.views import bp as account_bp
 from .admin.views import bp as admin_bp
 from .api.cli import api_token_cli
 from .api.views import bp as api_bp
+from .assets.views import bp as assets_bp
 from .audit.cli import audit_cli
 from .audit.views import bp as audit_bp
 from .auth.cli import ratelimit_cli, users_cli
@@ -38,7 +39,9 @@ from .auth.views import bp as auth_bp
 from .backup.cli import backup_command, restore_command
 from .calendar.views import bp as calendar_bp
 from .catalog import CatalogStore
+from .catalog.assets import ASSET_MAX_KB
 from .catalog.cli import content_cli
+from .catalog.load import LinkSettings
 from .courses.views import bp as courses_bp
 from .db import READS_FIRST, configure_engine, set_begins_at_write, set_write_intent
 from .demo.cli import demo_command
@@ -83,6 +86,7 @@ BLUEPRINTS = (
     preview_bp,
     passwords_bp,
     search_bp,
+    assets_bp,
 )
 
 # ``content import`` belongs to the handbook feature but reads as a content command.
@@ -155,6 +159,10 @@ def register_extensions(app: Flask) -> None:
         default_language=str(app.config.get("CONTENT_LANGUAGE") or "en"),
         languages=tuple(app.config.get("LANGUAGES") or ()),
         lesson_max_kb=int(app.config.get("CONTENT_LESSON_MAX_KB") or 200),
+        links=LinkSettings(
+            str(app.config.get("BASE_URL") or ""),
+            int(app.config.get("CONTENT_ASSET_MAX_KB") or ASSET_MAX_KB),
+        ),
     )
     # Every model is imported (above) so the mappers are complete before the first query.
     assert models.__all__

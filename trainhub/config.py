@@ -29,6 +29,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "CONTENT_CHECK_INTERVAL": float,
     "CONTENT_LANGUAGE": str,
     "CONTENT_LESSON_MAX_KB": int,
+    "CONTENT_ASSET_MAX_KB": int,
     "PROXY_HOPS": int,
     "RATELIMIT_LOGIN_ATTEMPTS": int,
     "RATELIMIT_LOGIN_WINDOW": int,
@@ -94,6 +95,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "CONTENT_CHECK_INTERVAL": 2.0,
         # The linter warns about a lesson file larger than this (a page to split).
         "CONTENT_LESSON_MAX_KB": 200,
+        # ... and about an image or file in an assets folder larger than this.
+        "CONTENT_ASSET_MAX_KB": 1024,
         # Question statistics flag a question whose facility index (percent) is above EASY
         # or below HARD, or whose discrimination index is below DISCRIMINATION (Moodle's
         # report reads under 20 as weak, above 90 as too easy).

@@ -50,3 +50,26 @@ def test_lesson_page_reads_well_on_a_phone(app, live_server, browser, browser_lo
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     context.close()
+
+
+def test_a_lesson_image_loads_and_fits_a_phone(app, live_server, browser):
+    """The cold-call lesson's diagram (an SVG in the course's assets/ folder) is drawn, not a
+    broken image, and its 800 pixels never widen a phone's page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    with app.app_context():
+        user = factories.make_user(db.session, "hire")
+        db.session.commit()
+        email = user.email
+    phone.goto(f"{live_server}/login")
+    phone.fill("input[name=email]", email)
+    phone.fill("input[name=password]", "correct-horse-battery")
+    phone.click("button[type=submit]")
+    phone.goto(f"{live_server}/courses/prospecting/channels-and-the-cold-call")
+    image = phone.locator(".prose img[src='assets/cold-call-flow.svg']")
+    image.scroll_into_view_if_needed()
+    image.evaluate("img => img.decode()")
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
+    assert 0 < image.bounding_box()["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

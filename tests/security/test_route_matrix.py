@@ -54,6 +54,9 @@ SLUGS = {
     "case_slug": CASE,
     "item_key": ITEM,
     "role": "lead-generation",  # a track
+    # A shipped file of the prospecting course's assets/ (the case has none of that name: its
+    # rows show the permission passing, then 404).
+    "filename": "cold-call-flow.svg",
 }
 
 # fmt: off
@@ -61,6 +64,10 @@ MATRIX: dict[tuple[str, str], str] = {
     # (method, endpoint):                   anon hire hire2 ment mana ment_b mana_b admin
     ("GET", "home.index"):                    "L   2   2   2   2   2   2   2",
     ("GET", "account.settings"):              "L   2   2   2   2   2   2   2",
+    ("GET", "assets.course_file"):            "L   2   2   2   2   2   2   2",
+    ("GET", "assets.case_file"):              "L   N   N   N   N   N   N   N",
+    ("GET", "assets.preview_course_file"):    "L   F   F   2   2   2   2   2",
+    ("GET", "assets.preview_case_file"):      "L   F   F   N   N   N   N   N",
     ("POST", "account.save"):                 "L   V   V   V   V   V   V   V",
     ("POST", "account.create_calendar"):      "L   2   2   2   2   2   2   2",
     ("POST", "account.revoke_calendar"):      "L   3   3   3   3   3   3   3",

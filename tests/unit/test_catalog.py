@@ -338,3 +338,16 @@ def test_a_cold_load_of_many_lessons_renders_them_all(tmp_path: Path):
     assert 'href="lesson-1"' in lessons[-1].html
     warm = load_catalog(tmp_path, RenderCache(tmp_path / "cache"))  # a restarted worker
     assert [x.html for x in warm.courses["big"].lessons] == [x.html for x in lessons]
+
+
+def test_a_cyrillic_heading_gets_a_readable_anchor() -> None:
+    # The default slugify drops every non-ASCII letter: Russian headings came out as "#_1".
+    rendered = render(
+        "## Воронка продаж\n\nТекст.\n\n## Сделки і угоди\n\nТекст.\n\n## Sales funnel\n"
+    )
+    assert [entry.anchor for entry in rendered.toc] == [
+        "воронка-продаж",
+        "сделки-і-угоди",
+        "sales-funnel",
+    ]
+    assert 'id="воронка-продаж"' in rendered.html

@@ -98,8 +98,13 @@ def test_a_docs_site_folder_becomes_a_course_the_linter_accepts(root: Path) -> N
         "nowhere: point it at a lesson or a full web address"
     ]
     assert warnings[("discovery-calls.mdx", 45)] == [
-        "image './images/call-steps.png' was not imported: add it to the course by hand"
+        "image './images/call-steps.png' copied to assets/sales/images/call-steps.png"
     ]
+    # The picture came along, into the course's assets/, and the lesson shows it.
+    copied = course / "assets/sales/images/call-steps.png"
+    assert copied.read_bytes() == (HANDBOOKS / "docs-site/sales/images/call-steps.png").read_bytes()
+    assert 'src="assets/sales/images/call-steps.png"' in discovery.html
+    assert "assets/sales/images/call-steps.png <- sales/images/call-steps.png" in result.output
     assert warnings[("inbound-leads.md", 7)] == ["site shortcode 'note' dropped"]
     assert "no 'minutes': estimated 1 from 57 words" in warnings[("inbound-leads.md", 1)]
     inbound = imported.lesson("inbound-leads")
@@ -212,3 +217,23 @@ def test_a_site_link_matches_the_longest_page_path() -> None:
     assert resolve_link("sales/a.md", "/handbook/sales/crm", targets) == "01-crm.md"
     assert resolve_link("sales/a.md", "/handbook/finance/crm", targets) is None
     assert resolve_link("sales/a.md", "crm.md", targets) == "01-crm.md"
+
+
+def test_an_image_missing_from_the_imported_folder_becomes_its_description() -> None:
+    """A link to it would be a missing file (a linter error); the reader gets the words."""
+    page = read_page(
+        "sales/calls.md",
+        "---\ntitle: Calls\nminutes: 2\n---\nIntro.\n\n![The five steps](img/steps.png)\n\n"
+        "![Logo](https://example.com/logo.png)\n\n[Price list](files/prices.pdf)\n",
+    )
+    lesson = convert_page(
+        page, "01-calls.md", {}, {"sales/files/prices.pdf": "assets/files/prices.pdf"}
+    )
+    assert "*The five steps*" in lesson.text and "img/steps.png" not in lesson.text
+    assert "![Logo](https://example.com/logo.png)" in lesson.text
+    assert "[Price list](assets/files/prices.pdf)" in lesson.text
+    assert [n.message for n in lesson.notes if "image" in n.message] == [
+        "image 'img/steps.png' is not in the imported folder: its description was kept as text; "
+        "put the image in the course's assets/ folder and link it there",
+        "image 'https://example.com/logo.png' stays on its site: it shows while the site serves it",
+    ]

@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .load import LESSON_MAX_KB, Catalog, load_catalog
+from .assets import ASSET_MAX_KB
+from .load import LESSON_MAX_KB, Catalog, LinkSettings, load_catalog
 from .translations import State
 
 # What ``content status`` calls each state of a translation.
@@ -43,7 +44,11 @@ def _load(root: Path | None) -> tuple[Path, Catalog]:
     default = str(config.get("CONTENT_LANGUAGE") or "en")
     languages = tuple(config.get("LANGUAGES") or ())
     max_kb = int(config.get("CONTENT_LESSON_MAX_KB") or LESSON_MAX_KB)
-    return base, load_catalog(base, None, default, languages, lesson_max_kb=max_kb)
+    links = LinkSettings(
+        str(config.get("BASE_URL") or ""),
+        int(config.get("CONTENT_ASSET_MAX_KB") or ASSET_MAX_KB),
+    )
+    return base, load_catalog(base, None, default, languages, lesson_max_kb=max_kb, links=links)
 
 
 @content_cli.command("check")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .fields import Fields, read_front_matter, read_mapping
+from .links import lesson_asset_url
 from .markdown import Renderer, TocEntry, find_links, plain_words
 from .problems import ProblemList
 from .sources import content_hash, is_slug
@@ -115,10 +116,11 @@ def _is_local_md(target: str) -> bool:
 def rewrite_link(course_slug: str, target: str) -> str | None:
     """Turn ``02-x.md`` / ``../c/01-y.md`` into URLs relative to ``/courses/<c>/<lesson>``.
 
-    Relative URLs keep working when the app is mounted under a path prefix.
+    Relative URLs keep working when the app is mounted under a path prefix. A file in an
+    assets folder (``assets/funnel.png``) gets its URL the same way.
     """
     if not _is_local_md(target):
-        return None
+        return lesson_asset_url(course_slug, target)
     course, filename, fragment = _resolve(course_slug, target)
     slug = lesson_slug(filename or "")
     if course is None or slug is None:

@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 from . import quizzes as quiz_files
 from . import roleplays as roleplay_files
+from .assets import ASSET_MAX_KB, ASSETS, content_type
 from .cache import RenderCache
 from .courses import (
     ALL_ROLES,
@@ -25,6 +26,7 @@ from .courses import (
     parse_course_meta,
     parse_lesson,
 )
+from .links import Sources, check_links, folder_rewriter, url_root, with_links
 from .markdown import Renderer
 from .problems import Problem
 from .quizzes import Quiz
@@ -209,6 +211,18 @@ def _load_courses(
             if path.name == "course.yaml" or path.is_dir() or split_translation(path.name):
                 continue
             rel = _rel(root, path)
+            if path.suffix != ".md" and content_type(path.name):
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        f"images and files go in the course's {ASSETS}/ folder: move it to "
+                        f"{_rel(root, folder)}/{ASSETS}/{path.name} and link it as "
+                        f"'{ASSETS}/{path.name}'",
+                        "warning",
+                    )
+                )
+                continue
             if path.suffix != ".md":
                 problems.append(Problem(rel, 1, "not a lesson (.md) file; ignored", "warning"))
                 continue
@@ -415,6 +429,32 @@ def _localize(
         )
 
 
+@dataclass(frozen=True)
+class LinkSettings:
+    """What links and files depend on: the app's address (``TRAINHUB_BASE_URL``: its path
+    prefixes case and quiz links, and a link to it is a page address) and the size limit of
+    a file in an assets folder (``CONTENT_ASSET_MAX_KB``)."""
+
+    base_url: str = ""
+    asset_max_kb: int = ASSET_MAX_KB
+
+
+def _check_links(
+    root: Path, courses: Mapping[str, Course], links: LinkSettings, problems: list[Problem]
+) -> None:
+    """Links and images in lessons, cases and quizzes, and the files in assets folders."""
+    errors = _first_errors(problems)
+
+    def lesson(path: str, line: int, target: str, course: str, filename: str) -> Problem | None:
+        return _link_problem(courses, errors, path, LessonLink(line, target, course, filename))
+
+    served = {
+        slug: {x.slug: f"{x.number:02d}-{x.slug}.md" for x in course.lessons}
+        for slug, course in courses.items()
+    }
+    problems.extend(check_links(root, Sources(served, lesson, links.base_url, links.asset_max_kb)))
+
+
 def _parse_all(
     root: Path,
     render: RenderCache,
@@ -422,19 +462,34 @@ def _parse_all(
     default_language: str = DEFAULT_LANGUAGE,
     languages: Iterable[str] = (),
     lesson_max_kb: int = LESSON_MAX_KB,
+    links: LinkSettings = LinkSettings(),
 ) -> Catalog:
     problems: list[Problem] = []
     if not any((root / top).is_dir() for top in CONTENT_DIRS):
         problems.append(Problem(str(root), 1, "no content/, quizzes/ or roleplays/ folder here"))
     courses = _load_courses(root, render, problems, lesson_max_kb)
     tracks = _load_tracks(root, problems)
-    quizzes, found = quiz_files.discover(root, render)
+    # Case and quiz texts link to lessons and files from the app's root (links.py).
+    prefix = url_root(links.base_url)
+    quiz_render = with_links(render, folder_rewriter("quizzes", prefix))
+    quizzes, found = quiz_files.discover(root, quiz_render)
     problems.extend(found)
-    roleplays, found = roleplay_files.discover(root, render)
+    roleplays, found = roleplay_files.discover(
+        root, with_links(render, folder_rewriter("roleplays", prefix))
+    )
     problems.extend(found)
     _cross_check(courses, tracks, quizzes, roleplays, problems)
+    _check_links(root, courses, links, problems)
+    # Translated cases and quizzes sit in the same folders, at the same depth.
     translated = load_translations(
-        root, default_language, courses, tracks, quizzes, roleplays, render, languages
+        root,
+        default_language,
+        courses,
+        tracks,
+        quizzes,
+        roleplays,
+        with_links(render, folder_rewriter("roleplays", prefix)),
+        languages,
     )
     problems.extend(translated.problems)
     _check_translated_links(translated.lessons, courses, problems)
@@ -502,6 +557,7 @@ def load_catalog(
     languages: Iterable[str] = (),
     *,
     lesson_max_kb: int = LESSON_MAX_KB,
+    links: LinkSettings = LinkSettings(),
 ) -> Catalog:
     """The catalog of the files under ``root``. The originals are in ``default_language``;
     ``languages`` are those ``content status`` lists missing translations in."""
@@ -513,8 +569,10 @@ def load_catalog(
     # nothing is missing and this pass is the answer. Otherwise render the misses (on every
     # core when there are many) and parse again, now entirely from the cache.
     with render.recording() as missing:
-        catalog = _parse_all(root, render, print_, default_language, languages, lesson_max_kb)
+        catalog = _parse_all(
+            root, render, print_, default_language, languages, lesson_max_kb, links
+        )
     if not missing:
         return catalog
     render.render_all(missing)
-    return _parse_all(root, render, print_, default_language, languages, lesson_max_kb)
+    return _parse_all(root, render, print_, default_language, languages, lesson_max_kb, links)

@@ -17,6 +17,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
@@ -93,12 +94,13 @@ class _RewriteLinks(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         if self.rewrite is None:
             return
-        for element in root.iter("a"):
-            href = element.get("href")
-            if href:
-                new = self.rewrite(href)
-                if new is not None:
-                    element.set("href", new)
+        for tag, attribute in (("a", "href"), ("img", "src")):
+            for element in root.iter(tag):
+                value = element.get(attribute)
+                if value:
+                    new = self.rewrite(value)
+                    if new is not None:
+                        element.set(attribute, new)
 
 
 class _LinkExtension(Extension):
@@ -142,7 +144,9 @@ def _converter() -> tuple[markdown.Markdown, _LinkExtension]:
         links = _LinkExtension()
         md = markdown.Markdown(
             extensions=["tables", "fenced_code", "sane_lists", "toc", links],
-            extension_configs={"toc": {"toc_depth": "2-3"}},
+            # slugify_unicode keeps Cyrillic: a Russian heading's anchor reads "#воронка-продаж",
+            # not "#_2" (the default drops every non-ASCII letter). ASCII ids are unchanged.
+            extension_configs={"toc": {"toc_depth": "2-3", "slugify": slugify_unicode}},
             output_format="html",
         )
         found = _converters.md = (md, links)

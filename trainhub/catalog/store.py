@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 from .cache import RenderCache
-from .load import DEFAULT_LANGUAGE, LESSON_MAX_KB, Catalog, fingerprint, load_catalog
+from .load import (
+    DEFAULT_LANGUAGE,
+    LESSON_MAX_KB,
+    Catalog,
+    LinkSettings,
+    fingerprint,
+    load_catalog,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +33,13 @@ class CatalogStore:
         default_language: str = DEFAULT_LANGUAGE,
         languages: tuple[str, ...] = (),
         lesson_max_kb: int = LESSON_MAX_KB,
+        links: LinkSettings | None = None,
     ):
         self.root = Path(root)
         self.default_language = default_language
         self.languages = languages
         self.lesson_max_kb = lesson_max_kb
+        self.links = links or LinkSettings()
         self.check_interval = check_interval
         self.cache = RenderCache(cache_dir)
         self._lock = threading.Lock()
@@ -45,6 +54,7 @@ class CatalogStore:
             self.default_language,
             self.languages,
             lesson_max_kb=self.lesson_max_kb,
+            links=self.links,
         )
         log.info(
             "catalog loaded in %.0f ms: %d courses, %d tracks, %d quizzes, %d cases, %d problems",

@@ -53,6 +53,10 @@ def import_command(
         action = "replaced" if planned.replaces and not dry_run else verb
         target = _shown(plan.course_dir / lesson.filename)
         click.echo(f"{action} {target} <- {planned.source} ({minutes})")
+    for copied, place in plan.files:
+        click.echo(
+            f"{verb} {_shown(plan.course_dir / place)} <- {copied.relative_to(src.resolve())}"
+        )
     for source, note in plan.notes():
         click.echo(f"{_shown(src / source)}:{note.line}: warning: {note.message}")
     if dry_run:

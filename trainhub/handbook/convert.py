@@ -209,6 +209,8 @@ class _Converter:
     page: Page
     targets: Mapping[str, str]  # page key -> lesson file name in the course
     notes: list[Note] = field(default_factory=list)
+    # source path of an imported image or file -> its path in the course (``assets/...``)
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def note(self, index: int, message: str) -> None:
         self.notes.append(Note(self.page.body_line + index, message))
@@ -316,12 +318,44 @@ class _Converter:
         def replace(match: re.Match[str]) -> str:
             bang, text, target = match.group(1), match.group(2), match.group(3)
             if bang:
-                self.note(index, f"image '{target}' was not imported: add it to the course by hand")
-                return match.group(0)
+                return self._image(index, text, target, match.group(0))
+            copied = self._file(target)
+            if copied is not None:
+                return f"[{text}]({copied})"
             rewritten = self._target(index, target)
             return f"[{text}]({rewritten})" if rewritten is not None else match.group(0)
 
         return _apply_masked(line, _mask_inline_code(line), _LINK, replace)
+
+    def _file(self, target: str) -> str | None:
+        """Where an image or file of the imported folder is in the course, or None."""
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
+            return None
+        path, _, fragment = target.partition("#")
+        joined = posixpath.normpath(
+            posixpath.join(posixpath.dirname(self.page.source), unquote(path))
+        )
+        found = self.files.get(joined)
+        return (f"{found}#{fragment}" if fragment else found) if found else None
+
+    def _image(self, index: int, text: str, target: str, written: str) -> str:
+        copied = self._file(target)
+        if copied is not None:
+            self.note(index, f"image '{target}' copied to {copied}")
+            return f"![{text}]({copied})"
+        if re.match(r"^https?://", target, re.I):
+            self.note(
+                index, f"image '{target}' stays on its site: it shows while the site serves it"
+            )
+            return written
+        # Not in the imported folder: a link to it would be a missing file, so the reader gets
+        # its description instead, and the author a note to add the picture.
+        self.note(
+            index,
+            f"image '{target}' is not in the imported folder: its description was kept as "
+            "text; put the image in the course's assets/ folder and link it there",
+        )
+        return f"*{text}*" if text.strip() else ""
 
     def _target(self, index: int, target: str) -> str | None:
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
@@ -410,9 +444,12 @@ def words_in(lines: Iterable[str]) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def convert_page(page: Page, filename: str, targets: Mapping[str, str]) -> Lesson:
-    """The lesson file for a page: front matter TrainHub reads, body with every fix noted."""
-    converter = _Converter(page, targets, list(page.notes))
+def convert_page(
+    page: Page, filename: str, targets: Mapping[str, str], files: Mapping[str, str] | None = None
+) -> Lesson:
+    """The lesson file for a page: front matter TrainHub reads, body with every fix noted.
+    ``files`` maps the imported images and files to their place in the course's assets/."""
+    converter = _Converter(page, targets, list(page.notes), dict(files or {}))
     body = converter.convert()
     notes = converter.notes
     minutes_value = page.meta.get("minutes")

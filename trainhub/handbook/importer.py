@@ -12,12 +12,12 @@ from pathlib import Path
 
 import yaml
 
+from ..catalog.assets import ASSETS, content_type
 from ..catalog.courses import LESSON_FILE
 from .convert import PAGE_SUFFIXES, Lesson, Note, Page, convert_page, read_page, slugify
 
 # Files a docs site keeps beside its pages that are not pages (sidebars, configs).
 _SKIPPED_NAMES = {"_category_.json", "_category_.yml", "_category_.yaml", "_meta.json"}
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
 class ImportRefused(Exception):
@@ -38,6 +38,8 @@ class Plan:
     lessons: list[Planned] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why)
     file_notes: list[tuple[str, Note]] = field(default_factory=list)  # (source, note)
+    # Images and files copied into the course's assets/: (source file, path in the course).
+    files: list[tuple[Path, str]] = field(default_factory=list)
 
     def notes(self) -> list[tuple[str, Note]]:
         found = [(p.source, n) for p in self.lessons for n in p.lesson.notes]
@@ -48,17 +50,20 @@ def _natural(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
-def find_pages(src: Path) -> tuple[list[Page], list[tuple[str, Note]]]:
+def find_pages(src: Path) -> tuple[list[Page], list[tuple[str, Note]], list[str]]:
+    """The pages, the notes about files left out, and the images and files (a type the app
+    serves) that go into the course's assets/ folder."""
     pages: list[Page] = []
     notes: list[tuple[str, Note]] = []
+    files: list[str] = []
     for path in sorted(src.rglob("*")):
         if not path.is_file() or any(part.startswith(".") for part in path.relative_to(src).parts):
             continue
         rel = path.relative_to(src).as_posix()
         if path.name in _SKIPPED_NAMES:
             continue
-        if path.suffix.lower() in _IMAGE_SUFFIXES:
-            notes.append((rel, Note(1, "an image: not imported; copy it into the course by hand")))
+        if content_type(path.name):
+            files.append(rel)
             continue
         if path.suffix.lower() not in PAGE_SUFFIXES:
             notes.append((rel, Note(1, "not a Markdown page; left out")))
@@ -73,7 +78,7 @@ def find_pages(src: Path) -> tuple[list[Page], list[tuple[str, Note]]]:
             continue
         pages.append(read_page(rel, text))
     pages.sort(key=lambda p: (p.order is None, p.order or 0.0, _natural(p.source)))
-    return pages, notes
+    return pages, notes, files
 
 
 def _existing_lessons(course_dir: Path) -> dict[str, tuple[int, str]]:
@@ -106,7 +111,7 @@ def plan_import(
     if slugify(course) != course:
         raise ImportRefused(f"'{course}' is not a course folder name: try '{slugify(course)}'")
     course_dir = content_dir / "courses" / course
-    pages, file_notes = find_pages(src)
+    pages, file_notes, found_files = find_pages(src)
     if not pages:
         raise ImportRefused(f"no Markdown pages (.md, .mdx) in {src}")
     existing = _existing_lessons(course_dir)
@@ -141,9 +146,20 @@ def plan_import(
         course_yaml=None if (course_dir / "course.yaml").exists() else _course_yaml(course, title),
         file_notes=file_notes,
     )
+    # The folder's images and files keep their place under assets/: page links stay right.
+    files = {rel: f"{ASSETS}/{rel}" for rel in found_files}
+    for rel, target in files.items():
+        existing_file = course_dir / target
+        if existing_file.exists() and existing_file.read_bytes() != (src / rel).read_bytes():
+            if not force:
+                raise ImportRefused(
+                    f"{rel}: the course already has a different {target}; nothing was written "
+                    "(use --force to replace it)"
+                )
+        plan.files.append((src / rel, target))
     for page in pages:
         filename = names[page.key]
-        lesson = convert_page(page, filename, names)
+        lesson = convert_page(page, filename, names, files)
         plan.lessons.append(Planned(page.source, lesson, (course_dir / filename).exists()))
     return plan
 
@@ -156,6 +172,13 @@ def write_plan(plan: Plan) -> list[Path]:
         written.append(_write(plan.course_dir / "course.yaml", plan.course_yaml))
     for planned in plan.lessons:
         written.append(_write(plan.course_dir / planned.lesson.filename, planned.lesson.text))
+    for source, target in plan.files:
+        path = plan.course_dir / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(source.read_bytes())
+        partial.replace(path)
+        written.append(path)
     return written
 
 

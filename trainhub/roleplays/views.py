@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -19,7 +21,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..access import authorize, requires
-from ..catalog.markdown import render_user_text
+from ..catalog.links import folder_rewriter
+from ..catalog.markdown import render, render_user_text
 from ..catalog.roleplays import RoleplayCase
 from ..content import read_catalog
 from ..db import utcnow
@@ -39,6 +42,24 @@ def answer_html(text: str | None) -> Markup:
 
 
 bp.add_app_template_filter(answer_html, "answer_html")
+
+
+@functools.lru_cache(maxsize=4096)
+def _case_text(text: str, url_root: str) -> str:
+    html = render(text, folder_rewriter("roleplays", url_root)).html.strip()
+    # One line of the page (it sits in a <p> or an <li>): paragraphs become line breaks.
+    html = html.replace("</p>\n<p>", "<br><br>")
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return html
+
+
+@bp.app_template_filter("case_text")
+def case_text(text: str | None) -> Markup:
+    """A case's situation, objectives, answer format or persona traits as inline Markdown,
+    through the authors' allow-list: a link to a lesson or a file works as in the scenario
+    (checked by the linter at its line). Pure per text and path prefix, hence cached."""
+    return Markup(_case_text(text or "", request.script_root))  # noqa: S704 (nh3 cleaned it)
 
 
 # What a file's name says it is, for the message when its contents say otherwise.

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from ..catalog import Catalog
+from ..catalog.links import link_text
 from .index import Document
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -63,9 +64,11 @@ def catalog_documents(catalog: Catalog) -> Iterator[Document]:
         )
     for case in catalog.roleplays.values():
         persona = case.persona
-        about = [case.situation, plain_text(case.html), *case.objectives]
+        # The plain fields may hold Markdown links: their words are indexed, not their files.
+        about = [link_text(case.situation), plain_text(case.html)]
+        about += [link_text(objective) for objective in case.objectives]
         if persona is not None:
-            about[:0] = [persona.name, persona.role, persona.traits]
+            about[:0] = [persona.name, persona.role, link_text(persona.traits)]
         yield Document(
             "roleplay",
             (case.slug,),
