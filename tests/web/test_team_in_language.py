@@ -122,3 +122,16 @@ def test_an_english_reader_searches_the_originals(client, cast, db_session) -> N
     db_session.commit()
     assert "<mark>Sales</mark> basics" in _text(client.get("/search?q=sales"))
     assert "Основы" not in _text(client.get("/search?q=продажи"))
+
+
+def test_the_csv_in_another_language_than_the_page(client, cast) -> None:
+    # A Russian manager asks for the Ukrainian CSV: Ukrainian words; the fixture has no
+    # Ukrainian translation, so the titles are the originals'.
+    as_user(client, cast["manager"].email)
+    response = client.get("/team/export.csv?lang=uk")
+    rows = list(csv.reader(io.StringIO(_text(response).lstrip("\ufeff"))))
+    cells = dict(zip(rows[0], rows[1], strict=True))
+    assert cells["Програма"] == "Lead generation"
+    assert "Sales basics" in cells["Причини"] and "Основы продаж" not in cells["Причини"]
+    # The next step is said once, with its title once ("“Title”: ..." is the reason's own).
+    assert cells["Наступний крок"].count("Sales basics") == 1, cells["Наступний крок"]

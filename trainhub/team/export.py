@@ -154,43 +154,42 @@ def _text(markup: Markup) -> str:
     return markup.striptags()
 
 
-def _schedule_words(row: HireRow) -> str:
-    if row.is_ready:
-        return _("ready")
-    if row.target_days is None:
-        return ""
-    if row.schedule_state != "scheduled":
-        return _("paused") if row.schedule_state == "paused" else _("not scheduled")
-    return _("behind") if row.is_behind else _("on track")
-
-
-def _status_words(status: str) -> str:
-    words = {
+def _words() -> dict[str, str]:
+    """The words of the codes, looked up once per CSV (not once per row)."""
+    return {
+        "ready": _("ready"),
+        "paused": _("paused"),
+        "not scheduled": _("not scheduled"),
+        "behind": _("behind"),
+        "on track": _("on track"),
         "not_started": _("not started"),
         "in_progress": _("in progress"),
         "awaiting_review": _("awaiting review"),
-        "ready": _("ready"),
-    }
-    return words.get(status, status)
-
-
-def _state_words(state: str) -> str:
-    words = {
         "scheduled": _("scheduled"),
-        "paused": _("paused"),
         "not_scheduled": _("not scheduled"),
     }
-    return words.get(state, state)
 
 
-def worded_record(row: HireRow, zone: str = "UTC") -> list[str]:
+def _schedule_words(row: HireRow, words: dict[str, str]) -> str:
+    code = _schedule(row)
+    return words[code] if code else ""
+
+
+def worded_record(
+    row: HireRow, zone: str = "UTC", words: dict[str, str] | None = None
+) -> list[str]:
     """``record`` for a person reading the CSV in their language (``?lang=ru``): the same
     columns, with words and titles where ``record`` has codes and slugs (those stay in the
     English CSV, which integrations read). Call it with the reader's locale set (the catalog
     of ``row`` in their language gives the titles); moments are the company's (``zone``)."""
+    words = words or _words()
     nxt = row.next_step
     pairs = row.steps_with_due()
     steps = row.readiness.steps
+    # A reason names its step's item already ("“Title”: 0 of 7 lessons read"); a detail not.
+    next_step = ""
+    if nxt is not None:
+        next_step = _text(step_reason(nxt)) or f"{nxt.title}: {_text(step_detail(nxt))}"
     reasons = [_text(step_reason(s)) for s in steps if s.reason] or [
         _text(Markup(escape(r))) for r in row.readiness.reasons
     ]
@@ -202,18 +201,18 @@ def worded_record(row: HireRow, zone: str = "UTC") -> list[str]:
         row.started_on.isoformat() if row.started_on else "",
         row.days_in if row.days_in is not None else "",
         row.target_days or "",
-        _schedule_words(row),
+        _schedule_words(row, words),
         round(row.readiness.progress * 100),
-        _status_words(row.status),
+        words.get(row.status, row.status),
         _local(row.readiness.ready_since, zone),
         _local(row.cleared_at, zone),
         row.cleared_by or "",
-        f"{nxt.title}: {_text(step_reason(nxt)) or _text(step_detail(nxt))}" if nxt else "",
+        next_step,
         len(row.waiting),
         _local(row.waiting_since, zone),
         "; ".join(reasons),
         "; ".join(s.title for s in steps if s.outdated),
-        _state_words(row.schedule_state),
+        words.get(row.schedule_state, row.schedule_state),
         "; ".join(
             f"{s.title}: {due.due_on.isoformat() if due and due.due_on else ''}" for s, due in pairs
         ),
@@ -232,7 +231,8 @@ def csv_lines(
     titles, with moments in the company's time zone ``worded``, see ``worded_record``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    lines = (record(row) if worded is None else worded_record(row, worded) for row in rows)
+    words = _words() if worded is not None else {}
+    lines = (record(row) if worded is None else worded_record(row, worded, words) for row in rows)
     for cells in ([head or list(HEADER)], lines):
         for line in cells:
             writer.writerow(line)

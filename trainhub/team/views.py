@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from flask import (
@@ -149,7 +150,10 @@ def export_csv() -> ResponseReturnValue:
     def body() -> Iterator[str]:
         # A BOM so spreadsheet programs read the names as UTF-8.
         yield "\ufeff"
-        with force_locale(language):
+        # Forced only for another language than the page's: Flask-Babel looks the catalog up
+        # on every call inside ``force_locale``, and a worded CSV asks it for every row.
+        forced = force_locale(language) if language != str(get_locale()) else nullcontext()
+        with forced:
             yield from csv_lines(rows, head, worded=None if language == "en" else zone)
 
     filename = f"team-readiness-{today():%Y-%m-%d}.csv"
