@@ -64,13 +64,14 @@ TYPED = {
 }
 
 
-def accepted_originals(cat: Catalog) -> set[str]:
-    """Texts a page may show marked ``lang="en"``: the language switch's own names, and the
-    titles and summaries of items outside the walked track (other roles' tracks, courses,
-    quizzes and cases, which issue 16 does not translate). Nothing of the walked track."""
+def accepted_originals(cat: Catalog) -> str:
+    """Text a page may show marked ``lang="en"``: the language switch's own names, and the
+    texts of items outside the walked track (other roles' tracks, courses, quizzes and cases
+    in the lists of all of them; issue 16 does not translate them). Nothing of the walked
+    track: its items are read in the language, and a marked piece of them fails the test."""
     track = cat.tracks[TRACK]
-    walked = {(step.kind, step.slug) for step in track.steps}
-    texts = set(LANGUAGES.values())
+    walked = {(step.kind, step.slug) for step in track.steps} | {("track", TRACK)}
+    texts = list(LANGUAGES.values())
     for kind, items in (
         ("course", cat.courses),
         ("quiz", cat.quizzes),
@@ -78,9 +79,14 @@ def accepted_originals(cat: Catalog) -> set[str]:
         ("track", cat.tracks),
     ):
         for slug, item in items.items():
-            if (kind, slug) not in walked and not (kind == "track" and slug == TRACK):
-                texts |= {item.title, getattr(item, "summary", "") or ""}
-    return texts
+            if (kind, slug) in walked:
+                continue
+            texts += [item.title, getattr(item, "summary", "") or ""]
+            persona = getattr(item, "persona", None)
+            if persona is not None:
+                texts.append(f"{persona.name}, {persona.role}")
+            texts.append(getattr(item, "situation", "") or "")
+    return "\n".join(texts)
 
 
 class Walker:
@@ -174,6 +180,9 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
             page.fill("textarea[name=text]", typed["answer"])
             hire.submit("form.rp-answer-form [name=submit]", f"case {step.slug} submitted")
             expect(page.get_by_test_id("answer-state")).to_be_visible()
+    # The lists of every course, quiz and case (other roles' in the original), notice settings.
+    for path in ("/courses/", "/quizzes/", "/roleplays/", "/notifications/settings"):
+        hire.go(path, path)
     # Search in the language: every form of the word finds the same translated lessons.
     found_by: dict[str, list[str]] = {}
     for query in SEARCHES[language]:
@@ -220,6 +229,8 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
         if step.kind == "signoff":
             expect(page.locator(f"[data-item='{step.slug}']")).to_have_class("card rp-signoff done")
     mentor.go("/notifications/", "mentor notices")
+    for path in ("/", "/quizzes/grading", f"/team/{hire_id}"):
+        mentor.go(path, f"mentor {path}")
 
     # --- The hire reads the notices of the reviews and sign-offs. ---------------------------
     hire.go("/", "home, ready")

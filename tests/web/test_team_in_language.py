@@ -135,3 +135,15 @@ def test_the_csv_in_another_language_than_the_page(client, cast) -> None:
     assert "Sales basics" in cells["Причини"] and "Основы продаж" not in cells["Причини"]
     # The next step is said once, with its title once ("“Title”: ..." is the reason's own).
     assert cells["Наступний крок"].count("Sales basics") == 1, cells["Наступний крок"]
+
+
+def test_lists_mark_an_original_shown_to_a_reader_of_another_language(client, cast, db_session):
+    page = _text(client.get("/courses/"))  # the Russian hire: the course is translated
+    assert "Основы продаж" in page and 'lang="en"><a href="/courses/basics/"' not in page
+    cast["hire"].locale = "uk"  # no Ukrainian translation: the original, marked as English
+    db_session.commit()
+    page = _text(client.get("/courses/"))
+    assert 'lang="en"><a href="/courses/basics/">Sales basics</a>' in page
+    assert '<p lang="en">What a sales department does.</p>' in page
+    for path, title in (("/quizzes/", "KPI quiz"), ("/roleplays/", "A cold call")):
+        assert f'lang="en"><a href="{path[:-1]}/' in _text(client.get(path)), title
