@@ -148,3 +148,14 @@ def test_a_refused_setting_is_one_line_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "TRAINHUB_SECRET_KEY" in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 3
+
+
+def test_content_check_counts_in_words(runner, tmp_path) -> None:
+    # "1 errors" read like a typo; the summary says each count in its own number.
+    course = tmp_path / "content" / "courses" / "basics"
+    course.mkdir(parents=True)
+    (course / "course.yaml").write_text("title: Basics\nsummary: S.\nroles: [all]\norder: 1\n")
+    (course / "01-a.md").write_text("---\ntitle: A\nminutes: 2\n---\nSee [b](02-b.md).\n")
+    result = runner.invoke(args=["content", "check", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "1 course (1 lesson), 0 tracks, 0 quizzes, 0 cases: 1 error, 0 warnings" in result.stderr

@@ -73,10 +73,16 @@ def content_check(root: Path | None, strict: bool) -> None:
     errors = len(result.errors)
     warnings = len(result.problems) - errors
     lessons = sum(len(c.lessons) for c in result.courses.values())
+    counts = [
+        _count(len(result.courses), "course"),
+        f"({_count(lessons, 'lesson')})",
+        _count(len(result.tracks), "track"),
+        _count(len(result.quizzes), "quiz", "quizzes"),
+        _count(len(result.roleplays), "case"),
+    ]
     click.echo(
-        f"{len(result.courses)} courses ({lessons} lessons), {len(result.tracks)} tracks, "
-        f"{len(result.quizzes)} quizzes, {len(result.roleplays)} cases: "
-        f"{errors} errors, {warnings} warnings",
+        f"{counts[0]} {counts[1]}, {', '.join(counts[2:])}: "
+        f"{_count(errors, 'error')}, {_count(warnings, 'warning')}",
         err=True,
     )
     if errors or (strict and warnings):
@@ -125,3 +131,8 @@ def content_status(root: Path | None, only: tuple[str, ...]) -> None:
             f"({count['out_of_date']} out of date, {count['unversioned']} without a version, "
             f"{count['drifted']} drifted and not served)"
         )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    # An author reads this line: "1 error", not "1 errors" (the CLI speaks English only).
+    return f"{n} {one if n == 1 else (many or one + 's')}"
