@@ -12,6 +12,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from flask import current_app
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from .catalog import Catalog, CatalogStore
 from .language import gettext as _
@@ -89,7 +90,18 @@ def title_in(kind: str, slug: str, language: str, track: str | None = None) -> s
     return catalog().title_of(kind, slug, language, track=track)
 
 
+def text_lang(item: Any) -> Markup:
+    """For templates: ``lang="en"`` on the element of an item's text when the reader gets it
+    in its original (not translated into their language), so it is read as English; empty
+    when the item is translated or the reader reads the originals' language."""
+    cat = read_catalog()
+    if item is None or not cat.is_untranslated(item, reader_language()):
+        return Markup("")
+    return Markup(' lang="%s"') % cat.language_of(item)
+
+
 TEMPLATE_GLOBALS = {
+    "text_lang": text_lang,
     "content_title": content_title,
     "answered_in": answered_in,
     "read_catalog": read_catalog,

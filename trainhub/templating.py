@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from . import clock, formatting
 from .auth.models import User
-from .content import catalog
+from .content import read_catalog
 from .extensions import db
 from .language import LANGUAGES
 from .language import gettext as fast_gettext
@@ -94,7 +94,7 @@ def track_title(key: str | None) -> str:
     key the catalog no longer has is shown as it is rather than hidden."""
     if not key:
         return ""
-    track = catalog().tracks.get(key)
+    track = read_catalog().tracks.get(key)
     return track.title if track is not None else key
 
 

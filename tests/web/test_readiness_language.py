@@ -1,5 +1,6 @@
 """Readiness speaks the reader's language: each step's detail and each reason, on the hire's
-home, the team dashboard, a hire's page and the certificate. The API and the CSV keep English.
+home, the team dashboard, a hire's page and the certificate. The API keeps English; the CSV is
+in the requester's language (``?lang=en`` for the English one).
 """
 
 from __future__ import annotations
@@ -90,9 +91,12 @@ def test_english_readers_get_english(client, app) -> None:
     assert "not attempted yet" in page and "&lt;script&gt;" in page
 
 
-def test_the_csv_keeps_english_like_its_column_names(client, app) -> None:
+def test_the_csv_is_in_the_requesters_language_and_english_on_request(client, app) -> None:
+    # Issue 16: a Russian manager's CSV has Russian headers and words (with titles);
+    # ``?lang=en`` keeps the English column names and codes that integrations read.
     manager, _hire, _hire_id = _team(app, "ru")
     sign_in(client, manager)
     csv = client.get("/team/export.csv").get_data(as_text=True)
-    assert "not attempted yet" in csv
-    assert "попыток" not in csv
+    assert "попыток ещё не было" in csv and "not attempted yet" not in csv
+    english = client.get("/team/export.csv?lang=en").get_data(as_text=True)
+    assert "not attempted yet" in english and "попыток" not in english

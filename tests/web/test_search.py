@@ -18,7 +18,8 @@ def app_config(app_config):
 
 def _results(html: str) -> list[str]:
     found = re.search(r'data-testid="search-results">(.*?)</ol>', html, re.S)
-    return re.findall(r"<h2><a [^>]*>(.*?)</a></h2>", found.group(1), re.S) if found else []
+    # A title may carry its text's language (lang="en": an original shown to a Russian reader).
+    return re.findall(r"<h2[^>]*><a [^>]*>(.*?)</a></h2>", found.group(1), re.S) if found else []
 
 
 def _plain(markup: str) -> str:

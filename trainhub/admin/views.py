@@ -13,7 +13,7 @@ from ..auth import service as accounts
 from ..auth.forms import PasswordLinkForm, PersonForm
 from ..auth.links import latest_link, state_of
 from ..auth.models import User
-from ..content import catalog
+from ..content import catalog, read_catalog
 from ..db import utcnow
 from ..extensions import db
 from ..passwords.service import send_invitation, send_reset
@@ -23,7 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _fill_choices(form: PersonForm) -> None:
-    tracks = catalog().tracks
+    tracks = read_catalog().tracks  # the keys are the same in every language
     form.track.choices = [SelectChoice("", "—")] + [
         SelectChoice(t.role, t.title) for t in tracks.values()
     ]

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..access import requires
-from ..content import catalog
+from ..content import read_catalog
 from ..extensions import db
 from ..permissions import can_manage_people
 from ..routing import MAX_ID
@@ -30,7 +30,7 @@ def log() -> ResponseReturnValue:
     # People named by id in the events' data (a pool's mentors), in one statement.
     ids = people_ids(event for event, _actor, _subject in rows)
     names = names_of(db.session, ids)
-    cat = catalog()
+    cat = read_catalog()  # items named in the reader's language
     described = {event.id: describe(event, cat, names) for event, _actor, _subject in rows}
     return render_template(
         "audit/log.html", rows=rows, older=older, verdict=verdict, described=described

@@ -289,7 +289,14 @@ def _check(
 ) -> None:
     user_id = current.id if current else None
     if data.role not in ROLES:
-        raise AccountError(f"unknown role '{data.role}' (one of: {', '.join(ROLES)})", "role")
+        raise AccountError(
+            N_(
+                "unknown role '%(role)s' (one of: %(roles)s)",
+                role=data.role,
+                roles=", ".join(ROLES),
+            ),
+            "role",
+        )
     if data.role == Role.HIRE and not data.track:
         raise AccountError(N_("A new hire needs a track: choose one."), "track")
     if (
@@ -300,7 +307,7 @@ def _check(
         # Due dates count from the start; existing hires without one stay "not scheduled".
         raise AccountError(N_("A new hire needs a start date."), "started_on")
     if data.track and data.track not in known_tracks:
-        raise AccountError(f"no track named '{data.track}'", "track")
+        raise AccountError(N_("no track named '%(track)s'", track=data.track), "track")
     for field, person_id, wanted in (
         ("mentor_id", data.mentor_id, {"mentor"}),
         ("manager_id", data.manager_id, {"manager"}),
@@ -311,7 +318,13 @@ def _check(
             raise AccountError(N_("A person cannot be their own mentor or manager."), field)
         other = session.get(User, person_id)
         if other is None or other.role not in wanted:
-            raise AccountError(f"that person cannot be a {field.removesuffix('_id')}", field)
+            # Two messages, not one with the role's code in it, so each reads naturally.
+            raise AccountError(
+                N_("that person cannot be a mentor")
+                if field == "mentor_id"
+                else N_("that person cannot be a manager"),
+                field,
+            )
     clash = find_by_email(session, data.email)
     if clash is not None and clash.id != user_id:
         raise AccountError(N_("An account with this e-mail already exists."), "email")

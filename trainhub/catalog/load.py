@@ -72,7 +72,12 @@ class Catalog:
         """This catalog as a reader of ``language`` reads it: each item translated where a
         translation exists, the original otherwise. Grading, thresholds and hashes are the
         same in every language (a translation carries texts only)."""
-        found = self.localized.get(language or self.default_language)
+        wanted = language or self.default_language
+        if wanted == self.reading_language:
+            # Itself, not its sibling in ``localized``: a catalog made from another by
+            # ``dataclasses.replace`` (a test's new version of a file) keeps its own items.
+            return self
+        found = self.localized.get(wanted)
         if found is not None:
             return found
         return self.localized.get(self.default_language, self)

@@ -5,8 +5,9 @@ quiz's title and summary, a case's scenario, persona and objectives, a track's t
 and step titles. Quiz questions (their answers and feedback), rubrics and ``mentor_notes`` are
 never indexed, so no search can reveal them, whoever asks.
 
-The catalog has no per-language content yet, so the originals are indexed; when it serves
-translations (``name.ru.md``), ``catalog_documents`` is where the reader's language is picked.
+The catalog given is the one the reader reads (``read_catalog()``): each item in the reader's
+language where it is translated, the original otherwise, so a Russian reader searches the
+Russian texts. Each document says its text's language.
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ def plain_text(markup: str) -> str:
 
 def catalog_documents(catalog: Catalog) -> Iterator[Document]:
     for course in catalog.courses.values():
-        yield Document("course", (course.slug,), course.title, course.summary, course.roles)
+        yield Document(
+            "course",
+            (course.slug,),
+            course.title,
+            course.summary,
+            course.roles,
+            language=catalog.language_of(course),
+        )
         for lesson in course.lessons:
             yield Document(
                 "lesson",
@@ -43,9 +51,17 @@ def catalog_documents(catalog: Catalog) -> Iterator[Document]:
                 plain_text(lesson.html),
                 course.roles,
                 context=course.title,
+                language=catalog.language_of(lesson),
             )
     for quiz in catalog.quizzes.values():
-        yield Document("quiz", (quiz.slug,), quiz.title, quiz.summary, quiz.roles)
+        yield Document(
+            "quiz",
+            (quiz.slug,),
+            quiz.title,
+            quiz.summary,
+            quiz.roles,
+            language=catalog.language_of(quiz),
+        )
     for case in catalog.roleplays.values():
         persona = case.persona
         # The plain fields may hold Markdown links: their words are indexed, not their files.
@@ -54,7 +70,12 @@ def catalog_documents(catalog: Catalog) -> Iterator[Document]:
         if persona is not None:
             about[:0] = [persona.name, persona.role, link_text(persona.traits)]
         yield Document(
-            "roleplay", (case.slug,), case.title, " \n ".join(p for p in about if p), case.roles
+            "roleplay",
+            (case.slug,),
+            case.title,
+            " \n ".join(p for p in about if p),
+            case.roles,
+            language=catalog.language_of(case),
         )
     for track in catalog.tracks.values():
         steps = [
@@ -67,6 +88,7 @@ def catalog_documents(catalog: Catalog) -> Iterator[Document]:
             track.title,
             " \n ".join([track.summary, *(s for s in steps if s)]),
             (track.role,),
+            language=catalog.language_of(track),
         )
 
 

@@ -9,9 +9,12 @@ from .documents import catalog_documents, is_visible
 from .index import Hit, Index, build_index
 
 _lock = threading.Lock()
-# One slot: the index of the newest catalog seen, keyed by its fingerprint. Derived from the
-# files like the catalog itself, so every worker builds the same one and none needs sharing.
+# The index of each catalog seen, keyed by its fingerprint: one per language the readers read
+# (a catalog in a language has a fingerprint of its own). Derived from the files like the
+# catalog itself, so every worker builds the same ones and none needs sharing. A new version
+# of the files makes new fingerprints; the old indexes are dropped once there are too many.
 _built: dict[str, Index] = {}
+MAX_INDEXES = 8
 
 
 def index_of(catalog: Catalog) -> Index:
@@ -21,7 +24,8 @@ def index_of(catalog: Catalog) -> Index:
             found = _built.get(catalog.fingerprint)
             if found is None:
                 found = build_index(list(catalog_documents(catalog)))
-                _built.clear()
+                if len(_built) >= MAX_INDEXES:
+                    _built.clear()
                 _built[catalog.fingerprint] = found
     return found
 

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..access import requires
-from ..content import catalog
+from ..content import read_catalog
 from ..permissions import can_view_team, is_hire, is_signed_in
 from .index import Document
 from .service import search_content
@@ -40,7 +40,9 @@ def _link(document: Document) -> str:
 def results() -> ResponseReturnValue:
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
     hits = (
-        search_content(catalog(), query, role=current_user.role, track=current_user.track)
+        # The reader's language: a Russian reader finds the Russian texts (and the originals
+        # of what is not translated yet).
+        search_content(read_catalog(), query, role=current_user.role, track=current_user.track)
         if query
         else []
     )

@@ -7,9 +7,13 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
+from ..language import gettext as _
+from ..readiness.wording import step_detail, step_reason
 from .service import HireRow
 
 HEADER = (
@@ -141,11 +145,95 @@ def record(row: HireRow) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def csv_lines(rows: Iterable[HireRow], head: list[str] | None = None) -> Iterator[str]:
-    """The CSV a line at a time: the header, then a line per row as it comes."""
+def _local(value: datetime | None, zone: str) -> str:
+    """A moment as a person reads it in a spreadsheet: the company's date and time."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _text(markup: Markup) -> str:
+    return markup.striptags()
+
+
+def _words() -> dict[str, str]:
+    """The words of the codes, looked up once per CSV (not once per row)."""
+    return {
+        "ready": _("ready"),
+        "paused": _("paused"),
+        "not scheduled": _("not scheduled"),
+        "behind": _("behind"),
+        "on track": _("on track"),
+        "not_started": _("not started"),
+        "in_progress": _("in progress"),
+        "awaiting_review": _("awaiting review"),
+        "scheduled": _("scheduled"),
+        "not_scheduled": _("not scheduled"),
+    }
+
+
+def _schedule_words(row: HireRow, words: dict[str, str]) -> str:
+    code = _schedule(row)
+    return words[code] if code else ""
+
+
+def worded_record(
+    row: HireRow, zone: str = "UTC", words: dict[str, str] | None = None
+) -> list[str]:
+    """``record`` for a person reading the CSV in their language (``?lang=ru``): the same
+    columns, with words and titles where ``record`` has codes and slugs (those stay in the
+    English CSV, which integrations read). Call it with the reader's locale set (the catalog
+    of ``row`` in their language gives the titles); moments are the company's (``zone``)."""
+    words = words or _words()
+    nxt = row.next_step
+    pairs = row.steps_with_due()
+    steps = row.readiness.steps
+    # A reason names its step's item already ("“Title”: 0 of 7 lessons read"); a detail not.
+    next_step = ""
+    if nxt is not None:
+        next_step = _text(step_reason(nxt)) or f"{nxt.title}: {_text(step_detail(nxt))}"
+    reasons = [_text(step_reason(s)) for s in steps if s.reason] or [
+        _text(Markup(escape(r))) for r in row.readiness.reasons
+    ]
+    cells: tuple[object, ...] = (
+        row.name,
+        row.email,
+        row.track_title or "",
+        row.mentor_email or "",
+        row.started_on.isoformat() if row.started_on else "",
+        row.days_in if row.days_in is not None else "",
+        row.target_days or "",
+        _schedule_words(row, words),
+        round(row.readiness.progress * 100),
+        words.get(row.status, row.status),
+        _local(row.readiness.ready_since, zone),
+        _local(row.cleared_at, zone),
+        row.cleared_by or "",
+        next_step,
+        len(row.waiting),
+        _local(row.waiting_since, zone),
+        "; ".join(reasons),
+        "; ".join(s.title for s in steps if s.outdated),
+        words.get(row.schedule_state, row.schedule_state),
+        "; ".join(
+            f"{s.title}: {due.due_on.isoformat() if due and due.due_on else ''}" for s, due in pairs
+        ),
+        "; ".join(f"{s.title}: {due.overdue_days if due else 0}" for s, due in pairs),
+        row.schedule.most_overdue,
+    )
+    return [neutralise(cell) for cell in cells]
+
+
+def csv_lines(
+    rows: Iterable[HireRow],
+    head: list[str] | None = None,
+    worded: str | None = None,
+) -> Iterator[str]:
+    """The CSV a line at a time: the header, then a line per row as it comes (in words and
+    titles, with moments in the company's time zone ``worded``, see ``worded_record``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for cells in ([head or list(HEADER)], (record(row) for row in rows)):
+    words = _words() if worded is not None else {}
+    lines = (record(row) if worded is None else worded_record(row, worded, words) for row in rows)
+    for cells in ([head or list(HEADER)], lines):
         for line in cells:
             writer.writerow(line)
             yield buffer.getvalue()

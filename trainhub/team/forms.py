@@ -91,14 +91,16 @@ class FilterForm(Form):
 
     def fill_choices(
         self,
-        tracks: list[tuple[str, str]],
+        tracks: list[tuple[str, str, str | None]],
         mentors: list[tuple[int, str]],
         start_range: tuple[date | None, date | None],
     ) -> None:
-        """Tracks from the catalog; mentors and start months from the viewer's own hires (a
+        """Tracks from the catalog (role, title, and the title's language when it is not the
+        reader's: the option says so); mentors and start months from the viewer's own hires (a
         row per mentor, and the first and last start dates: never a row per hire)."""
         self.track.choices = [SelectChoice("", _l("Any track"))] + [
-            SelectChoice(slug, title) for slug, title in tracks
+            SelectChoice(slug, title, render_kw={"lang": lang} if lang else None)
+            for slug, title, lang in tracks
         ]
         self.mentor.choices = [SelectChoice("", _l("Any mentor"))] + [
             SelectChoice(str(i), name or "—") for i, name in mentors

@@ -16,6 +16,7 @@ from ..catalog import Catalog
 from ..catalog.versions import same_version
 from ..courses.models import LessonCompletion
 from ..db import DbSession
+from ..formatting import number, percent
 from ..quizzes.models import QuizAttempt
 from ..readiness.results import StepResult
 from ..roleplays.models import Review, RoleplaySubmission
@@ -23,6 +24,12 @@ from ..schedule.service import StepDue
 from ..signoffs.models import SignOff
 from .models import Clearance
 from .service import HireRow
+
+
+def _removed() -> str:
+    # An item gone from the files keeps its history; it is named as such, never by its slug.
+    removed: str = _("(removed from the training materials)")
+    return removed
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,8 @@ def _lessons(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     entries = []
     for row in rows:
         found = cat.lesson(row.course_slug, row.lesson_slug)
-        title = found[1].title if found else row.lesson_slug
-        course = found[0].title if found else row.course_slug
+        title = found[1].title if found else _removed()
+        course = found[0].title if found else _removed()
         stale = found is not None and not same_version(row.lesson_hash, found[1])
         entries.append(
             Entry(
@@ -62,10 +69,10 @@ def _attempts(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     entries = []
     for row in rows:
         quiz = cat.quizzes.get(row.quiz_slug)
-        title = quiz.title if quiz else row.quiz_slug
+        title = quiz.title if quiz else _removed()
         if row.status == "graded" and row.percent is not None:
             verdict = _("passed") if row.is_passed else _("not passed")
-            detail = f"{row.percent:.0f}% — {verdict}"
+            detail = f"{percent(row.percent)} — {verdict}"
         elif row.status == "awaiting_grading":
             detail = _("essay answers wait for grading")
         else:
@@ -93,7 +100,7 @@ def _submissions(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     entries = []
     for submission, review, reviewer in rows:
         case = cat.roleplays.get(submission.case_slug)
-        title = case.title if case else submission.case_slug
+        title = case.title if case else _removed()
         entries.append(
             Entry(
                 # Only sent versions are read here, and sending sets the time.
@@ -111,8 +118,13 @@ def _submissions(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
                     review.created_at,
                     "review",
                     _("Review of “%(title)s” v%(v)d", title=title, v=submission.version),
-                    f"{reviewer or '—'}: {decision}, {review.score:.1f}/4 "
-                    f"({_('pass')} {review.passing_score:.1f})",
+                    _(
+                        "%(who)s: %(decision)s, %(score)s of 4 (passing score %(passing)s)",
+                        who=reviewer or "—",
+                        decision=decision,
+                        score=number(review.score),
+                        passing=number(review.passing_score),
+                    ),
                     review.comment or "",
                 )
             )
@@ -130,7 +142,7 @@ def _signoffs(session: DbSession, hire: User, titles: dict[str, str]) -> list[En
     ).all()
     entries = []
     for signoff, signed_by, revoked_by in rows:
-        title = titles.get(signoff.item_key, signoff.item_key)
+        title = titles.get(signoff.item_key) or _removed()
         entries.append(
             Entry(
                 signoff.signed_at,
@@ -172,7 +184,7 @@ def _clearance(session: DbSession, hire: User) -> list[Entry]:
 
 def timeline_of(session: DbSession, cat: Catalog, hire: User) -> list[Entry]:
     track = cat.track_of(hire)
-    titles = {s.slug: s.title or s.slug for s in track.signoffs} if track else {}
+    titles = {s.slug: s.title or _("a practical step") for s in track.signoffs} if track else {}
     entries = [
         *_lessons(session, cat, hire),
         *_attempts(session, cat, hire),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from flask import (
@@ -29,7 +30,7 @@ from ..auth.lookup import hire_or_404
 from ..auth.models import User
 from ..auth.scope import hires_of
 from ..clock import company_zone, counts_weekends, today
-from ..content import catalog
+from ..content import read_catalog, reader_language
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
@@ -78,11 +79,17 @@ FILTER_ARGS = ("q", "track", "mentor", "status", "month", "sort", "order")
 
 def _listing() -> tuple[FilterForm, pages.Listing]:
     """The filter form read from the query string, and what it asks of the kept rows."""
-    cat = catalog()
+    cat = read_catalog()
     scope = hires_of(current_user)
     mentors, start_range = pages.filter_choices(db.session, scope)
     form = FilterForm(request.args)
-    form.fill_choices([(t.role, t.title) for t in cat.tracks.values()], mentors, start_range)
+    # A track not yet translated is named in the original, marked with its language.
+    reader = reader_language()
+    tracks = [
+        (t.role, t.title, cat.language_of(t) if cat.is_untranslated(t, reader) else None)
+        for t in cat.tracks.values()
+    ]
+    form.fill_choices(tracks, mentors, start_range)
     form.validate()
     found = pages.listing(cat, scope, form.filters(), today(), count_weekends=counts_weekends())
     return form, found
@@ -99,7 +106,7 @@ def _page_size() -> int:
 @bp.get("/")
 @requires(can_view_team)
 def dashboard() -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     form, found = _listing()
     summary, everyone, _late = pages.summary(db.session, found)
     size = _page_size()
@@ -137,14 +144,20 @@ def export_csv() -> ResponseReturnValue:
     language = wanted if wanted in LANGUAGES else str(get_locale() or "en")
     with force_locale(language):
         head = header(language)
+    # The titles in the CSV's language; English keeps the codes and slugs integrations read.
+    zone = company_zone()
     rows = pages.stream_rows(
-        db.session, catalog(), found, now=utcnow(), count_weekends=counts_weekends()
+        db.session, read_catalog(language), found, now=utcnow(), count_weekends=counts_weekends()
     )
 
     def body() -> Iterator[str]:
         # A BOM so spreadsheet programs read the names as UTF-8.
         yield "\ufeff"
-        yield from csv_lines(rows, head)
+        # Forced only for another language than the page's: Flask-Babel looks the catalog up
+        # on every call inside ``force_locale``, and a worded CSV asks it for every row.
+        forced = force_locale(language) if language != str(get_locale()) else nullcontext()
+        with forced:
+            yield from csv_lines(rows, head, worded=None if language == "en" else zone)
 
     filename = f"team-readiness-{today():%Y-%m-%d}.csv"
     return Response(
@@ -164,7 +177,7 @@ def _load_hire(user_id: int) -> User:
 
 
 def _row(hire: User) -> HireRow:
-    return row_of(db.session, catalog(), hire, today(), count_weekends=counts_weekends())
+    return row_of(db.session, read_catalog(), hire, today(), count_weekends=counts_weekends())
 
 
 def _schedule_forms(hire: User) -> dict[str, Form]:
@@ -179,7 +192,7 @@ def _schedule_forms(hire: User) -> dict[str, Form]:
 def _render_hire(
     hire: User, form: ClearForm | None = None, status: int = 200, **forms: Form
 ) -> ResponseReturnValue:
-    cat = catalog()
+    cat = read_catalog()
     row = _row(hire)
     can_schedule = can_schedule_hire(current_user, hire)
     schedule: dict[str, Any] = {}
@@ -220,7 +233,7 @@ def certificate(user_id: int) -> ResponseReturnValue:
     finishing the steps makes a hire *ready*, but the certificate says they may meet
     clients, which is the manager's call; before it there is no certificate (404)."""
     person = _load_hire(user_id)
-    cat = catalog()
+    cat = read_catalog()
     row = _row(person)
     if row.cleared_at is None:
         abort(404)
