@@ -30,7 +30,7 @@ from ..auth.lookup import hire_or_404
 from ..auth.models import User
 from ..auth.scope import hires_of
 from ..clock import company_zone, counts_weekends, today
-from ..content import read_catalog, reader_language
+from ..content import catalog, read_catalog, reader_language
 from ..db import utcnow
 from ..extensions import db
 from ..forms import Form
