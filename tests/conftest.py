@@ -268,3 +268,25 @@ def statements(app: Flask) -> Iterator[list[str]]:
     sa.event.listen(engine, "before_cursor_execute", _record)
     yield seen
     sa.event.remove(engine, "before_cursor_execute", _record)
+
+
+# The files that take longest (measured with --junitxml on two workers), started first: with
+# pytest-xdist's --dist loadfile a worker takes a whole file, so a long file picked up last
+# keeps one core busy while the other has finished.
+LONG_FIRST = (
+    "tests/integration/test_deployment_guide.py",
+    "tests/browser/",
+    "tests/integration/test_notify_crash.py",
+    "tests/integration/test_readiness_kept.py",
+    "tests/security/test_login_limit_per_address.py",
+    "tests/integration/test_multi_server.py",
+    "tests/integration/test_migrations.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = Path(str(item.fspath)).resolve().relative_to(PROJECT_ROOT).as_posix()
+        return next((n for n, p in enumerate(LONG_FIRST) if path.startswith(p)), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: within a rank, the collection order stays
