@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from babel.core import Locale, get_global
+from babel.dates import get_timezone, get_timezone_location
 from flask import current_app, request
 from flask_login import current_user
 
@@ -41,9 +43,24 @@ def is_zone(name: str | None) -> bool:
     return bool(name) and name in _known()
 
 
-def zone_label(name: str) -> str:
-    """How a zone's name is shown: "America/New York", not "America/New_York"."""
-    return name.replace("_", " ")
+@lru_cache(maxsize=4096)
+def zone_label(name: str, language: str = "en") -> str:
+    """How a zone is named to a person, in their language: "Ukraine — Kyiv", "Украина — Киев",
+    "Україна — Київ"; never the IANA name ("Europe/Kyiv"), which is a code.
+
+    Babel's own ``get_timezone_location`` reads "Украина (Киев), летнее время" in Russian (CLDR's
+    daylight pattern), so the label is built from the territory's and the city's names.
+    """
+    try:
+        locale = Locale.parse(language)
+        city = get_timezone_location(get_timezone(name), locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        return name.rsplit("/", 1)[-1].replace("_", " ")
+    territory = get_global("zone_territories").get(name)
+    country = locale.territories.get(territory) if territory and territory != "001" else None
+    if not country or country == city:
+        return str(city)
+    return f"{country} — {city}"
 
 
 def browser_zone() -> str | None:

@@ -181,7 +181,7 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
             hire.submit("form.rp-answer-form [name=submit]", f"case {step.slug} submitted")
             expect(page.get_by_test_id("answer-state")).to_be_visible()
     # The lists of every course, quiz and case (other roles' in the original), notice settings.
-    for path in ("/courses/", "/quizzes/", "/roleplays/", "/notifications/settings"):
+    for path in ("/courses/", "/quizzes/", "/roleplays/", "/notifications/settings", "/account/"):
         hire.go(path, path)
     # Search in the language: every form of the word finds the same translated lessons.
     found_by: dict[str, list[str]] = {}

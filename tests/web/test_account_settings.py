@@ -3,6 +3,7 @@ company's) for every time shown, and the language."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -57,8 +58,8 @@ def test_times_follow_the_persons_zone_then_the_browsers_then_the_companys(
 def test_the_zone_list_shows_names_and_refuses_unknown_zones(client, login_as):
     login_as("hire")
     page = client.get("/account/").get_data(as_text=True)
-    assert '<option value="Europe/Kyiv">Europe/Kyiv</option>' in page
-    assert '<option value="America/New_York">America/New York</option>' in page
+    assert '<option value="Europe/Kyiv">Ukraine — Kyiv</option>' in page
+    assert '<option value="America/New_York">United States — New York</option>' in page
     response = client.post_form(
         "/account/", {"time_zone": "Mars/Olympus", "locale": ""}, token_from="/account/"
     )
@@ -74,3 +75,17 @@ def test_the_language_is_saved_too(client, login_as):
 
 def test_the_settings_page_needs_a_sign_in(client):
     assert client.get("/account/").status_code == 302
+
+
+def test_the_zone_list_speaks_the_persons_language(client, login_as):
+    # The IANA names ("Europe/Kyiv") are codes: a Russian or Ukrainian reader gets the
+    # country and the city in their language, in their alphabet's order.
+    login_as("hire", locale="ru")
+    page = client.get("/account/").get_data(as_text=True)
+    assert '<option value="Europe/Kyiv">Украина — Киев</option>' in page
+    assert ">Europe/" not in page and "летнее время" not in page
+    options = re.findall(r'<option value="[A-Z][^"]*">([^<]+)</option>', page)
+    assert options == sorted(options, key=str.casefold)
+    client.post_form("/account/", {"time_zone": "", "locale": "uk"}, token_from="/account/")
+    page = client.get("/account/").get_data(as_text=True)
+    assert '<option value="Europe/Kyiv">Україна — Київ</option>' in page

@@ -21,14 +21,16 @@ class SettingsForm(Form):
     )
     locale = SelectField(_l("Language"), choices=[])
 
-    def fill_choices(self, browser_zone: str | None) -> None:
+    def fill_choices(self, browser_zone: str | None, language: str = "en") -> None:
         automatic = (
-            _l("My browser's (%(zone)s)", zone=zone_label(browser_zone))
+            _l("My browser's (%(zone)s)", zone=zone_label(browser_zone, language))
             if browser_zone
             else _l("My browser's")
         )
+        # Sorted by what the person reads, in their alphabet: "Австралия — Сидней" first.
+        zones = sorted(zone_names(), key=lambda name: zone_label(name, language).casefold())
         self.time_zone.choices = [SelectChoice("", automatic)] + [
-            SelectChoice(name, zone_label(name)) for name in zone_names()
+            SelectChoice(name, zone_label(name, language)) for name in zones
         ]
         self.locale.choices = [SelectChoice("", _l("My browser's"))] + [
             SelectChoice(code, name) for code, name in LANGUAGES.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +27,7 @@ def _render(
         form = SettingsForm(
             formdata=None, time_zone=current_user.time_zone or "", locale=current_user.locale or ""
         )
-        form.fill_choices(browser_zone())
+        form.fill_choices(browser_zone(), str(get_locale() or "en"))
     return render_template(
         "account/settings.html",
         form=form,
@@ -46,7 +47,7 @@ def settings() -> ResponseReturnValue:
 @requires(is_signed_in)
 def save() -> ResponseReturnValue:
     form = SettingsForm()
-    form.fill_choices(browser_zone())
+    form.fill_choices(browser_zone(), str(get_locale() or "en"))
     if not form.validate_on_submit():
         return _render(form, status=422)
     save_settings(
