@@ -33,6 +33,9 @@ ALLOWED = frozenset(
         "CRM", "KPI",
         # Names of services, file formats and keys, which have no other spelling.
         "LinkedIn", "Markdown", "CSV", "PDF", "mp3", "m4a", "ogg", "wav", "webm", "Ctrl",
+        # Calendar programs a feed link is added to, and the time zone both languages write
+        # as UTC.
+        "Outlook", "Google", "UTC",
     )
 )  # fmt: skip
 # Written with a hyphen, a space or a sign, so matched whole before the text is cut into

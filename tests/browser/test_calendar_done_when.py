@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.smtp import smtp_settings
@@ -89,13 +90,13 @@ def test_overdue_notices_escalate_then_a_claimed_review_and_a_requested_signoff(
     page.get_by_role("link", name="Reviews").click()
     page.get_by_test_id("section-mine").get_by_role("link", name="Review", exact=True).click()
     page.get_by_test_id("claim-button").click()
-    assert page.get_by_text("You have claimed this answer until").is_visible()
+    expect(page.get_by_text("You have claimed this answer until")).to_be_visible()
     for fieldset in page.locator("fieldset.rp-criterion").all():
         fieldset.locator("input[type=radio][value='3']").check()
     page.get_by_label("Overall comment").fill("A reason tied to the company, and a clear ask.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text(f"Approved. {hire.name} has been told.").is_visible()
+    expect(page.get_by_text(f"Approved. {hire.name} has been told.")).to_be_visible()
 
     # The hire asks for a practical sign-off; the mentor approves it; the hire is told.
     _as(page, browser_login, hire.email)
@@ -106,7 +107,7 @@ def test_overdue_notices_escalate_then_a_claimed_review_and_a_requested_signoff(
     ).click()
     page.get_by_label("What you did").fill("Five calling sessions with Olena, each debriefed.")
     page.get_by_role("button", name="Ask for a sign-off").click()
-    assert page.get_by_text("Asked. Your mentor will see it in their queue.").is_visible()
+    expect(page.get_by_text("Asked. Your mentor will see it in their queue.")).to_be_visible()
     _as(page, browser_login, mentor.email)
     assert "asks for a sign-off" in _centre(page)
     page.get_by_role("link", name="Reviews").click()

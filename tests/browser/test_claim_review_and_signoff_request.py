@@ -3,6 +3,8 @@ claims the hire's answer and reviews it; the hire asks for a sign-off and gets i
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo.data import load_demo
@@ -39,10 +41,10 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
     page.get_by_role("link", name="Reviews").click()
     mine = page.get_by_test_id("section-mine")
     mine.get_by_role("link", name="Review", exact=True).click()
-    assert page.get_by_text("Nobody has claimed this answer.").is_visible()
+    expect(page.get_by_text("Nobody has claimed this answer.")).to_be_visible()
     page.get_by_test_id("claim-button").click()
-    assert page.get_by_text("Claimed until").is_visible()
-    assert page.get_by_text("You have claimed this answer until").is_visible()
+    expect(page.get_by_text("Claimed until")).to_be_visible()
+    expect(page.get_by_text("You have claimed this answer until")).to_be_visible()
     page.get_by_role("link", name="Review queue").click()
     assert "yours until" in page.get_by_test_id("section-mine").inner_text()
     page.get_by_test_id("section-mine").get_by_role("link", name="Review", exact=True).click()
@@ -51,7 +53,7 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
     page.get_by_label("Overall comment").fill("Approved: honest, specific opening.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("Approved. Harper Hire has been told.").is_visible()
+    expect(page.get_by_text("Approved. Harper Hire has been told.")).to_be_visible()
     assert page.get_by_test_id("n-week").inner_text() == "1"
 
     # The hire asks for a practical sign-off with a note.
@@ -61,7 +63,7 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
     ).click()
     page.get_by_label("What you did").fill("Sat in on five calls with Olena, debriefed each.")
     page.get_by_role("button", name="Ask for a sign-off").click()
-    assert page.get_by_text("Asked. Your mentor will see it in their queue.").is_visible()
+    expect(page.get_by_text("Asked. Your mentor will see it in their queue.")).to_be_visible()
 
     # The mentor sees the request in the queue and approves it.
     _switch(page, browser_login, "mentor@demo.local")

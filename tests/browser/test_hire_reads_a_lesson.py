@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests import factories
 from trainhub.content import catalog
 from trainhub.db import utcnow
@@ -19,19 +21,19 @@ def test_hire_reads_and_completes_a_lesson(app, live_server, page, browser_login
         load_demo(db.session, catalog(), now=utcnow())
 
     browser_login("hire@demo.local", "demo-password")
-    assert page.get_by_text("Demo data").first.is_visible()
-    assert page.get_by_role("heading", name="Lead-generation specialist").is_visible()
+    expect(page.get_by_text("Demo data").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Lead-generation specialist")).to_be_visible()
     assert _progress(page) == 0
 
     page.get_by_role("link", name="How a sales department works").first.click()
     page.get_by_role("link", name="The three-stage sales conveyor").click()
-    assert page.get_by_text("On this page").is_visible()
+    expect(page.get_by_text("On this page")).to_be_visible()
     page.get_by_role("button", name="Mark as complete").click()
     page.wait_for_load_state()
 
     page.get_by_role("link", name="Home").click()
     assert _progress(page) > 0
-    assert page.get_by_text("1/7 lessons").first.is_visible()
+    expect(page.get_by_text("1/7 lessons").first).to_be_visible()
 
 
 def test_lesson_page_reads_well_on_a_phone(app, live_server, browser, browser_login):

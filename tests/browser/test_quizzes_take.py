@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.web.quiz_helpers import shown_choice, shown_pair
@@ -23,6 +24,7 @@ def _layout(app, attempt_id: int) -> dict[str, Any]:
 
 
 def _open_attempt(app, page) -> tuple[int, dict[str, Any]]:
+    page.wait_for_url("**/quizzes/attempts/*")  # the click may return before the new page
     attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     return attempt_id, _layout(app, attempt_id)
 
@@ -52,7 +54,11 @@ def _fill(page, layout: dict[str, Any], answers: dict[str, Any]) -> None:
 
 
 def _submit(page) -> None:
-    page.get_by_role("button", name="Submit for grading").click()
+    # The form is posted only once a confirm() about blank answers is answered, and the click
+    # may return before that dialog is handled: waiting for the POST's answer (not for a load
+    # state the old page already has) keeps the test from racing the dialog.
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.get_by_role("button", name="Submit for grading").click()
     page.wait_for_load_state()
 
 
@@ -91,7 +97,7 @@ def test_hire_fails_then_passes_and_the_step_turns_done(app, live_server, page, 
     assert "best 11% (pass 80%)" in page.locator("li[data-step='quiz:kpi-basics']").inner_text()
 
     page.locator("li[data-step='quiz:kpi-basics'] a").click()
-    assert page.get_by_test_id("attempt-history").is_visible()
+    expect(page.get_by_test_id("attempt-history")).to_be_visible()
     page.get_by_role("button", name="Try again").click()
     second_id, layout = _open_attempt(app, page)
     assert second_id != attempt_id

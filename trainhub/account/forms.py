@@ -33,7 +33,10 @@ class SettingsForm(Form):
             SelectChoice(name, zone_label(name, language)) for name in zones
         ]
         self.locale.choices = [SelectChoice("", _l("My browser's"))] + [
-            SelectChoice(code, name) for code, name in LANGUAGES.items()
+            # Each language is named in itself ("English", "Українська"), and marked so: a
+            # screen reader then reads it in that language.
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGES.items()
         ]
 
 
