@@ -18,8 +18,8 @@ from ..permissions import is_hire, is_mentor, is_signed_in
 from ..reviews.sla import overdue_before, service_level
 from ..signoffs.service import latest_requests
 from ..team.changes import changes_by_step, changes_of
+from ..team.counts import summary as team_summary
 from ..team.pages import attention_rows, first_rows, listing, waiting_rows
-from ..team.pages import summary as pages_summary
 from ..team.service import TeamFilters, hire_steps_in_order, row_of, waiting_reviews
 from . import health
 
@@ -53,7 +53,7 @@ def index() -> ResponseReturnValue:
         cat, hires_of(current_user), TeamFilters(), today(), count_weekends=counts_weekends()
     )
     cutoff = overdue_before(utcnow(), service_level(current_app.config))
-    summary, _everyone, overdue = pages_summary(db.session, found, overdue_cutoff=cutoff)
+    summary, _everyone, overdue = team_summary(db.session, found, overdue_cutoff=cutoff)
     waiting = waiting_reviews(waiting_rows(db.session, cat, found, ATTENTION_ROWS))
     return render_template(
         "home/staff.html",
