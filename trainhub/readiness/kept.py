@@ -465,6 +465,9 @@ def _note_changed_hires(session: Session, _context: Any) -> None:
 
 @sa.event.listens_for(Session, "before_commit")
 def _refresh_changed_hires(session: Session) -> None:
+    # SQLAlchemy fires before_commit before its own last flush: flush here, so a change
+    # made just before the commit (a mentor set on the person, say) is noted too.
+    session.flush()
     found = session.info.pop(_DIRTY, None)
     if found:
         refresh_hook(session, found, utcnow())
