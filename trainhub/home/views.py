@@ -25,9 +25,9 @@ from . import health
 
 bp = Blueprint("home", __name__)
 
-ATTENTION_ROWS = 10
+HOME_ATTENTION_ROWS = 10
 # A mentor has a handful of hires; the cap only keeps a demo with 1,000 of them light.
-MENTOR_ROWS = 100
+HOME_MENTOR_ROWS = 100
 
 
 @bp.get("/")
@@ -54,15 +54,15 @@ def index() -> ResponseReturnValue:
     )
     cutoff = overdue_before(utcnow(), service_level(current_app.config))
     summary, _everyone, overdue = team_summary(db.session, found, overdue_cutoff=cutoff)
-    waiting = waiting_reviews(waiting_rows(db.session, cat, found, ATTENTION_ROWS))
+    waiting = waiting_reviews(waiting_rows(db.session, cat, found, HOME_ATTENTION_ROWS))
     return render_template(
         "home/staff.html",
         overdue_hires=overdue,
-        rows=first_rows(db.session, cat, found, MENTOR_ROWS)
+        rows=first_rows(db.session, cat, found, HOME_MENTOR_ROWS)
         if is_mentor(current_user)
-        else attention_rows(db.session, cat, found, ATTENTION_ROWS),
+        else attention_rows(db.session, cat, found, HOME_ATTENTION_ROWS),
         summary=summary,
-        waiting=waiting[:ATTENTION_ROWS],
+        waiting=waiting[:HOME_ATTENTION_ROWS],
         waiting_total=summary.waiting_reviews,
     )
 
