@@ -33,6 +33,7 @@ from trainhub.extensions import db
 from trainhub.quizzes.model_answers import demo_answers
 from trainhub.quizzes.models import QuizAttempt
 from trainhub.quizzes.service import grade_essays, layout_of, start_attempt, submit_attempt
+from trainhub.readiness import tallies
 from trainhub.readiness.gather import facts_for
 from trainhub.readiness.kept import (
     current_fingerprints,
@@ -41,7 +42,6 @@ from trainhub.readiness.kept import (
     rebuild,
     stale_ids,
 )
-from trainhub.readiness import tallies
 from trainhub.readiness.models import KeptReadiness, ReadinessDayTally, ReadinessTally
 from trainhub.readiness.rules import Items, evaluate
 from trainhub.roleplays.decisions import decide_submission

@@ -15,6 +15,8 @@ How it stays right:
   ``rebuild`` (``trainhub readiness rebuild``, and the worker in the background) brings it
   current.
 - What a person reads is kept as codes and values (``readiness.codes``), rendered when shown.
+- The tallies (``readiness.tallies``) that the cards and charts read follow the rows: each
+  refresh takes off what the row added before (``tallied``) and adds what it adds now.
 """
 
 from __future__ import annotations

@@ -347,9 +347,12 @@ def summary(
 ) -> tuple[TeamSummary, int, int]:
     """The cards over the matching hires, how many the viewer has in all, and how many
     matching hires have work waiting past ``overdue_cutoff``: one statement."""
-    matched = sa.and_(*lst.where())
+    # The filters in WHERE, so a name search is matched once per row rather than in every
+    # count; how many the viewer has in all is a count of its own.
+    matched = sa.true()
     current = sa.and_(KeptReadiness.user_id.is_not(None), lst.current)
     paused = _paused_today(lst.today)
+    everyone = sa.select(sa.func.count()).select_from(User).where(lst.scope).scalar_subquery()
     columns = [
         _count(matched),
         *(_count(sa.and_(matched, current, KeptReadiness.status == s)) for s in STATUSES),
@@ -383,14 +386,14 @@ def summary(
             if overdue_cutoff is not None
             else sa.false()
         ),
-        sa.func.count(),
+        everyone,
     ]
     row = session.execute(
         sa.select(*columns)
         .select_from(User)
         .outerjoin(KeptReadiness, KeptReadiness.user_id == User.id)
         .outerjoin(Clearance, Clearance.user_id == User.id)
-        .where(lst.scope)
+        .where(*lst.where())
     ).one()
     (
         total,
