@@ -6,8 +6,7 @@ Two tables of counts by what the team views scope, filter and group by
 days waits began), and ``readiness_rows.tallied``, what each kept row added. They are
 counted here from the kept rows that exist (the same ``recount`` that ``trainhub readiness
 rebuild`` runs), so the views are right straight after the upgrade. An index on
-``readiness_rows.waiting_since`` serves the oldest wait, one on (status, ready_since) the
-manager's home. No existing value is changed.
+``readiness_rows.waiting_since`` serves the oldest wait. No existing value is changed.
 
 Revision ID: d3f1a7c5e9b2
 Revises: c4a9e2f7d1b3
@@ -73,13 +72,11 @@ def upgrade():
     with op.batch_alter_table("readiness_rows", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tallied", sa.JSON(), nullable=True))
         batch_op.create_index("ix_readiness_rows_waiting_since", ["waiting_since"])
-        batch_op.create_index("ix_readiness_rows_status_ready_since", ["status", "ready_since"])
     recount(op.get_bind())
 
 
 def downgrade():
     with op.batch_alter_table("readiness_rows", schema=None) as batch_op:
-        batch_op.drop_index("ix_readiness_rows_status_ready_since")
         batch_op.drop_index("ix_readiness_rows_waiting_since")
         batch_op.drop_column("tallied")
     op.drop_table("readiness_day_tallies")

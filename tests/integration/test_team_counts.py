@@ -22,6 +22,7 @@ from trainhub.team import charts, counts, pages
 from trainhub.team.service import (
     TeamFilters,
     clear_for_clients,
+    needs_attention,
     select_rows,
     summarize,
     team_rows,
@@ -86,3 +87,26 @@ def test_cards_and_charts_equal_a_fresh_count(team, email):
         assert {m for m, _name in mentors} == {r.mentor_id for r in everyone_rows if r.mentor_id}
         starts = [r.started_on for r in everyone_rows if r.started_on]
         assert (first, last) == (min(starts).replace(day=1), max(starts).replace(day=1))
+
+
+def test_the_homes_attention_rows_are_the_teams_most_urgent(team):
+    """The UNION ALL of three short selects finds the same hires as ranking the whole team
+    in Python (``needs_attention``), in the same order of urgency, and its first ten are
+    the first ten of the whole list (no branch's LIMIT drops a hire that belongs)."""
+    with team.test_request_context():
+        cat = catalog()
+        manager = db.session.scalar(sa.select(User).where(User.email == "manager@demo.local"))
+        scope = hires_of(manager)
+        lst = pages.listing(cat, scope, TeamFilters(), today(), count_weekends=False)
+        every = pages.attention_rows(db.session, cat, lst, 10_000)
+        fresh = needs_attention(team_rows(db.session, cat, scope, today()))
+        assert {r.id for r in every} == {r.id for r in fresh}
+
+        def kind(row):
+            return 0 if row.is_ready and not row.cleared_at else 1 if row.is_behind else 2
+
+        assert [kind(r) for r in every] == sorted(kind(r) for r in every)
+        assert [kind(r) for r in every] == [kind(r) for r in fresh]
+        assert [r.id for r in pages.attention_rows(db.session, cat, lst, 10)] == [
+            r.id for r in every[:10]
+        ]

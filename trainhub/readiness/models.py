@@ -27,8 +27,6 @@ class KeptReadiness(Model):
         sa.Index("ix_readiness_rows_first_open_due", "first_open_due"),
         # The oldest wait on the cards walks this in order and stops at the first in scope.
         sa.Index("ix_readiness_rows_waiting_since", "waiting_since"),
-        # The manager's home lists the hires ready longest and not yet cleared.
-        sa.Index("ix_readiness_rows_status_ready_since", "status", "ready_since"),
     )
 
     user_id: Mapped[int] = mapped_column(

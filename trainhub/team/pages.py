@@ -548,12 +548,12 @@ def charts_of(
 
 
 def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -> list[HireRow]:
-    """The hires a manager should act on, most urgent first: ready but not cleared (ready
-    longest first), then behind (most overdue first), then with work waiting on a mentor
-    (oldest first).
+    """The hires a manager should act on, most urgent first: ready but not cleared (by
+    name), then behind (most overdue first), then with work waiting on a mentor (oldest
+    first), as ``service.needs_attention`` orders them.
 
     One UNION ALL of three selects, each the first ``limit`` of its kind in its own order
-    (ready since; the earliest open due date; the oldest wait, each along an index), so the
+    (by name; the earliest open due date; the oldest wait, each along an index), so the
     statement reads at most three times ``limit`` rows whatever the team's size. The kinds
     are disjoint (a behind hire is not counted as waiting too), as the urgency says."""
     current = sa.and_(KeptReadiness.user_id.is_not(None), lst.current)
@@ -573,7 +573,7 @@ def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -
     overdue_key = sa.case((behind, KeptReadiness.first_open_due)).label("overdue_key")
     waiting_key = sa.case((waiting, KeptReadiness.waiting_since)).label("waiting_key")
     kinds = (
-        (0, ready, [KeptReadiness.ready_since, User.name, User.id]),
+        (0, ready, [User.name, User.id]),
         (1, behind, [KeptReadiness.first_open_due, waiting_key, User.name, User.id]),
         (
             2,
@@ -597,7 +597,6 @@ def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -
         sa.select(every)
         .order_by(
             every.c.urgency,
-            every.c.ready_since,
             every.c.overdue_key,
             every.c.waiting_key,
             every.c.name,
