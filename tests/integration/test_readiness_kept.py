@@ -6,7 +6,9 @@ an answer saved and decided, a sign-off and its revoking, a moved start, a pause
 resume, a change of track), and of catalog changes (a new content version of a quiz, a case
 or the track). After every committed step, a kept row that is not stale equals what
 ``evaluate`` says now; a catalog change makes the row stale at once, and the rebuild brings it
-back. A second test rebuilds 10,000 hires.
+back. After every step the tallies (``readiness.tallies``) equal the counts made again from
+the kept rows, whatever was added and taken off on the way. A second test rebuilds 10,000
+hires.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from trainhub.extensions import db
 from trainhub.quizzes.model_answers import demo_answers
 from trainhub.quizzes.models import QuizAttempt
 from trainhub.quizzes.service import grade_essays, layout_of, start_attempt, submit_attempt
+from trainhub.readiness import tallies
 from trainhub.readiness.gather import facts_for
 from trainhub.readiness.kept import (
     current_fingerprints,
@@ -39,13 +42,14 @@ from trainhub.readiness.kept import (
     rebuild,
     stale_ids,
 )
-from trainhub.readiness.models import KeptReadiness
+from trainhub.readiness.models import KeptReadiness, ReadinessDayTally, ReadinessTally
 from trainhub.readiness.rules import Items, evaluate
 from trainhub.roleplays.decisions import decide_submission
 from trainhub.roleplays.models import RoleplaySubmission
 from trainhub.roleplays.service import save_answer
 from trainhub.schedule.service import ScheduleError, move_start, pause_hire, resume_hire
 from trainhub.signoffs.service import SignOffConflict, revoke_signoff, sign_off_item
+from trainhub.team.service import clear_for_clients, row_of
 
 EVENTS = (
     "lesson",
@@ -62,6 +66,9 @@ EVENTS = (
     "pause",
     "resume",
     "track",
+    "mentor",
+    "deactivate",
+    "clear",
     "catalog_quiz",
     "catalog_case",
     "catalog_track",
@@ -229,6 +236,20 @@ def _apply(run: Run, event: str) -> None:
         role = rng.choice(sorted(cat.tracks))
         data = replace(PersonData.of(hire), track=role)
         update_user(session, hire, data, known_tracks=set(cat.tracks), actor=run.manager, now=now)
+    elif event in {"mentor", "deactivate"}:
+        data = PersonData.of(hire)
+        if event == "mentor":
+            other = run.manager.id if hire.mentor_id == run.mentor.id else run.mentor.id
+            hire.mentor_id = other  # through the ORM: the safety net refreshes the row
+        else:
+            data = replace(data, is_active=not hire.is_active)
+            update_user(
+                session, hire, data, known_tracks=set(cat.tracks), actor=run.manager, now=now
+            )
+    elif event == "clear":
+        row = row_of(session, cat, hire, now.date(), count_weekends=False)
+        if row.readiness.status == "ready":
+            clear_for_clients(session, hire, row.readiness, actor=run.manager, now=now)
     elif event.startswith("catalog_"):
         _swap_catalog(event, rng)
     elif event == "rebuild":
@@ -236,9 +257,33 @@ def _apply(run: Run, event: str) -> None:
     session.commit()
 
 
+def tallies_recounted(session: Any) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """The tallies as stored (zeros left out), and as counted again from every kept row
+    and its person now."""
+    kept = KeptReadiness.__table__
+    rows = session.execute(
+        sa.select(kept, *tallies.person_columns()).join(User, User.id == kept.c.user_id)
+    ).all()
+    again = tallies.Changes.empty()
+    for row in rows:
+        again.add(tallies.contribution(tallies.person_of(row), row._mapping), 1)
+    counted = {k: (h, w) for k, (_key, h, w) in again.tallies.items() if h or w}
+    counted_days = {k: n for k, (*_rest, n) in again.days.items() if n}
+    stored = {
+        t.key: (t.hires, t.waiting_reviews)
+        for t in session.scalars(sa.select(ReadinessTally))
+        if t.hires or t.waiting_reviews
+    }
+    stored_days = {t.key: t.n for t in session.scalars(sa.select(ReadinessDayTally)) if t.n}
+    assert stored == counted
+    assert stored_days == counted_days
+    return stored, stored_days
+
+
 def _check(run: Run) -> None:
     session = db.session
     session.expire_all()
+    tallies_recounted(session)
     cat = catalog()
     hire = session.get(User, run.hire.id)
     assert hire is not None
@@ -344,6 +389,13 @@ def test_the_rebuild_brings_10000_hires_current(app):
         assert len(stale) == expected > 0
         assert rebuild(db.session, utcnow()) == expected
         assert stale_ids(db.session, changed, False) == []
+        db.session.commit()
+        # The tallies followed every row, and counting them again finds the same.
+        kept_counts = tallies_recounted(db.session)
+        assert sum(h for h, _w in kept_counts[0].values()) == 10_000
+        assert tallies.recount(db.session.connection()) == 10_000
+        db.session.commit()
+        assert tallies_recounted(db.session) == kept_counts
         store().reload()
 
 

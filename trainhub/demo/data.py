@@ -359,6 +359,9 @@ def load_demo(
         report.append(_add_synthetic(session, cat, now, hires, pw, progress))
     # The demo's records were written directly, so their kept readiness is built here.
     rebuild(session, now, progress=progress if hires else None)
+    if hires:
+        bulk.analyze(session)
+        session.commit()
     return report
 
 

@@ -18,16 +18,16 @@ from ..permissions import is_hire, is_mentor, is_signed_in
 from ..reviews.sla import overdue_before, service_level
 from ..signoffs.service import latest_requests
 from ..team.changes import changes_by_step, changes_of
+from ..team.counts import summary as team_summary
 from ..team.pages import attention_rows, first_rows, listing, waiting_rows
-from ..team.pages import summary as pages_summary
 from ..team.service import TeamFilters, hire_steps_in_order, row_of, waiting_reviews
 from . import health
 
 bp = Blueprint("home", __name__)
 
-ATTENTION_ROWS = 10
+HOME_ATTENTION_ROWS = 10
 # A mentor has a handful of hires; the cap only keeps a demo with 1,000 of them light.
-MENTOR_ROWS = 100
+HOME_MENTOR_ROWS = 100
 
 
 @bp.get("/")
@@ -53,16 +53,16 @@ def index() -> ResponseReturnValue:
         cat, hires_of(current_user), TeamFilters(), today(), count_weekends=counts_weekends()
     )
     cutoff = overdue_before(utcnow(), service_level(current_app.config))
-    summary, _everyone, overdue = pages_summary(db.session, found, overdue_cutoff=cutoff)
-    waiting = waiting_reviews(waiting_rows(db.session, cat, found, ATTENTION_ROWS))
+    summary, _everyone, overdue = team_summary(db.session, found, overdue_cutoff=cutoff)
+    waiting = waiting_reviews(waiting_rows(db.session, cat, found, HOME_ATTENTION_ROWS))
     return render_template(
         "home/staff.html",
         overdue_hires=overdue,
-        rows=first_rows(db.session, cat, found, MENTOR_ROWS)
+        rows=first_rows(db.session, cat, found, HOME_MENTOR_ROWS)
         if is_mentor(current_user)
-        else attention_rows(db.session, cat, found, ATTENTION_ROWS),
+        else attention_rows(db.session, cat, found, HOME_ATTENTION_ROWS),
         summary=summary,
-        waiting=waiting[:ATTENTION_ROWS],
+        waiting=waiting[:HOME_ATTENTION_ROWS],
         waiting_total=summary.waiting_reviews,
     )
 

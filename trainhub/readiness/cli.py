@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ..db import utcnow, write_intent
 from ..extensions import db
+from . import tallies
 from .kept import rebuild
 
 
@@ -19,7 +20,10 @@ def readiness_cli() -> None:
 @readiness_cli.command("rebuild")
 @with_appcontext
 def rebuild_command() -> None:
-    """Re-evaluate every hire whose kept readiness is stale or missing (progress bar)."""
+    """Re-evaluate every hire whose kept readiness is stale or missing (progress bar), then
+    count the tallies again from the kept rows."""
     with write_intent():
         count = rebuild(db.session, utcnow(), progress=click.progressbar)
-    click.echo(f"readiness rebuilt for {count} hires")
+        counted = tallies.recount(db.session.connection())
+        db.session.commit()
+    click.echo(f"readiness rebuilt for {count} hires; tallies counted from {counted} rows")

@@ -82,5 +82,19 @@ def encode(text: str) -> dict[str, Any]:
 
 
 def decode(data: dict[str, Any]) -> Text:
-    values = {key: _unvalue(v) for key, v in data.get("values", {}).items()}
-    return Text(MESSAGES[data["code"]], **values)
+    # Most hires share their reasons and details ("passed 85% (pass 80%)"): a team page
+    # decodes thousands, so each distinct one is built once (Text is never changed).
+    values = data.get("values", {})
+    key = (data["code"], tuple((k, repr(v)) for k, v in values.items()))
+    found = _DECODED.get(key)
+    if found is None:
+        if len(_DECODED) >= DECODED_MAX:
+            _DECODED.clear()
+        found = _DECODED[key] = Text(
+            MESSAGES[data["code"]], **{k: _unvalue(v) for k, v in values.items()}
+        )
+    return found
+
+
+DECODED_MAX = 20_000
+_DECODED: dict[tuple[str, tuple[tuple[str, str], ...]], Text] = {}

@@ -15,6 +15,8 @@ How it stays right:
   ``rebuild`` (``trainhub readiness rebuild``, and the worker in the background) brings it
   current.
 - What a person reads is kept as codes and values (``readiness.codes``), rendered when shown.
+- The tallies (``readiness.tallies``) that the cards and charts read follow the rows: each
+  refresh takes off what the row added before (``tallied``) and adds what it adds now.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from ..schedule.rules import Pause, due_dates
 from ..schedule.service import pauses_of
 from ..signoffs.models import SignOff
 from ..stale.models import StaleDecision
-from . import codes
+from . import codes, tallies
 from .gather import NO_FACTS, RawFacts, gather_raw
 from .models import KeptReadiness
 from .results import Readiness, StepResult
@@ -266,28 +268,39 @@ def _upsert(session: DbSession, values: list[dict[str, Any]]) -> None:
     session.connection().execute(stmt, values)
 
 
-def evaluate_hires(
+def _evaluate(
     session: DbSession,
     cat: Catalog,
-    hire_ids: Sequence[int],
+    user_ids: Sequence[int],
     now: datetime,
     *,
     count_weekends: bool,
-    lock: bool = False,
-) -> list[dict[str, Any]]:
-    """The kept rows of these hires, evaluated afresh (a fixed number of statements)."""
+    lock: bool,
+) -> tuple[list[dict[str, Any]], dict[int, Any], list[int]]:
+    """The kept rows of the hires among these users, evaluated afresh (a fixed number of
+    statements); what each user's row added to the tallies so far; and the users who have
+    a row but are not hires any more (their row stays, and counts nowhere)."""
     query = (
-        sa.select(User.id, User.track, User.started_on)
-        .where(User.id.in_(hire_ids), User.role == Role.HIRE.value)
+        sa.select(
+            User.id,
+            *tallies.person_columns(),
+            KeptReadiness.user_id.label("has_row"),
+            KeptReadiness.tallied,
+        )
+        .outerjoin(KeptReadiness, KeptReadiness.user_id == User.id)
+        .where(User.id.in_(user_ids))
         .order_by(User.id)
     )
     if lock and session.get_bind().dialect.name == "postgresql":
         # Taken before the facts are read: a concurrent event of the same hire waits here
         # until this one commits, then reads its rows too (READ COMMITTED).
-        query = query.with_for_update(key_share=True)
-    people = session.execute(query).all()
+        query = query.with_for_update(of=User, key_share=True)
+    found = session.execute(query).all()
+    people = [p for p in found if p.role == Role.HIRE.value]
+    olds = {p.id: p.tallied for p in found}
+    gone = [p.id for p in found if p.role != Role.HIRE.value and p.has_row is not None]
     if not people:
-        return []
+        return [], olds, gone
     ids = [p.id for p in people]
     raw = gather_raw(session, ids)
     paused = pauses_of(session, ids)
@@ -303,34 +316,58 @@ def evaluate_hires(
         else:
             readiness = evaluate(track, items, facts.facts())
             dues = due_dates(track, p.started_on, pauses, count_weekends=count_weekends)
-        values.append(
-            row_values(
-                p.id,
-                p.started_on,
-                readiness,
-                dues,
-                pauses,
-                track_fingerprint(track, cat, count_weekends),
-                facts,
-                now,
-            )
+        row = row_values(
+            p.id,
+            p.started_on,
+            readiness,
+            dues,
+            pauses,
+            track_fingerprint(track, cat, count_weekends),
+            facts,
+            now,
         )
-    return values
+        row["tallied"] = tallies.contribution(tallies.person_of(p), row)
+        values.append(row)
+    return values, olds, gone
+
+
+def evaluate_hires(
+    session: DbSession,
+    cat: Catalog,
+    hire_ids: Sequence[int],
+    now: datetime,
+    *,
+    count_weekends: bool,
+    lock: bool = False,
+) -> list[dict[str, Any]]:
+    """The kept rows of these hires, evaluated afresh (a fixed number of statements)."""
+    return _evaluate(session, cat, hire_ids, now, count_weekends=count_weekends, lock=lock)[0]
 
 
 def refresh(session: DbSession, hire_ids: Iterable[int], now: datetime) -> None:
-    """Bring these hires' kept rows up to what their rows say now, in the caller's
-    transaction. Users who are not hires are left alone."""
+    """Bring these hires' kept rows up to what their rows say now, and the tallies with
+    them (the difference each row's change makes), in the caller's transaction. Users who
+    are not hires keep their row, if any, but it counts nowhere."""
     ids = sorted({int(i) for i in hire_ids})
     if not ids:
         return
     cat = current_catalog()
+    weekends = _counts_weekends()
+    table = cast(sa.Table, KeptReadiness.__table__)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        _upsert(
-            session,
-            evaluate_hires(session, cat, chunk, now, count_weekends=_counts_weekends(), lock=True),
-        )
+        values, olds, gone = _evaluate(session, cat, chunk, now, count_weekends=weekends, lock=True)
+        _upsert(session, values)
+        changes = tallies.Changes.empty()
+        for v in values:
+            changes.between(olds.get(v["user_id"]), v["tallied"])
+        for user_id in gone:
+            changes.between(olds.get(user_id), None)
+        if gone:
+            session.connection().execute(
+                table.update().where(table.c.user_id.in_(gone)).values(tallied=None)
+            )
+        tallies.apply(session.connection(), changes)
 
 
 def stale_ids(
@@ -403,7 +440,8 @@ FACT_MODELS = (
     SchedulePause,
     StaleDecision,
 )
-PERSON_FIELDS = ("track", "started_on", "role", "is_active")
+# The mentor and manager are counted by in the tallies (who sees the hire).
+PERSON_FIELDS = ("track", "started_on", "role", "is_active", "mentor_id", "manager_id")
 _DIRTY = "trainhub.readiness.dirty"
 
 
@@ -429,6 +467,9 @@ def _note_changed_hires(session: Session, _context: Any) -> None:
 
 @sa.event.listens_for(Session, "before_commit")
 def _refresh_changed_hires(session: Session) -> None:
+    # SQLAlchemy fires before_commit before its own last flush: flush here, so a change
+    # made just before the commit (a mentor set on the person, say) is noted too.
+    session.flush()
     found = session.info.pop(_DIRTY, None)
     if found:
         refresh_hook(session, found, utcnow())

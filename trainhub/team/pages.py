@@ -27,9 +27,9 @@ from ..auth.models import User
 from ..catalog import Catalog
 from ..db import DbSession, as_utc
 from ..readiness.kept import (
+    MISSING,
     current_fingerprints,
     evaluate_hires,
-    expected_fingerprint,
     read_kept,
 )
 from ..readiness.models import KeptReadiness
@@ -56,7 +56,20 @@ class Listing:
 
     @property
     def current(self) -> sa.ColumnElement[bool]:
-        return KeptReadiness.fingerprint == expected_fingerprint(self.fingerprints)
+        # Written as "track t and fingerprint f, or ..." rather than "fingerprint = CASE
+        # track ...": PostgreSQL estimates each pair from its statistics, where it took the
+        # CASE for one row in all and scanned whole tables for the homes' short lists.
+        known = sorted(self.fingerprints.items())
+        return sa.or_(
+            *(
+                sa.and_(User.track == track, KeptReadiness.fingerprint == fingerprint)
+                for track, fingerprint in known
+            ),
+            sa.and_(
+                sa.or_(User.track.is_(None), User.track.not_in([t for t, _f in known])),
+                KeptReadiness.fingerprint == MISSING,
+            ),
+        )
 
     def where(self) -> list[sa.ColumnElement[bool]]:
         f = self.filters
@@ -334,9 +347,12 @@ def summary(
 ) -> tuple[TeamSummary, int, int]:
     """The cards over the matching hires, how many the viewer has in all, and how many
     matching hires have work waiting past ``overdue_cutoff``: one statement."""
-    matched = sa.and_(*lst.where())
+    # The filters in WHERE, so a name search is matched once per row rather than in every
+    # count; how many the viewer has in all is a count of its own.
+    matched = sa.true()
     current = sa.and_(KeptReadiness.user_id.is_not(None), lst.current)
     paused = _paused_today(lst.today)
+    everyone = sa.select(sa.func.count()).select_from(User).where(lst.scope).scalar_subquery()
     columns = [
         _count(matched),
         *(_count(sa.and_(matched, current, KeptReadiness.status == s)) for s in STATUSES),
@@ -370,14 +386,14 @@ def summary(
             if overdue_cutoff is not None
             else sa.false()
         ),
-        sa.func.count(),
+        everyone,
     ]
     row = session.execute(
         sa.select(*columns)
         .select_from(User)
         .outerjoin(KeptReadiness, KeptReadiness.user_id == User.id)
         .outerjoin(Clearance, Clearance.user_id == User.id)
-        .where(lst.scope)
+        .where(*lst.where())
     ).one()
     (
         total,
@@ -532,10 +548,20 @@ def charts_of(
 
 
 def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -> list[HireRow]:
-    """The hires a manager should act on, most urgent first: ready but not cleared, then
-    behind (most overdue first), then with work waiting on a mentor (oldest first)."""
+    """The hires a manager should act on, most urgent first: ready but not cleared (by
+    name), then behind (most overdue first), then with work waiting on a mentor (oldest
+    first), as ``service.needs_attention`` orders them.
+
+    One UNION ALL of three selects, each the first ``limit`` of its kind in its own order
+    (by name; the earliest open due date; the oldest wait, each along an index), so the
+    statement reads at most three times ``limit`` rows whatever the team's size. The kinds
+    are disjoint (a behind hire is not counted as waiting too), as the urgency says."""
     current = sa.and_(KeptReadiness.user_id.is_not(None), lst.current)
-    ready = sa.and_(current, KeptReadiness.status == "ready", Clearance.cleared_at.is_(None))
+    # Not cleared as NOT EXISTS, not "the outer-joined clearance is null": PostgreSQL took
+    # the latter for a handful of rows and scanned every hire to find them.
+    cleared = aliased(Clearance)
+    uncleared = ~sa.select(cleared.id).where(cleared.user_id == User.id).exists()
+    ready = sa.and_(current, KeptReadiness.status == "ready", uncleared)
     behind = sa.and_(
         current,
         KeptReadiness.status != "ready",
@@ -544,16 +570,37 @@ def attention_rows(session: DbSession, cat: Catalog, lst: Listing, limit: int) -
         sa.not_(_paused_today(lst.today)),
     )
     waiting = sa.and_(current, KeptReadiness.waiting_reviews > 0)
-    urgency = sa.case((ready, 0), (behind, 1), else_=2)
+    overdue_key = sa.case((behind, KeptReadiness.first_open_due)).label("overdue_key")
+    waiting_key = sa.case((waiting, KeptReadiness.waiting_since)).label("waiting_key")
+    kinds = (
+        (0, ready, [User.name, User.id]),
+        (1, behind, [KeptReadiness.first_open_due, waiting_key, User.name, User.id]),
+        (
+            2,
+            sa.and_(waiting, sa.not_(ready), sa.not_(behind)),
+            [KeptReadiness.waiting_since, User.name, User.id],
+        ),
+    )
+    branches = [
+        sa.select(
+            _rows_query(lst)
+            .add_columns(sa.literal(urgency).label("urgency"), overdue_key, waiting_key)
+            .where(cond)
+            .order_by(*order)
+            .limit(limit)
+            .subquery()
+        )
+        for urgency, cond, order in kinds
+    ]
+    every = sa.union_all(*branches).subquery()
     query = (
-        _rows_query(lst)
-        .where(sa.or_(ready, behind, waiting))
+        sa.select(every)
         .order_by(
-            urgency,
-            sa.case((behind, KeptReadiness.first_open_due)),
-            sa.case((waiting, KeptReadiness.waiting_since)),
-            User.name,
-            User.id,
+            every.c.urgency,
+            every.c.overdue_key,
+            every.c.waiting_key,
+            every.c.name,
+            every.c.id,
         )
         .limit(limit)
     )

@@ -56,7 +56,7 @@ from ..schedule.service import (
     schedule_history,
 )
 from . import changes as stale_changes
-from . import pages
+from . import counts, pages
 from .export import csv_lines, header
 from .forms import (
     SORT_LABELS,
@@ -81,7 +81,7 @@ def _listing() -> tuple[FilterForm, pages.Listing]:
     """The filter form read from the query string, and what it asks of the kept rows."""
     cat = read_catalog()
     scope = hires_of(current_user)
-    mentors, start_range = pages.filter_choices(db.session, scope)
+    mentors, start_range = counts.filter_choices(db.session, scope)
     form = FilterForm(request.args)
     # A track not yet translated is named in the original, marked with its language.
     reader = reader_language()
@@ -108,12 +108,12 @@ def _page_size() -> int:
 def dashboard() -> ResponseReturnValue:
     cat = read_catalog()
     form, found = _listing()
-    summary, everyone, _late = pages.summary(db.session, found)
+    summary, everyone, _late = counts.summary(db.session, found)
     size = _page_size()
     pages_n = max(1, math.ceil(summary.total / size))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages_n)
     status = 422 if form.errors else 200
-    funnels, days = pages.charts_of(db.session, cat, found)
+    funnels, days = counts.charts_of(db.session, cat, found)
     return render_template(
         "team/dashboard.html",
         form=form,
