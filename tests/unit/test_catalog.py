@@ -351,3 +351,13 @@ def test_a_cyrillic_heading_gets_a_readable_anchor() -> None:
         "sales-funnel",
     ]
     assert 'id="воронка-продаж"' in rendered.html
+
+
+def test_yaml_lines_are_counted_as_an_editor_counts_them() -> None:
+    # YAML ends a line at U+2028 (and U+0085, U+2029), an editor does not: a file of two
+    # lines with line separators in its first was reported at line 3 (found by the fuzzer).
+    data, lines = load_yaml('title: "a\u2028b\u2029c"\nsummary: x\n')
+    assert data["summary"] == "x" and lines.at("summary") == 2
+    with pytest.raises(YamlError) as raised:
+        load_yaml("title: a\u2028\u2028b\nlist: [1, 2\n")
+    assert raised.value.line == 1

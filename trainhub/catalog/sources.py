@@ -40,19 +40,44 @@ class Lines:
         return self.by_path.get((), 0) + self.offset or 1
 
 
-def _record(node: yaml.Node, path: Path_, lines: Lines) -> None:
-    lines.by_path.setdefault(path, node.start_mark.line + 1)
+# YAML also ends a line at U+0085, U+2028 and U+2029; an editor, where the author looks for
+# ``path:line``, does not. Lines are counted as the editor counts them: \n, \r\n or \r.
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _file_lines(text: str) -> list[int] | None:
+    """The file's line (1-based) of each line as YAML counts them (0-based), or None when
+    the two counts agree (nearly always: no YAML-only line break in the text)."""
+    if not any(ch in text for ch in _YAML_ONLY_BREAKS):
+        return None
+    table, line = [1], 1
+    for match in _YAML_BREAK.finditer(text):
+        line += match.group() not in _YAML_ONLY_BREAKS
+        table.append(line)
+    return table
+
+
+def _line(mark: yaml.Mark, table: list[int] | None) -> int:
+    if table is None:
+        return mark.line + 1
+    return table[min(mark.line, len(table) - 1)]
+
+
+def _record(node: yaml.Node, path: Path_, lines: Lines, table: list[int] | None) -> None:
+    lines.by_path.setdefault(path, _line(node.start_mark, table))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 child = (*path, key_node.value)
-                lines.by_path[child] = key_node.start_mark.line + 1
-                _record(value_node, child, lines)
+                lines.by_path[child] = _line(key_node.start_mark, table)
+                _record(value_node, child, lines, table)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
-            lines.by_path[child] = item.start_mark.line + 1
-            _record(item, child, lines)
+            lines.by_path[child] = _line(item.start_mark, table)
+            _record(item, child, lines, table)
 
 
 # libyaml's loader when PyYAML was built with it: the same safe constructor, several times
@@ -66,15 +91,16 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Lines]:
     Raises YamlError with the (offset) line of the syntax error.
     """
     lines = Lines(offset=line_offset)
+    table = _file_lines(text)
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines
-        _record(node, (), lines)
+        _record(node, (), lines, table)
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as exc:
-        line, message = _explain(exc, text)
+        line, message = _explain(exc, text, table)
         raise YamlError(line + line_offset, f"invalid YAML: {message}") from exc
     except yaml.YAMLError as exc:
         raise YamlError(1 + line_offset, f"invalid YAML: {exc}") from exc
@@ -85,15 +111,17 @@ def load_yaml(text: str, line_offset: int = 0) -> tuple[Any, Lines]:
 _QUOTE_FIX = re.compile(r"^(?P<indent>\s*(?:- )?)(?P<key>[^:#'\"]+):\s+(?P<value>.+?)\s*$")
 
 
-def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+def _explain(
+    exc: yaml.MarkedYAMLError, text: str, table: list[int] | None = None
+) -> tuple[int, str]:
     """The line (1-based, in ``text``) and a plain explanation with a fix in YAML terms of
     a parser error. The parser's own words are kept only when nothing better is known."""
-    rows = text.splitlines()
+    rows = _EDITOR_BREAK.split(text)
     problem = exc.problem or ""
-    at = exc.problem_mark.line + 1 if exc.problem_mark else 1
+    at = _line(exc.problem_mark, table) if exc.problem_mark else 1
     # The context mark is where the broken construct began (an unclosed bracket or quote);
     # the problem mark is often the end of the file then, which helps nobody.
-    began = exc.context_mark.line + 1 if exc.context_mark else at
+    began = _line(exc.context_mark, table) if exc.context_mark else at
     if "tab" in problem or "cannot start any token" in problem:
         tabbed = next(
             (n for n, row in enumerate(rows, 1) if "\t" in row[: len(row) - len(row.lstrip())]), at
