@@ -283,15 +283,7 @@ def charts_of(
             sa.func.max(r.c.timed),
         ).group_by(r.c.track)
     ).all()
-    found, medians = [], []
-    for track, *counts, median, timed in rows:
-        known = cat.tracks.get(track)
-        title = known.title if known else track
-        values = dict(zip((key for key, _ in charts.FUNNEL_STAGES), counts, strict=True))
-        pairs = [(str(label), int(values[key] or 0)) for key, label in charts.FUNNEL_STAGES]
-        found.append(charts.Funnel(track, title, charts.bars(pairs)))
-        if timed:
-            medians.append((title, float(median), int(timed)))
+    found, medians = pages.funnels(cat, rows)
     days = every.c.days
     tops = charts.DAY_BUCKETS
     buckets = [

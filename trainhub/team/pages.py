@@ -493,6 +493,23 @@ def _median(inner: Any) -> Any:
     return sa.func.avg(sa.case((middle, inner.c.days)))
 
 
+def funnels(
+    cat: Catalog, rows: Sequence[Any]
+) -> tuple[list[charts.Funnel], list[tuple[str, float, int]]]:
+    """The funnels, and each track's median days to ready with how many it is of, from rows of
+    (track, counts of each funnel stage..., median, how many have a time to ready)."""
+    found, per_track = [], []
+    for track, *counts, median, timed in rows:
+        known = cat.tracks.get(track)
+        title = known.title if known else track
+        values = dict(zip((key for key, _ in charts.FUNNEL_STAGES), counts, strict=True))
+        pairs = [(str(label), int(values[key] or 0)) for key, label in charts.FUNNEL_STAGES]
+        found.append(charts.Funnel(track, title, charts.bars(pairs)))
+        if timed:
+            per_track.append((title, float(median), int(timed)))
+    return found, per_track
+
+
 def charts_of(
     session: DbSession, cat: Catalog, lst: Listing
 ) -> tuple[list[charts.Funnel], charts.DaysToReady]:
@@ -510,15 +527,7 @@ def charts_of(
             sa.func.max(inner.c.ranked),
         ).group_by(inner.c.track)
     ).all()
-    found, per_track = [], []
-    for track, *counts, median, ranked in rows:
-        known = cat.tracks.get(track)
-        title = known.title if known else track
-        values = dict(zip((key for key, _ in charts.FUNNEL_STAGES), counts, strict=True))
-        pairs = [(str(label), int(values[key] or 0)) for key, label in charts.FUNNEL_STAGES]
-        found.append(charts.Funnel(track, title, charts.bars(pairs)))
-        if ranked:
-            per_track.append((title, float(median), int(ranked)))
+    found, per_track = funnels(cat, rows)
     every = _charted(lst, by_track=False)
     days = every.c.days
     tops = charts.DAY_BUCKETS
