@@ -110,3 +110,25 @@ def test_the_homes_attention_rows_are_the_teams_most_urgent(team):
         assert [r.id for r in pages.attention_rows(db.session, cat, lst, 10)] == [
             r.id for r in every[:10]
         ]
+
+
+def test_a_track_whose_hires_all_left_the_team_has_no_funnel(team):
+    # The tally rows of the old key stay, at zero: a chart of zeros is no chart (it showed
+    # an empty "Readiness funnel: Account manager" to the manager the hires had left).
+    with team.test_request_context():
+        cat = catalog()
+        manager = db.session.scalar(sa.select(User).where(User.email == "manager@demo.local"))
+        moving = db.session.scalars(
+            sa.select(User).where(User.manager_id == manager.id, User.track == "account-manager")
+        ).all()
+        assert moving
+        for hire in moving:
+            hire.manager_id = None
+            hire.mentor_id = None
+        db.session.commit()
+        scope = hires_of(manager)
+        lst = pages.listing(cat, scope, TeamFilters(), today(), count_weekends=False)
+        funnels, _days = counts.charts_of(db.session, cat, lst)
+        rows = _fresh(cat, scope, TeamFilters())
+        assert "account-manager" not in {f.track for f in funnels}
+        assert funnels == sorted(charts.funnels(rows), key=lambda f: f.title)

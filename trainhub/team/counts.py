@@ -236,7 +236,7 @@ def _ranked(lst: pages.Listing, by_track: bool) -> Any | None:
             _hires(sa.and_(current, status == "ready")).label("ready"),
             _hires(sa.and_(current, status == "ready", t.c.is_cleared)).label("cleared"),
         )
-        .where(scope, *found, *([t.c.track.is_not(None)] if by_track else []))
+        .where(scope, *found, t.c.hires > 0, *([t.c.track.is_not(None)] if by_track else []))
         .group_by(*group, days)
         .subquery()
     )
