@@ -31,7 +31,7 @@ HIRE_KEYS = {
 # The contract's fields (DESIGN.md) stay; these were added with due dates (additive only).
 ADDED_HIRE_KEYS = {"schedule_state"}
 STEP_KEYS = {"kind", "slug", "done", "detail"}
-ADDED_STEP_KEYS = {"due_on", "overdue_days"}
+ADDED_STEP_KEYS = {"due_on", "overdue_days", "outdated", "redo"}  # and with stale work
 TOKEN_RE = re.compile(r"^th_[A-Za-z0-9_-]{40,}$", re.M)
 
 

@@ -373,3 +373,25 @@ def test_naming_what_changed_reads_only_for_the_flagged_steps(app, team, stateme
     _change_all(app)
     # The hire's decisions, the course's completions, the quiz's attempt, the case's answer.
     assert count() == (4, ["lesson", "quiz", "roleplay"])
+
+
+def test_the_api_says_which_steps_changed_and_which_to_redo(app, client, team, runner):
+    from tests.web.test_api_readiness import create_token
+
+    _change_all(app)
+    hire_id, email, _name = team["hire"]
+    mentor = _as(app, team["mentor"])
+    page = f"/team/{hire_id}"
+    assert _decide(mentor, hire_id, "redo", "lesson", "basics/kpis", page).status_code == 302
+    _rebuild(app)
+    token = create_token(runner, team["manager"])
+    answer = client.get("/api/v1/readiness", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    hire = next(h for h in answer.get_json()["hires"] if h["email"] == email)
+    steps = {s["kind"]: s for s in hire["steps"]}
+    assert (steps["course"]["done"], steps["course"]["redo"]) == (False, True)
+    assert (steps["quiz"]["done"], steps["quiz"]["outdated"], steps["quiz"]["redo"]) == (
+        True,
+        True,
+        False,
+    )

@@ -43,6 +43,8 @@ def hire_document(row: HireRow) -> dict[str, Any]:
                 "detail": s.detail,
                 "due_on": due.due_on.isoformat() if due and due.due_on else None,
                 "overdue_days": due.overdue_days if due else 0,
+                "outdated": s.outdated,
+                "redo": s.redo,
             }
             for s, due in row.steps_with_due()
         ],
@@ -101,6 +103,20 @@ OPENAPI: dict[str, Any] = {
                         "type": "integer",
                         "minimum": 0,
                         "description": "Days a step not done is past its due date; 0 otherwise.",
+                    },
+                    "outdated": {
+                        "type": "boolean",
+                        "description": (
+                            "Done before its content changed in a way the hire would notice "
+                            "(still done; the mentor or manager decides)."
+                        ),
+                    },
+                    "redo": {
+                        "type": "boolean",
+                        "description": (
+                            "The mentor or manager asked the hire to redo it after a change: "
+                            "not done until redone."
+                        ),
                     },
                 },
             },
