@@ -111,6 +111,24 @@ def test_filters_apply_to_the_page_and_the_csv(client, two_teams):
     assert _csv(client.get("/team/export.csv?track=lead-generation")) == []
 
 
+def test_the_cards_count_in_the_plural_and_months_are_named(client, two_teams):
+    # A walk in Chromium found "1 hires" ("1 всего сотрудников") and a "2026-11" option.
+    sign_in(client, two_teams[0]["manager"])
+    for language, one, month in (
+        ("en", "hire", "November 2026"),
+        ("ru", "сотрудник", "ноябрь 2026"),
+        ("uk", "співробітник", "листопад 2026"),
+    ):
+        page = client.get("/team/?status=ready", headers={"Accept-Language": language}).get_data(
+            as_text=True
+        )
+        assert f"<strong>1</strong><span>{one}</span>" in page, language
+        assert f'<option value="2026-11">{month}</option>' in page, language
+        assert ">2026-11<" not in page
+    page = client.get("/team/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "<strong>2</strong><span>сотрудника</span>" in page
+
+
 def test_a_bad_filter_value_is_reported_next_to_the_field(client, two_teams):
     sign_in(client, two_teams[0]["manager"])
     response = client.get("/team/?track=no-such-track&status=ready")

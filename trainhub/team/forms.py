@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -106,7 +107,10 @@ class FilterForm(Form):
             SelectChoice(str(i), name or "—") for i, name in mentors
         ]
         self.month.choices = [SelectChoice("", _l("Any month"))] + [
-            SelectChoice(m) for m in _months(*start_range)
+            # "ноябрь 2026", not "2026-11": the month's own (standalone) name in the reader's
+            # language; the value stays the code the filter reads.
+            SelectChoice(m, format_date(date.fromisoformat(f"{m}-01"), "LLLL y"))
+            for m in _months(*start_range)
         ]
 
     def filters(self) -> TeamFilters:
