@@ -65,6 +65,9 @@ def test_cards_and_charts_equal_a_fresh_count(team, email):
             TeamFilters(track="lead-generation", status="not_started", month=month),
             # A search by name is not counted in the tallies: the kept rows are counted.
             TeamFilters(query="synthetic hire 00", status="in_progress"),
+            # ... and a search that matches everyone: the fallback's charts and median too.
+            TeamFilters(query="@"),
+            TeamFilters(query="@", track="account-manager"),
         ):
             lst = pages.listing(cat, scope, filters, today(), count_weekends=False)
             rows = _fresh(cat, scope, filters)

@@ -486,9 +486,13 @@ def _charted(lst: Listing, by_track: bool) -> Any:
 
 
 def _median(inner: Any) -> Any:
+    # Integer division (//): SQLAlchemy 2.0's "/" is true division, so for an even count
+    # rank == 2.5 matched nothing and the median was the upper middle value alone.
     middle = sa.and_(
         inner.c.days.is_not(None),
-        sa.or_(inner.c.rank == (inner.c.ranked + 1) / 2, inner.c.rank == (inner.c.ranked + 2) / 2),
+        sa.or_(
+            inner.c.rank == (inner.c.ranked + 1) // 2, inner.c.rank == (inner.c.ranked + 2) // 2
+        ),
     )
     return sa.func.avg(sa.case((middle, inner.c.days)))
 
