@@ -284,28 +284,9 @@ def charts_of(
         ).group_by(r.c.track)
     ).all()
     found, medians = pages.funnels(cat, rows)
-    days = every.c.days
-    tops = charts.DAY_BUCKETS
-    buckets = [
-        sa.func.coalesce(
-            sa.func.sum(
-                sa.case((sa.and_(days > (tops[i - 1] if i else -1), days <= top), every.c.n))
-            ),
-            0,
-        )
-        for i, top in enumerate(tops)
-    ]
     *counts, median, timed = session.execute(
         sa.select(
-            *buckets,
-            sa.func.coalesce(sa.func.sum(sa.case((days > tops[-1], every.c.n))), 0),
-            _median(every),
-            sa.func.max(every.c.timed),
+            *pages.day_buckets(every.c.days, every.c.n), _median(every), sa.func.max(every.c.timed)
         )
     ).one()
-    return sorted(found, key=lambda f: f.title), charts.DaysToReady(
-        bars=charts.bars(list(zip(charts.day_labels(), (int(c) for c in counts), strict=True))),
-        count=int(timed or 0),
-        median_days=float(median) if timed else None,
-        by_track=tuple(sorted(medians)),
-    )
+    return sorted(found, key=lambda f: f.title), pages.days_chart(counts, median, timed, medians)

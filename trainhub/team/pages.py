@@ -533,26 +533,30 @@ def charts_of(
     ).all()
     found, per_track = funnels(cat, rows)
     every = _charted(lst, by_track=False)
-    days = every.c.days
-    tops = charts.DAY_BUCKETS
-    buckets = [
-        sa.func.coalesce(
-            sa.func.sum(sa.case((sa.and_(days > (tops[i - 1] if i else -1), days <= top), 1))), 0
-        )
-        for i, top in enumerate(tops)
-    ]
     *counts, median, ranked = session.execute(
-        sa.select(
-            *buckets,
-            sa.func.coalesce(sa.func.sum(sa.case((days > tops[-1], 1))), 0),
-            _median(every),
-            sa.func.max(every.c.ranked),
-        )
+        sa.select(*day_buckets(every.c.days, 1), _median(every), sa.func.max(every.c.ranked))
     ).one()
-    return sorted(found, key=lambda f: f.title), charts.DaysToReady(
+    return sorted(found, key=lambda f: f.title), days_chart(counts, median, ranked, per_track)
+
+
+def day_buckets(days: Any, weight: Any) -> list[Any]:
+    """The days-to-ready chart's bars as sums of ``weight`` (1 a hire, or a tally's count)
+    over the rows whose ``days`` fall in each bucket, the last one open-ended."""
+    tops = charts.DAY_BUCKETS
+    inside = [sa.and_(days > (tops[i - 1] if i else -1), days <= top) for i, top in enumerate(tops)]
+    return [
+        sa.func.coalesce(sa.func.sum(sa.case((where, weight))), 0)
+        for where in [*inside, days > tops[-1]]
+    ]
+
+
+def days_chart(
+    counts: Sequence[Any], median: Any, timed: Any, per_track: list[tuple[str, float, int]]
+) -> charts.DaysToReady:
+    return charts.DaysToReady(
         bars=charts.bars(list(zip(charts.day_labels(), (int(c) for c in counts), strict=True))),
-        count=int(ranked or 0),
-        median_days=float(median) if ranked else None,
+        count=int(timed or 0),
+        median_days=float(median) if timed else None,
         by_track=tuple(sorted(per_track)),
     )
 
