@@ -354,11 +354,13 @@ def refresh(session: DbSession, hire_ids: Iterable[int], now: datetime) -> None:
     cat = current_catalog()
     weekends = _counts_weekends()
     table = cast(sa.Table, KeptReadiness.__table__)
+    # One set of tally changes for all the chunks, written once at the end in key order: a
+    # refresh of many hires then locks the tally rows in the same order as any other.
+    changes = tallies.Changes.empty()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         values, olds, gone = _evaluate(session, cat, chunk, now, count_weekends=weekends, lock=True)
         _upsert(session, values)
-        changes = tallies.Changes.empty()
         for v in values:
             changes.between(olds.get(v["user_id"]), v["tallied"])
         for user_id in gone:
@@ -367,7 +369,7 @@ def refresh(session: DbSession, hire_ids: Iterable[int], now: datetime) -> None:
             session.connection().execute(
                 table.update().where(table.c.user_id.in_(gone)).values(tallied=None)
             )
-        tallies.apply(session.connection(), changes)
+    tallies.apply(session.connection(), changes)
 
 
 def stale_ids(
