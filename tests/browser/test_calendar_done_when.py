@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.rubric import score_every_criterion
 from tests.smtp import smtp_settings
 
 MONDAY = date(2026, 11, 2)  # the foundations course is due on day 3: Wednesday 4 November
@@ -91,8 +92,7 @@ def test_overdue_notices_escalate_then_a_claimed_review_and_a_requested_signoff(
     page.get_by_test_id("section-mine").get_by_role("link", name="Review", exact=True).click()
     page.get_by_test_id("claim-button").click()
     expect(page.get_by_text("You have claimed this answer until")).to_be_visible()
-    for fieldset in page.locator("fieldset.rp-criterion").all():
-        fieldset.locator("input[type=radio][value='3']").check()
+    score_every_criterion(page, "3")
     page.get_by_label("Overall comment").fill("A reason tied to the company, and a clear ask.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()

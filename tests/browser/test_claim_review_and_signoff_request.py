@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.rubric import score_every_criterion
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo.data import load_demo
@@ -48,8 +49,7 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
     page.get_by_role("link", name="Review queue").click()
     assert "yours until" in page.get_by_test_id("section-mine").inner_text()
     page.get_by_test_id("section-mine").get_by_role("link", name="Review", exact=True).click()
-    for fieldset in page.locator("fieldset.rp-criterion").all():
-        fieldset.locator("input[type=radio][value='3']").check()
+    score_every_criterion(page, "3")
     page.get_by_label("Overall comment").fill("Approved: honest, specific opening.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()

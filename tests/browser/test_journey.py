@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.rubric import score_every_criterion
 from tests.browser.site import (
     Site,
     demo_site,
@@ -134,16 +135,11 @@ def _fill(page: Any, layout: dict[str, Any], answers: dict[str, Any]) -> None:
 
 
 def _layout(site: Site, page: Any) -> dict[str, Any]:
+    page.wait_for_url("**/quizzes/attempts/*")  # the click may return before the new page
     attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     with site.app.app_context():
         found: dict[str, Any] = db.session.get(QuizAttempt, attempt_id).layout
     return found
-
-
-def _score(page: Any, level: str, comment: str) -> None:
-    for fieldset in page.locator("fieldset.rp-criterion").all():
-        fieldset.locator(f"input[type=radio][value='{level}']").check()
-        fieldset.locator("textarea").fill(comment)
 
 
 def _progress(page: Any) -> int:
@@ -182,6 +178,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     page.locator(f"li[data-step='quiz:{QUIZ}'] a").click()
     hire.key_page("quiz")
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/quizzes/attempts/*")
     hire.key_page("quiz-attempt")
     _fill(page, _layout(site, page), {"conversion-closers": "15"})
     # Questions left blank: the page asks first, naming them; the hire sends it anyway.
@@ -221,7 +218,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("What good looks like").first).to_be_visible()
     mentor.key_page("review-form")
-    _score(page, "2", "Say why you call Kestrel in particular.")
+    score_every_criterion(page, "2", "Say why you call Kestrel in particular.")
     page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
     page.get_by_label("Needs work").check()
     page.get_by_role("button", name="Save decision").click()
@@ -247,7 +244,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("Changes since the previous version")).to_be_visible()
-    _score(page, "3", "Much better.")
+    score_every_criterion(page, "3", "Much better.")
     page.get_by_label("Overall comment").fill("Approved: honest, specific opening.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.rubric import score_every_criterion
 from trainhub.content import catalog
 from trainhub.db import utcnow
 from trainhub.demo.data import load_demo
@@ -24,12 +25,6 @@ def _switch(page, browser_login, email: str) -> None:
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_load_state()
     browser_login(email, PASSWORD)
-
-
-def _score(page, level: str, comment: str) -> None:
-    for fieldset in page.locator("fieldset.rp-criterion").all():
-        fieldset.locator(f"input[type=radio][value='{level}']").check()
-        fieldset.locator("textarea").fill(comment)
 
 
 def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, browser_login):
@@ -56,7 +51,7 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     # The score follows the levels as they are picked, before anything is saved.
     live = page.get_by_test_id("live-score").locator("[data-score]")
     assert live.inner_text() == "—"
-    _score(page, "2", "Say why you call Kestrel in particular.")
+    score_every_criterion(page, "2", "Say why you call Kestrel in particular.")
     assert live.inner_text() == "2"
     page.get_by_label("Overall comment").fill("Good start; tie the call to the new warehouse.")
     # Approving below the passing score is refused by the server: the error comes first on
@@ -92,7 +87,7 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     page.get_by_role("link", name="Reviews").click()
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("Changes since the previous version")).to_be_visible()
-    _score(page, "3", "Much better.")
+    score_every_criterion(page, "3", "Much better.")
     page.get_by_label("Overall comment").fill("Approved: honest, specific opening.")
     page.get_by_label("Approve").check()
     page.get_by_role("button", name="Save decision").click()

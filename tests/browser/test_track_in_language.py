@@ -28,6 +28,7 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from tests.browser.english import Leak, Piece, english_words, page_leaks
+from tests.browser.rubric import score_every_criterion
 from tests.browser.site import PASSWORD, Site, demo_site, sqlite_copy
 from tests.browser.test_journey import _fill, _layout
 from trainhub.auth.models import User
@@ -211,9 +212,7 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
         page.locator("[data-testid=queue] a.button.primary").first.click()
         page.wait_for_load_state()
         mentor.scan("review form")
-        for fieldset in page.locator("fieldset.rp-criterion").all():
-            fieldset.locator("input[type=radio][value='4']").check()
-            fieldset.locator("textarea").fill(typed["comment"])
+        score_every_criterion(page, "4", typed["comment"])
         page.fill("textarea[name=comment]", typed["overall"])
         page.check("input[name=decision][value=approved]")
         mentor.submit("form.rp-review-form button[type=submit]", "review saved")
