@@ -193,3 +193,25 @@ def test_two_requests_at_the_same_moment_give_one(app, db_session, world):
     assert not errors and statuses == [302, 302]
     db_session.expire_all()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(SignOffRequest)) == 1
+
+
+def test_the_mentors_home_lists_open_requests_and_nobody_elses(client, db_session, world):
+    as_user(client, world["mentor"].email)
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="open-requests"' not in home
+    assert "Nothing waits for your review." in home
+
+    as_user(client, world["hire"].email)
+    _ask(client, {"note": "Cleaned 40 CRM records with Olena."})
+
+    as_user(client, world["mentor"].email)
+    home = client.get("/").get_data(as_text=True)
+    assert "1 hire asks for a sign-off." in home
+    listed = home.split('data-testid="open-requests"')[1].split("</ul>")[0]
+    assert world["hire"].name in listed and f"#signoff-{ITEM}" in listed
+    assert "Nothing waits for your review." not in home
+
+    # Another team's mentor is not told of it.
+    as_user(client, world["b"]["mentor"].email)
+    other = client.get("/").get_data(as_text=True)
+    assert world["hire"].name not in other and 'data-testid="open-requests"' not in other

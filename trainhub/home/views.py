@@ -16,7 +16,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..permissions import is_hire, is_mentor, is_signed_in
 from ..reviews.sla import overdue_before, service_level
-from ..signoffs.service import latest_requests
+from ..signoffs.service import latest_requests, open_requests_for
 from ..team.changes import changes_by_step, changes_of
 from ..team.counts import summary as team_summary
 from ..team.pages import attention_rows, first_rows, listing, waiting_rows
@@ -64,6 +64,10 @@ def index() -> ResponseReturnValue:
         summary=summary,
         waiting=waiting[:HOME_ATTENTION_ROWS],
         waiting_total=summary.waiting_reviews,
+        # Sign-off requests are not reviews the kept readiness counts: the mentor's home
+        # lists them beside the reviews, as the queue does.
+        requests=open_requests_for(db.session, current_user) if is_mentor(current_user) else [],
+        tracks=cat,
     )
 
 
