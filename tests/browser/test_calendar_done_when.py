@@ -6,6 +6,7 @@ and gets it, and is told so."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -34,7 +35,9 @@ def _notify(runner, day: date) -> None:
 def _as(page, browser_login, email: str) -> None:
     if page.get_by_role("button", name="Sign out").count():
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_load_state()
+        # Not wait_for_load_state (the old page is loaded already): a sign-in started before
+        # the sign-out's answer would cancel it, and /login sends a signed-in person home.
+        page.wait_for_url("**/login")
     browser_login(email)
 
 
@@ -84,6 +87,7 @@ def test_overdue_notices_escalate_then_a_claimed_review_and_a_requested_signoff(
         "spring; who looks after supplies for the new site, and when is a good time to call?"
     )
     page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("waits for your mentor")).to_be_visible()
     _as(page, browser_login, mentor.email)
     assert f"{hire.name} submitted \u201cGetting past the gatekeeper\u201d (version 1)" in _centre(
         page
@@ -115,6 +119,7 @@ def test_overdue_notices_escalate_then_a_claimed_review_and_a_requested_signoff(
     item = page.locator(f"[data-item='{ITEM}']")
     item.get_by_label("Note").fill("Listened to two of the sessions myself.")
     item.get_by_role("button", name="Approve and sign off").click()
+    expect(item.get_by_test_id("signoff-state")).to_have_text(re.compile(r"^signed off"))
     _as(page, browser_login, hire.email)
     assert "Signed off:" in _centre(page)
     page.get_by_role("link", name="Home").click()

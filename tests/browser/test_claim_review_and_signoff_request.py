@@ -3,6 +3,8 @@ claims the hire's answer and reviews it; the hire asks for a sign-off and gets i
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.rubric import score_every_criterion
@@ -19,7 +21,9 @@ ITEM = "shadowed-cold-calls"
 def _switch(page, browser_login, email: str) -> None:
     if page.get_by_role("button", name="Sign out").count():
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_load_state()
+        # Not wait_for_load_state (the old page is loaded already): a sign-in started before
+        # the sign-out's answer would cancel it, and /login sends a signed-in person home.
+        page.wait_for_url("**/login")
     browser_login(email, PASSWORD)
 
 
@@ -36,6 +40,7 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
         "who looks after office supplies for the new site?"
     )
     page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("waits for your mentor")).to_be_visible()
 
     # The mentor claims the answer: the queue then shows it as theirs.
     _switch(page, browser_login, "mentor@demo.local")
@@ -74,9 +79,9 @@ def test_mentor_claims_and_reviews_hire_asks_for_a_signoff_and_gets_it(
     assert "Sat in on five calls with Olena" in item.inner_text()
     item.get_by_label("Note").fill("Listened to two of them myself.")
     item.get_by_role("button", name="Approve and sign off").click()
-    assert (
-        "signed off"
-        in page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]").inner_text()
+    # Waits for the new page; "^": the page before says "not signed off".
+    expect(page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]")).to_have_text(
+        re.compile(r"^signed off")
     )
 
     # The hire's track shows both steps done.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
@@ -176,6 +177,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
 
     # --- The hire fails the quiz, then passes it. -------------------------------------------
     page.locator(f"li[data-step='quiz:{QUIZ}'] a").click()
+    expect(page.get_by_role("button", name="Start the quiz")).to_be_visible()
     hire.key_page("quiz")
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url("**/quizzes/attempts/*")
@@ -214,6 +216,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     page = mentor.page
     assert page.get_by_test_id("queue-count").inner_text() == "1"
     page.get_by_role("link", name="Reviews").click()
+    expect(page.get_by_role("link", name="Review", exact=True)).to_be_visible()
     mentor.key_page("queue")
     page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_text("What good looks like").first).to_be_visible()
@@ -250,12 +253,14 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Approved. Harper Hire has been told.")).to_be_visible()
     page.get_by_role("link", name="Harper Hire").click()
+    expect(page.get_by_role("heading", name="Practical sign-offs")).to_be_visible()
     mentor.key_page("hire-answers-and-signoffs")
     item = page.locator(f"[data-item='{ITEM}']")
     item.get_by_label("Note").fill("Sat in on five sessions, debriefed each.")
     item.get_by_role("button", name="Sign off").click()
-    expect(page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]")).to_contain_text(
-        "signed off"
+    # "^": the page before the sign-off says "not signed off", which contains "signed off".
+    expect(page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]")).to_have_text(
+        re.compile(r"^signed off")
     )
 
     # --- The manager sees the hire turn ready, clears them, exports, opens the certificate.
@@ -266,6 +271,7 @@ def test_the_whole_journey(site: Site, browser, journey) -> None:
     expect(row).to_contain_text("ready")
     manager.key_page("dashboard")
     row.get_by_role("link", name="Harper Hire").click()
+    expect(page.get_by_role("heading", name="Harper Hire", level=1)).to_be_visible()
     manager.key_page("hire")
     page.get_by_role("button", name="Clear for clients").click()
     expect(page.get_by_text("Harper Hire is cleared for clients.")).to_be_visible()

@@ -7,6 +7,8 @@ steps done.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.rubric import score_every_criterion
@@ -23,7 +25,9 @@ ITEM = "shadowed-cold-calls"
 def _switch(page, browser_login, email: str) -> None:
     if page.get_by_role("button", name="Sign out").count():
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_load_state()
+        # Not wait_for_load_state (the old page is loaded already): a sign-in started before
+        # the sign-out's answer would cancel it, and /login sends a signed-in person home.
+        page.wait_for_url("**/login")
     browser_login(email, PASSWORD)
 
 
@@ -96,9 +100,9 @@ def test_answer_send_back_resubmit_approve_and_sign_off(app, live_server, page, 
     item = page.locator(f"[data-item='{ITEM}']")
     item.get_by_label("Note").fill("Sat in on five sessions, debriefed each.")
     item.get_by_role("button", name="Sign off").click()
-    assert (
-        "signed off"
-        in page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]").inner_text()
+    # Waits for the new page; "^": the page before says "not signed off".
+    expect(page.locator(f"[data-item='{ITEM}'] [data-testid=signoff-state]")).to_have_text(
+        re.compile(r"^signed off")
     )
 
     # The hire's track shows both steps done.

@@ -16,7 +16,9 @@ LESSON_NOTE = "The lesson “The KPIs” changed after {name} completed it."
 def _as(page, browser_login, email: str) -> None:
     if page.get_by_role("button", name="Sign out").count():
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_load_state()
+        # Not wait_for_load_state (the old page is loaded already): a sign-in started before
+        # the sign-out's answer would cancel it, and /login sends a signed-in person home.
+        page.wait_for_url("**/login")
     browser_login(email)
 
 

@@ -70,6 +70,7 @@ def test_the_dashboard_reads_well_on_a_phone(app, live_server, browser, browser_
     phone.fill("input[name=email]", "manager@demo.local")
     phone.fill("input[name=password]", DEMO_PASSWORD)
     phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/")  # else the goto may cancel the sign-in
     phone.goto(f"{live_server}/team/")
     # The wide table scrolls inside its own box; the page itself does not scroll sideways.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -108,8 +108,10 @@ class Walker:
         self.page.click("form button[type=submit]")
         self.page.wait_for_url(f"{site.url}/")
         # The language picked in the footer: saved on the account, so notices follow it.
-        self.page.click(f"form.lang-switch button[value={language}]")
-        self.page.wait_for_load_state()
+        # The page before is in the language already (the browser's locale): wait for the
+        # POST's page, or the next goto cancels it and the account keeps its language.
+        with self.page.expect_navigation():
+            self.page.click(f"form.lang-switch button[value={language}]")
         expect(self.page.locator("html")).to_have_attribute("lang", language)
         self.scan("home")
 
@@ -209,8 +211,8 @@ def _walk(site: Site, browser: Any, language: str) -> dict[str, Any]:
     page = mentor.page
     for _case in range(2):
         mentor.go("/reviews/", "review queue")
-        page.locator("[data-testid=queue] a.button.primary").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # else the queue page would be scanned again
+            page.locator("[data-testid=queue] a.button.primary").first.click()
         mentor.scan("review form")
         score_every_criterion(page, "4", typed["comment"])
         page.fill("textarea[name=comment]", typed["overall"])
